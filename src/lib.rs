@@ -1,6 +1,20 @@
 //! CAMS: a self-hosted, email-first scheduling agent.
 
+/// Wiring of the long-running service: database, worker, HTTP, shutdown.
+pub mod app;
 /// Pure calendar arithmetic: intervals, working hours, recurrence, free slots and explanations.
 pub mod availability;
+/// The command line.
+pub mod cli;
+/// Layered configuration with named errors and redacted secrets.
+pub mod config;
+/// All SQL: connection, migrations, row-level security scopes, the job queue.
+pub mod db;
+/// The HTTP server: health, readiness, metrics (and later inbound mail and approvals).
+pub mod http;
 /// Pure text understanding: MIME to clean text, time expressions, intent and confidence.
 pub mod nlp;
+/// Logging and metrics.
+pub mod telemetry;
+/// The job runner.
+pub mod worker;
