@@ -244,3 +244,34 @@ fn absolute(p: &Path) -> PathBuf {
             .unwrap_or_else(|_| p.to_path_buf())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_no_server_error_lists_what_was_tried_and_how_to_get_a_server() {
+        let e = no_server(
+            &["postgres://root@127.0.0.1:5432/postgres: connection refused".into()],
+            Some(&DbError::LocalCluster("initdb not found".into())),
+        );
+        let text = e.to_string();
+        assert!(text.contains("tried postgres://root@127.0.0.1:5432/postgres: connection refused"));
+        assert!(text.contains("could not start a private cluster"));
+        assert!(text.contains("docker compose up -d db"));
+        assert!(text.contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn long_data_directories_get_a_short_socket_directory() {
+        let short = super::super::local_cluster::socket_dir_for(Path::new("/srv/cams/postgres"));
+        assert_eq!(short, Path::new("/srv/cams/postgres/run"));
+        let deep = format!("/{}/postgres", "d".repeat(120));
+        let sock = super::super::local_cluster::socket_dir_for(Path::new(&deep));
+        assert!(
+            sock.to_string_lossy().starts_with("/tmp/cams-pg-"),
+            "{sock:?}"
+        );
+        assert!(sock.join(".s.PGSQL.5432").as_os_str().len() < 100);
+    }
+}

@@ -261,7 +261,7 @@ fn first_untraversable_parent(dir: &Path) -> Option<PathBuf> {
 
 /// A unix socket path may not exceed 107 bytes; a deep data directory gets a short socket
 /// directory under /tmp named after it.
-fn socket_dir_for(dir: &Path) -> PathBuf {
+pub(crate) fn socket_dir_for(dir: &Path) -> PathBuf {
     let preferred = dir.join("run");
     if preferred.join(".s.PGSQL.5432").as_os_str().len() < 100 {
         return preferred;

@@ -1,1 +1,9 @@
 //! Integration tests against the real PostgreSQL (and, later, Dovecot, SMTP, Radicale).
+//! One binary, so it links once; each test gets a database of its own.
+
+mod constraints;
+mod queue;
+mod rls;
+mod schema;
+mod service;
+mod support;
