@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::{app, db, telemetry};
 
 #[derive(Debug, Parser)]
@@ -95,9 +95,4 @@ async fn maintain(config: &Config) -> anyhow::Result<()> {
     result?;
     println!("maintenance done");
     Ok(())
-}
-
-/// Re-exported for `main`: a configuration error is reported the same way everywhere.
-pub fn describe_config_error(e: &ConfigError) -> String {
-    e.to_string()
 }

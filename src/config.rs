@@ -158,38 +158,12 @@ impl Config {
     pub fn from_figment(fig: &Figment) -> Result<Config, ConfigError> {
         let mut problems = unknown_keys(fig);
         // Each section on its own, so one bad value does not hide the others.
-        let sections: [(&str, fn(&Figment) -> Result<(), figment::Error>); 6] = [
-            ("data_dir", |f| {
-                f.extract_inner::<PathBuf>("data_dir").map(drop)
-            }),
-            ("database", |f| {
-                f.extract_inner::<DatabaseConfig>("database").map(drop)
-            }),
-            ("http", |f| f.extract_inner::<HttpConfig>("http").map(drop)),
-            ("log", |f| f.extract_inner::<LogConfig>("log").map(drop)),
-            ("worker", |f| {
-                f.extract_inner::<WorkerConfig>("worker").map(drop)
-            }),
-            ("secrets", |f| {
-                f.extract_inner::<SecretsConfig>("secrets").map(drop)
-            }),
-        ];
-        for (section, check) in sections {
-            if let Err(errors) = check(fig) {
-                for e in errors {
-                    // figment appends the focused section to the path; put it first.
-                    let mut key = section.to_string();
-                    for part in e.path.iter().filter(|p| p.as_str() != section) {
-                        key.push('.');
-                        key.push_str(part);
-                    }
-                    problems.push(ConfigProblem {
-                        key,
-                        message: e.kind.to_string(),
-                    });
-                }
-            }
-        }
+        problems.extend(section_problems::<PathBuf>(fig, "data_dir"));
+        problems.extend(section_problems::<DatabaseConfig>(fig, "database"));
+        problems.extend(section_problems::<HttpConfig>(fig, "http"));
+        problems.extend(section_problems::<LogConfig>(fig, "log"));
+        problems.extend(section_problems::<WorkerConfig>(fig, "worker"));
+        problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -309,6 +283,31 @@ impl Config {
         Config::from_figment(&Figment::new().merge(Toml::string(DEFAULT_TOML)))
             .expect("the shipped defaults are valid")
     }
+}
+
+/// The value errors of one section, each named by its full dotted key.
+fn section_problems<T: serde::de::DeserializeOwned>(
+    fig: &Figment,
+    section: &str,
+) -> Vec<ConfigProblem> {
+    let Err(errors) = fig.extract_inner::<T>(section) else {
+        return Vec::new();
+    };
+    errors
+        .into_iter()
+        .map(|e| {
+            // figment appends the focused section to the path; put it first.
+            let mut key = section.to_string();
+            for part in e.path.iter().filter(|p| p.as_str() != section) {
+                key.push('.');
+                key.push_str(part);
+            }
+            ConfigProblem {
+                key,
+                message: e.kind.to_string(),
+            }
+        })
+        .collect()
 }
 
 fn valid_database_name(name: &str) -> bool {
