@@ -13,9 +13,9 @@ if ! cargo clippy --version >/dev/null 2>&1; then rustup component add clippy; f
 cargo --version
 
 step "PostgreSQL"
-if [[ -z ${CAMS_TEST_ADMIN_URL:-} ]]; then
+if [[ -z ${TEST_ADMIN_DATABASE_URL:-} ]]; then
   if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres; then
-    export CAMS_TEST_ADMIN_URL="postgres://postgres@127.0.0.1:5432/postgres"
+    export TEST_ADMIN_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
   else
     # No server of the machine's own: try to start it, else run a throwaway one.
     if command -v pg_ctlcluster >/dev/null 2>&1 && ls /etc/postgresql/*/main >/dev/null 2>&1; then
@@ -23,14 +23,14 @@ if [[ -z ${CAMS_TEST_ADMIN_URL:-} ]]; then
       pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || true
     fi
     if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres; then
-      export CAMS_TEST_ADMIN_URL="postgres://postgres@127.0.0.1:5432/postgres"
+      export TEST_ADMIN_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
     else
       eval "$(scripts/services/postgres.sh)"
-      export CAMS_TEST_ADMIN_URL
+      export TEST_ADMIN_DATABASE_URL
     fi
   fi
 fi
-echo "tests use $CAMS_TEST_ADMIN_URL"
+echo "tests use $TEST_ADMIN_DATABASE_URL"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL for the tests, on loopback, with its data under $SVC_DIR.
 # Used only when the machine has no server of its own on 127.0.0.1:5432.
-# Prints CAMS_TEST_ADMIN_URL=... for the caller to export. Idempotent.
+# Prints TEST_ADMIN_DATABASE_URL=... for the caller to export. Idempotent.
 set -euo pipefail
 
 SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
@@ -26,7 +26,7 @@ if [[ -z $bin || ! -x $bin/initdb ]]; then
 fi
 
 if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
-  echo "CAMS_TEST_ADMIN_URL=$url"
+  echo "TEST_ADMIN_DATABASE_URL=$url"
   exit 0
 fi
 
@@ -60,4 +60,4 @@ fi
 run "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
   || { say "pg_ctl start failed:"; tail -n 20 "$dir/postgres.log" >&2; exit 1; }
 say "started on 127.0.0.1:$PG_PORT"
-echo "CAMS_TEST_ADMIN_URL=$url"
+echo "TEST_ADMIN_DATABASE_URL=$url"

@@ -72,7 +72,7 @@ async fn migrate_creates_every_table_and_a_second_run_is_a_no_op() {
 async fn cams_migrate_command_applies_then_reports_nothing_to_do() {
     let db = TestDb::empty().await;
     let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_cams"))
+        crate::service::cams()
             .arg("migrate")
             .env("CAMS_DATABASE__URL", db.url())
             .env("CAMS_LOG__LEVEL", "warn")

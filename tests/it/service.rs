@@ -139,7 +139,7 @@ async fn oversized_bodies_are_refused_and_a_lost_database_is_unhealthy() {
         .expect("stops");
 }
 
-fn cams() -> Command {
+pub fn cams() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cams"));
     // A clean environment: only what each test sets, as on a fresh machine.
     for (k, _) in std::env::vars() {

@@ -7,16 +7,16 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection};
 use tokio::sync::OnceCell;
 
-/// The server the tests use: CAMS_TEST_ADMIN_URL, else the machine's PostgreSQL on loopback.
+/// The server the tests use: TEST_ADMIN_DATABASE_URL, else the machine's PostgreSQL on loopback.
 /// A test needing it fails loudly when it is missing; it is never skipped.
 pub fn admin_url() -> String {
-    std::env::var("CAMS_TEST_ADMIN_URL")
+    std::env::var("TEST_ADMIN_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
 pub fn admin_options() -> PgConnectOptions {
     PgConnectOptions::from_str(&admin_url())
-        .expect("CAMS_TEST_ADMIN_URL is a valid URL")
+        .expect("TEST_ADMIN_DATABASE_URL is a valid URL")
         .log_statements(tracing::log::LevelFilter::Trace)
 }
 
@@ -24,7 +24,7 @@ pub async fn admin() -> PgConnection {
     admin_options().connect().await.unwrap_or_else(|e| {
         panic!(
             "PostgreSQL is required for the integration tests and is not reachable at {}: {e}. \
-             Start it (scripts/test.sh does) or set CAMS_TEST_ADMIN_URL.",
+             Start it (scripts/test.sh does) or set TEST_ADMIN_DATABASE_URL.",
             admin_url()
         )
     })
