@@ -8,6 +8,8 @@ pub mod availability;
 pub mod cli;
 /// Layered configuration with named errors and redacted secrets.
 pub mod config;
+/// Secrets at rest (AES-256-GCM), keyed from the configuration.
+pub mod crypto;
 /// All SQL: connection, migrations, row-level security scopes, the job queue.
 pub mod db;
 /// The HTTP server: health, readiness, metrics (and later inbound mail and approvals).
