@@ -14,9 +14,14 @@ use crate::telemetry;
 use crate::worker::{self, Registry, Worker, WorkerSettings};
 
 /// The job types this build knows.
-pub fn registry() -> Registry {
+pub fn registry(config: &Config) -> Registry {
     let mut r = Registry::new();
     worker::builtin::register(&mut r);
+    crate::ingest::process::register(
+        &mut r,
+        crate::ingest::process::parse_only,
+        config.inbound.max_attempts,
+    );
     r
 }
 
@@ -74,7 +79,7 @@ async fn run_with(
     let jobs_stop = CancellationToken::new();
     let worker = Worker::new(
         pool.clone(),
-        registry(),
+        registry(config),
         WorkerSettings::from(&config.worker),
     );
     worker.spawn(jobs_stop.clone(), &tracker);

@@ -22,6 +22,7 @@ pub struct Config {
     pub log: LogConfig,
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
+    pub inbound: InboundConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -77,6 +78,17 @@ pub struct WorkerConfig {
     pub retry_base_secs: f64,
     pub retry_cap_secs: f64,
     pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct InboundConfig {
+    pub max_message_bytes: usize,
+    #[serde(default, serialize_with = "redact_opt")]
+    pub webhook_secret: Option<SecretString>,
+    #[serde(default, serialize_with = "redact_opt")]
+    pub mailgun_signing_key: Option<SecretString>,
+    pub signature_max_age_secs: u64,
+    pub max_attempts: i32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -164,6 +176,7 @@ impl Config {
         problems.extend(section_problems::<LogConfig>(fig, "log"));
         problems.extend(section_problems::<WorkerConfig>(fig, "worker"));
         problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
+        problems.extend(section_problems::<InboundConfig>(fig, "inbound"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -250,6 +263,17 @@ impl Config {
                 "worker.retry_cap_secs",
                 "must be a number not below worker.retry_base_secs".into(),
             );
+        }
+        if self.inbound.max_message_bytes < 1024 {
+            bad("inbound.max_message_bytes", "must be at least 1024".into());
+        }
+        if self.inbound.max_attempts < 1 {
+            bad("inbound.max_attempts", "must be at least 1".into());
+        }
+        if let Some(secret) = &self.inbound.webhook_secret
+            && secret.expose_secret().len() < 16
+        {
+            bad("inbound.webhook_secret", "must be at least 16 characters".into());
         }
         if let Some(key) = &self.secrets.link_signing_key
             && key.expose_secret().len() < 32

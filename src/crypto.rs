@@ -46,7 +46,7 @@ impl SecretBox {
         }
         let key_id = hex::encode(&Sha256::digest([b"cams-key-id:".as_slice(), &raw].concat())[..8]);
         Ok(SecretBox {
-            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&raw)),
+            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(<[u8; 32]>::try_from(raw.as_slice()).map_err(|_| CryptoError::BadKey)?)),
             key_id,
         })
     }
@@ -88,9 +88,10 @@ impl SecretBox {
             return Err(CryptoError::Corrupt);
         }
         let (nonce, ct) = sealed.bytes.split_at(NONCE_LEN);
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::Corrupt)?;
         self.cipher
             .decrypt(
-                Nonce::from_slice(nonce),
+                &Nonce::from(nonce),
                 aes_gcm::aead::Payload {
                     msg: ct,
                     aad: sealed.key_id.as_bytes(),

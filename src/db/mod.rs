@@ -1,6 +1,7 @@
 //! All SQL lives here: connecting, migrating, scoping transactions for row-level security, tables.
 
 pub mod connect;
+pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
 

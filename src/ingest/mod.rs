@@ -1,0 +1,4 @@
+//! Mail coming in: the durable inbound store (and, later, IMAP polling).
+
+pub mod process;
+pub mod store;

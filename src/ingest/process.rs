@@ -1,0 +1,70 @@
+//! The `inbound.process` job: runs one stored message through the pipeline, recording the outcome
+//! on the message itself so a failure is visible and replayable.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::db::{DbError, inbound};
+use crate::worker::{JobContext, JobError, Registry};
+
+#[derive(Deserialize)]
+struct Payload {
+    inbound_id: Uuid,
+}
+
+/// What the pipeline made of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    /// Handled (a request recorded, a reply queued, ...).
+    Done,
+    /// Deliberately left alone, with the reason (an auto-reply, a newsletter, ...).
+    Ignored(String),
+}
+
+/// The pipeline step, behind a function pointer so the agent (a later layer) plugs in here.
+pub type Pipeline =
+    fn(JobContext, inbound::InboundMessage) -> futures::future::BoxFuture<'static, Result<Processed, JobError>>;
+
+/// Registers the processing job with the pipeline to run and the attempt limit.
+pub fn register(registry: &mut Registry, pipeline: Pipeline, max_attempts: i32) {
+    registry.register(inbound::PROCESS_JOB, move |ctx| run(ctx, pipeline, max_attempts));
+}
+
+async fn run(ctx: JobContext, pipeline: Pipeline, max_attempts: i32) -> Result<(), JobError> {
+    let payload: Payload = serde_json::from_value(ctx.payload.clone())
+        .map_err(|e| JobError::permanent(format!("bad payload: {e}")))?;
+    let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
+    let Some(message) = inbound::get(&mut conn, payload.inbound_id).await? else {
+        return Err(JobError::permanent(format!("inbound message {} is gone", payload.inbound_id)));
+    };
+    inbound::begin_attempt(&mut conn, message.id).await?;
+    drop(conn); // never hold a connection while the pipeline talks to other servers
+    let id = message.id;
+    let result = pipeline(ctx.clone(), message).await;
+    let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
+    match result {
+        Ok(Processed::Done) => inbound::finish(&mut conn, id, "processed", None).await?,
+        Ok(Processed::Ignored(why)) => inbound::finish(&mut conn, id, "ignored", Some(&why)).await?,
+        Err(e) => {
+            let last = !e.retryable || ctx.attempt >= max_attempts;
+            let status = if last { "dead" } else { "failed" };
+            inbound::finish(&mut conn, id, status, Some(&e.message)).await?;
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// The pipeline until the agent lands: parse the message so a malformed one fails visibly, and
+/// record it as stored-and-read.
+pub fn parse_only(
+    _ctx: JobContext,
+    message: inbound::InboundMessage,
+) -> futures::future::BoxFuture<'static, Result<Processed, JobError>> {
+    Box::pin(async move {
+        match mail_parser::MessageParser::default().parse(&message.raw) {
+            Some(_) => Ok(Processed::Done),
+            None => Err(JobError::permanent("the message could not be parsed as MIME")),
+        }
+    })
+}
