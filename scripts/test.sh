@@ -32,6 +32,16 @@ if [[ -z ${TEST_ADMIN_DATABASE_URL:-} ]]; then
 fi
 echo "tests use $TEST_ADMIN_DATABASE_URL"
 
+# The mail and calendar servers the integration tests talk to: each script installs its server
+# when missing (apt-get/pip), starts it on loopback under $SVC_DIR and prints KEY=value lines.
+export SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
+step "mail and calendar servers"
+for svc in scripts/services/smtp-sink.sh scripts/services/dovecot.sh scripts/services/radicale.sh; do
+  if [[ -x $svc ]]; then
+    eval "$("$svc")"
+  fi
+done
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
