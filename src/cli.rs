@@ -35,6 +35,37 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// The inbound store: add a message from a file, list, replay failed ones.
+    Inbound {
+        #[command(subcommand)]
+        command: InboundCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboundCommand {
+    /// Store an .eml file as if it had arrived (deduplicated like any delivery).
+    Add {
+        file: PathBuf,
+        /// Envelope recipient(s), to route it to a user.
+        #[arg(long = "to")]
+        to: Vec<String>,
+    },
+    /// List stored messages, newest first.
+    List {
+        /// Only this status: stored, processing, processed, ignored, failed, dead.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Queue a failed or dead message for processing again.
+    Replay {
+        id: uuid::Uuid,
+        /// Also replay a message that was processed (it may be answered twice).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +94,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Db {
             command: DbCommand::Maintain,
         } => maintain(&config).await,
+        Command::Inbound { command } => inbound(&config, command).await,
         Command::CheckConfig => unreachable!("handled above"),
     };
     match result {
@@ -95,4 +127,67 @@ async fn maintain(config: &Config) -> anyhow::Result<()> {
     result?;
     println!("maintenance done");
     Ok(())
+}
+
+async fn inbound(config: &Config, command: InboundCommand) -> anyhow::Result<()> {
+    use crate::db::inbound::{self, Source, Stored};
+    let database = db::open(config).await?;
+    let pool = database.pool.clone();
+    let result: anyhow::Result<()> = async {
+        match command {
+            InboundCommand::Add { file, to } => {
+                let raw = std::fs::read(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                let stored = crate::ingest::store::ingest(
+                    &pool,
+                    config.inbound.max_message_bytes,
+                    config.inbound.max_attempts,
+                    &crate::ingest::store::RawInbound {
+                        source: Source::Cli,
+                        raw: &raw,
+                        envelope_from: None,
+                        envelope_to: to,
+                        mailbox_id: None,
+                        delivery_token: None,
+                    },
+                )
+                .await?;
+                match stored {
+                    Stored::New(id) => println!("stored {id}"),
+                    Stored::Duplicate(id) => println!("already stored as {id}"),
+                }
+            }
+            InboundCommand::List { status, limit } => {
+                let mut conn = pool.acquire().await?;
+                for m in inbound::list(&mut conn, status.as_deref(), limit).await? {
+                    println!(
+                        "{}  {}  {:<9}  {:<11} attempts={}  {}{}",
+                        m.id,
+                        m.received_at.format("%Y-%m-%d %H:%M:%S"),
+                        m.status,
+                        m.source,
+                        m.attempts,
+                        m.message_id.as_deref().unwrap_or("(no Message-ID)"),
+                        m.last_error
+                            .map(|e| format!("  error: {e}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            InboundCommand::Replay { id, force } => {
+                let mut tx = pool.begin().await?;
+                match inbound::replay(&mut tx, id, force, config.inbound.max_attempts).await? {
+                    Ok(()) => {
+                        tx.commit().await?;
+                        println!("queued {id} for processing");
+                    }
+                    Err(why) => anyhow::bail!(why),
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    database.close().await;
+    result
 }

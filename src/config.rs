@@ -273,7 +273,10 @@ impl Config {
         if let Some(secret) = &self.inbound.webhook_secret
             && secret.expose_secret().len() < 16
         {
-            bad("inbound.webhook_secret", "must be at least 16 characters".into());
+            bad(
+                "inbound.webhook_secret",
+                "must be at least 16 characters".into(),
+            );
         }
         if let Some(key) = &self.secrets.link_signing_key
             && key.expose_secret().len() < 32

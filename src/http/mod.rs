@@ -2,6 +2,7 @@
 
 mod error;
 mod health;
+pub mod inbound;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +13,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::postgres::PgPool;
 use tower::ServiceBuilder;
@@ -52,6 +53,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/inbound/raw", post(inbound::raw))
+        .route("/inbound/mailgun", post(inbound::mailgun))
+        .route("/inbound/sendgrid", post(inbound::sendgrid))
+        .route("/inbound/postmark", post(inbound::postmark))
+        // The size limit is http.body_limit_bytes, enforced below for every route; axum's
+        // own 2 MB default for extractors would refuse ordinary mail with attachments.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .fallback(|| async { HttpError::NotFound })
         .layer(middleware::from_fn(record_metrics))
         .layer(

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::support::{self, TestDb};
 
-async fn start(
+pub async fn start(
     db: &TestDb,
     tweak: impl FnOnce(&mut cams::config::Config),
 ) -> (
