@@ -147,3 +147,6 @@ pub fn parse_email(raw: &[u8]) -> Result<ParsedEmail, TextError> {
         flags,
     })
 }
+
+#[cfg(test)]
+mod fixture_tests;

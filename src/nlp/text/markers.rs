@@ -163,11 +163,13 @@ pub(crate) fn attribution_len(lines: &[&str], at: usize) -> Option<usize> {
     None
 }
 
+/// "… wrote:" in English; German and Dutch put the name after the verb ("… schrieb Anna <a@x>:"),
+/// so the verb may be anywhere as long as the line ends with the colon.
 fn ends_with_wrote(text: &str) -> bool {
     let Some(body) = text.strip_suffix(':') else {
         return false;
     };
-    let body = body.trim_end();
+    let lower = body.trim_end().to_lowercase();
     const VERBS: &[&str] = &[
         "wrote",
         "writes",
@@ -182,9 +184,11 @@ fn ends_with_wrote(text: &str) -> bool {
         "skrev",
     ];
     VERBS.iter().any(|v| {
-        body.len() >= v.len()
-            && body.is_char_boundary(body.len() - v.len())
-            && eq_fold(&body[body.len() - v.len()..], v)
+        lower.match_indices(v).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + v.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        })
     })
 }
 

@@ -1,6 +1,12 @@
 //! Picks a message's readable body: text/plain first, else HTML as text; charsets already decoded.
 
-use mail_parser::{Message, MimeHeaders, PartType, decoders::charsets::map::charset_decoder};
+use std::borrow::Cow;
+
+use mail_parser::decoders::{
+    base64::base64_decode, charsets::map::charset_decoder,
+    quoted_printable::quoted_printable_decode,
+};
+use mail_parser::{Encoding, Message, MessagePart, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
 
 use super::html::html_to_text;
@@ -21,9 +27,11 @@ pub enum BodySource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum ParseFlag {
-    /// A part declared a charset we cannot decode; it was read as UTF-8 with replacements.
+    /// A part declared a charset we cannot decode; it was read as UTF-8, or as Windows-1252
+    /// when it was not valid UTF-8.
     UnknownCharset { charset: String },
-    /// The decoded text holds U+FFFD replacement characters (bytes invalid in their charset).
+    /// Bytes were invalid in the declared charset: the part was read as Windows-1252 (the
+    /// usual truth behind mislabelled mail), or with U+FFFD where even that failed.
     InvalidBytes,
     /// A part's boundaries or encoding were broken; its raw content was used.
     MalformedMime,
@@ -58,13 +66,14 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
             continue;
         }
         note_part_problems(part, flags);
+        let text = recover(message, part, text, flags);
         let flowed = content_type
             .and_then(|ct| ct.attribute("format"))
             .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
         let delsp = content_type
             .and_then(|ct| ct.attribute("delsp"))
             .is_some_and(|d| d.eq_ignore_ascii_case("yes"));
-        let normalised = normalise(text);
+        let normalised = normalise(&text);
         if !plain.is_empty() {
             plain.push('\n');
         }
@@ -75,7 +84,6 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
         }
     }
     if !plain.trim().is_empty() {
-        note_replacements(&plain, flags);
         return (plain, BodySource::Plain);
     }
     let mut html_text = String::new();
@@ -85,10 +93,11 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
         };
         if let PartType::Html(html) = &part.body {
             note_part_problems(part, flags);
+            let html = recover(message, part, html, flags);
             if !html_text.is_empty() {
                 html_text.push('\n');
             }
-            html_text.push_str(&html_to_text(&normalise(html)));
+            html_text.push_str(&html_to_text(&normalise(&html)));
             // text_body repeats the html part when there is no plain one: read it once.
             if message.text_body.contains(&id) && message.html_body.contains(&id) {
                 break;
@@ -96,7 +105,6 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
         }
     }
     if !html_text.trim().is_empty() {
-        note_replacements(&html_text, flags);
         return (html_text, BodySource::Html);
     }
     (String::new(), BodySource::None)
@@ -110,6 +118,53 @@ pub(crate) fn attached_message<'m>(message: &'m Message<'_>) -> Option<&'m Messa
             _ => None,
         }
     })
+}
+
+/// Re-reads a part whose decoded text holds replacement characters as Windows-1252.
+///
+/// mail-parser turns bytes it cannot decode (an unknown charset, or invalid UTF-8) into U+FFFD;
+/// legacy clients that mislabel their charset nearly always mean Windows-1252, which maps every
+/// byte, so the words come back instead of being lost.
+fn recover<'t>(
+    message: &Message<'_>,
+    part: &MessagePart<'_>,
+    decoded: &'t str,
+    flags: &mut Vec<ParseFlag>,
+) -> Cow<'t, str> {
+    if !decoded.contains('\u{fffd}') {
+        return Cow::Borrowed(decoded);
+    }
+    push_flag(flags, ParseFlag::InvalidBytes);
+    let declared_known = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .is_some_and(|c| charset_decoder(c.as_bytes()).is_some());
+    // A real multi-byte charset (Shift_JIS, GB2312) that failed is not Windows-1252.
+    if declared_known {
+        return Cow::Borrowed(decoded);
+    }
+    let start = part.offset_body as usize;
+    let end = (part.offset_end as usize).min(message.raw_message.len());
+    let Some(raw) = message.raw_message.get(start..end) else {
+        return Cow::Borrowed(decoded);
+    };
+    let bytes: Option<Vec<u8>> = match part.encoding {
+        Encoding::None => Some(raw.to_vec()),
+        Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        Encoding::Base64 => base64_decode(raw),
+    };
+    match bytes {
+        Some(bytes) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            Cow::Owned(trim_boundary_tail(&text).to_string())
+        }
+        None => Cow::Borrowed(decoded),
+    }
+}
+
+/// A part's raw range can end with the CRLF before the next boundary line.
+fn trim_boundary_tail(text: &str) -> &str {
+    text.trim_end_matches(['\r', '\n'])
 }
 
 fn note_part_problems(part: &mail_parser::MessagePart<'_>, flags: &mut Vec<ParseFlag>) {
@@ -136,12 +191,6 @@ fn is_utf8_alias(charset: &str) -> bool {
         lower.as_str(),
         "utf-8" | "utf8" | "us-ascii" | "ascii" | "us_ascii" | "ansi_x3.4-1968"
     )
-}
-
-fn note_replacements(text: &str, flags: &mut Vec<ParseFlag>) {
-    if text.contains('\u{fffd}') {
-        push_flag(flags, ParseFlag::InvalidBytes);
-    }
 }
 
 /// `\r\n` and lone `\r` to `\n`; zero-width characters out; no-break spaces to spaces.

@@ -104,7 +104,8 @@ pub(crate) fn tidy(lines: &[&str]) -> String {
         } else if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(line);
+        // The first line loses its indentation too (Yahoo indents its plain-text replies).
+        out.push_str(if out.is_empty() { line.trim_start() } else { line });
     }
     out
 }

@@ -123,6 +123,13 @@ fn is_legal(paragraph: &str) -> bool {
         "questo messaggio è confidenziale",
         "esta mensagem é confidencial",
         "disclaimer:",
+        "authorised and regulated by",
+        "authorized and regulated by",
+        "registered in england",
+        "registered office:",
+        "sitz der gesellschaft",
+        "geschäftsführer:",
+        "amtsgericht",
     ];
     STRONG.iter().any(|s| paragraph.contains(s))
         || (paragraph.contains("confidential")
@@ -239,13 +246,32 @@ fn closing_start(lines: &[&str]) -> Option<usize> {
     // A name block is short: look at most ten lines up from the end.
     let lowest = last.saturating_sub(10);
     (lowest..=last).find(|&i| {
-        is_closing_line(lines[i])
-            && lines[..i].iter().any(|l| !l.trim().is_empty())
-            && lines[i + 1..=last]
-                .iter()
-                .all(|l| l.trim().is_empty() || is_name_block_line(l))
-            && lines[i + 1..=last].iter().filter(|l| !l.trim().is_empty()).count() <= 8
+        if !is_closing_line(lines[i]) || lines[..i].iter().all(|l| l.trim().is_empty()) {
+            return false;
+        }
+        let block: Vec<&str> = lines[i + 1..=last]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        // The line right after the closing must be a name; titles may follow ("Chargée de
+        // projet"). This is what keeps "Thanks,\nSee you then" intact.
+        block.len() <= 8
+            && block.first().is_none_or(|l| is_name_block_line(l))
+            && block.iter().skip(1).all(|l| is_title_line(l))
     })
+}
+
+/// A title or company line: capitalised first word, a few words, not a question or sentence.
+fn is_title_line(line: &str) -> bool {
+    let trimmed = line.trim();
+    if is_name_block_line(trimmed) {
+        return true;
+    }
+    let words = trimmed.split_whitespace().count();
+    words <= 5
+        && trimmed.chars().next().is_some_and(char::is_uppercase)
+        && !trimmed.ends_with(['?', '!', '.', ':'])
 }
 
 /// A bottom paragraph of contact details with no closing above it ("Alice Smith\nAcme\n+1 …").
