@@ -150,3 +150,6 @@ pub fn parse_email(raw: &[u8]) -> Result<ParsedEmail, TextError> {
 
 #[cfg(test)]
 mod fixture_tests;
+
+#[cfg(test)]
+mod robustness_tests;
