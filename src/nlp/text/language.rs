@@ -93,7 +93,6 @@ pub fn guess_language(text: &str) -> Option<Language> {
     let mut seen = 0usize;
     let mut word = String::with_capacity(16);
     let sample = text.char_indices().nth(2000).map_or(text, |(i, _)| &text[..i]);
-    let mut words = 0usize;
     for c in sample.chars().chain(std::iter::once(' ')) {
         if c.is_alphabetic() || c == '-' {
             word.extend(c.to_lowercase());
@@ -102,7 +101,6 @@ pub fn guess_language(text: &str) -> Option<Language> {
         if word.is_empty() {
             continue;
         }
-        words += 1;
         let hits: [bool; 7] = std::array::from_fn(|n| STOPWORDS[n].contains(&word.as_str()));
         let count = hits.iter().filter(|h| **h).count();
         if count > 0 {
@@ -117,7 +115,6 @@ pub fn guess_language(text: &str) -> Option<Language> {
         }
         word.clear();
     }
-    let _ = words;
     let (best, best_score) = scores
         .iter()
         .enumerate()

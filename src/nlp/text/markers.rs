@@ -61,7 +61,7 @@ pub(crate) fn header_line(line: &str) -> Option<(Label, &str)> {
     let value = line[colon + 1..].trim_start().trim_start_matches('*').trim();
     let label = LABELS
         .iter()
-        .find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name) || eq_fold(n, name))
+        .find(|(n, _)| eq_fold(n, name))
         .map(|(_, label)| *label)?;
     Some((label, value))
 }

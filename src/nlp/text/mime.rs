@@ -87,7 +87,13 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
         return (plain, BodySource::Plain);
     }
     let mut html_text = String::new();
+    // mail-parser lists an HTML part in text_body too when there is no plain one: read each once.
+    let mut seen: Vec<u32> = Vec::new();
     for &id in message.html_body.iter().chain(&message.text_body) {
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
         let Some(part) = message.parts.get(id as usize) else {
             continue;
         };
@@ -98,10 +104,6 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
                 html_text.push('\n');
             }
             html_text.push_str(&html_to_text(&normalise(&html)));
-            // text_body repeats the html part when there is no plain one: read it once.
-            if message.text_body.contains(&id) && message.html_body.contains(&id) {
-                break;
-            }
         }
     }
     if !html_text.trim().is_empty() {
