@@ -133,7 +133,12 @@ pub fn parse_email(raw: &[u8]) -> Result<ParsedEmail, TextError> {
                 .and_then(|f| language::guess_language(&f.new_text))
         })
         .or_else(|| language::guess_language(&body))
-        .or_else(|| headers.subject.as_deref().and_then(language::guess_language));
+        .or_else(|| {
+            headers
+                .subject
+                .as_deref()
+                .and_then(language::guess_language)
+        });
 
     Ok(ParsedEmail {
         headers,

@@ -98,7 +98,10 @@ fn apple_mail_reply_format_flowed() {
 #[test]
 fn apple_iphone_reply_sent_from_my_iphone() {
     let e = eml!("apple_iphone_reply_sent_from_my_iphone");
-    assert_eq!(e.new_text, "Thursday the 12th at 7 works for me — see you there!");
+    assert_eq!(
+        e.new_text,
+        "Thursday the 12th at 7 works for me — see you there!"
+    );
     assert_eq!(e.signature, "Sent from my iPhone");
     // The byte-order mark iOS leaves in quotes is removed.
     assert_eq!(
@@ -153,7 +156,10 @@ fn outlook_reply_original_message() {
 fn outlook_reply_underscore_separator() {
     let e = eml!("outlook_reply_underscore_separator");
     assert_eq!(e.new_text, "Monday at 10 is fine. See you then.");
-    assert!(e.quoted_text.starts_with("________________________________\nFrom: Maria Garcia"));
+    assert!(
+        e.quoted_text
+            .starts_with("________________________________\nFrom: Maria Garcia")
+    );
     assert!(e.quoted_text.ends_with("10:00-11:00 GMT."));
 }
 
@@ -173,7 +179,10 @@ fn outlook_html_reply_with_signature_div() {
         e.quoted_text,
         "________________________________\nFrom: Oliver Brown <oliver@tailspin.example>\nSent: Wednesday, March 4, 2026 4:12 PM\nTo: Nina Patel <nina.patel@northwind.example>\nSubject: Demo\n\nHi Nina, when could you show us the demo?"
     );
-    assert!(!e.body.contains("margin-top"), "CSS must not leak into text");
+    assert!(
+        !e.body.contains("margin-top"),
+        "CSS must not leak into text"
+    );
 }
 
 #[test]
@@ -183,7 +192,10 @@ fn outlook_reply_header_block_no_separator() {
         e.new_text,
         "Paul - 11am Central tomorrow works. I'll call your cell."
     );
-    assert!(e.quoted_text.starts_with("From: Paul Young [mailto:pyoung@client.example]"));
+    assert!(
+        e.quoted_text
+            .starts_with("From: Paul Young [mailto:pyoung@client.example]")
+    );
     assert!(e.quoted_text.ends_with("Can we talk tomorrow morning?"));
 }
 
@@ -195,7 +207,10 @@ fn html_only_outlook_mobile_with_entities() {
         "Friday 27th after 6 – I'll book a table at Smith & Sons."
     );
     assert_eq!(e.signature, "Get Outlook for Android");
-    assert!(e.quoted_text.starts_with("________________________________\nFrom: Pat Morgan <pat@example.org>"));
+    assert!(
+        e.quoted_text
+            .starts_with("________________________________\nFrom: Pat Morgan <pat@example.org>")
+    );
     assert!(e.quoted_text.ends_with("Drinks next week?"));
 }
 
@@ -232,7 +247,9 @@ fn german_outlook_reply_von_gesendet() {
         e.signature,
         "Mit freundlichen Grüßen\nThomas Weber\nVertriebsleiter\nFirma GmbH | Hauptstraße 12 | 10115 Berlin\nTel. +49 30 98765432"
     );
-    assert!(e.quoted_text.starts_with("Von: Klein, Sabine <sabine.klein@kunde.example>\nGesendet: Dienstag, 3. März 2026 17:02"));
+    assert!(e.quoted_text.starts_with(
+        "Von: Klein, Sabine <sabine.klein@kunde.example>\nGesendet: Dienstag, 3. März 2026 17:02"
+    ));
     assert_eq!(e.language, Some(Language::De));
 }
 
@@ -250,13 +267,19 @@ fn german_signature_von_meinem_iphone_gesendet() {
 #[test]
 fn french_gmail_reply_le_a_ecrit() {
     let e = eml!("french_gmail_reply_le_a_ecrit");
-    assert_eq!(e.headers.subject.as_deref(), Some("Re: Réunion de lancement"));
+    assert_eq!(
+        e.headers.subject.as_deref(),
+        Some("Re: Réunion de lancement")
+    );
     assert_eq!(name(e.headers.from.as_ref()), "Hélène Dupont");
     assert_eq!(
         e.new_text,
         "Bonjour Marc,\n\nJe vous propose jeudi 5 mars à 15h, ou vendredi matin si c'est plus simple pour vous."
     );
-    assert_eq!(e.signature, "Cordialement,\nHélène Dupont\nChargée de projet");
+    assert_eq!(
+        e.signature,
+        "Cordialement,\nHélène Dupont\nChargée de projet"
+    );
     assert_eq!(
         e.quoted_text,
         "Le mar. 3 mars 2026 à 18:12, Marc Laurent <marc.laurent@exemple.fr> a écrit :\n> Bonjour Hélène,\n> Quand seriez-vous disponible pour la réunion de lancement ?"
@@ -303,8 +326,13 @@ fn spanish_outlook_reply_de_enviado() {
         e.signature,
         "Un saludo,\nJavier Ortega\nDirector Comercial\n+34 91 123 45 67"
     );
-    assert!(e.quoted_text.starts_with("De: Carmen Ruiz <cruiz@cliente.example>\nEnviado: martes, 3 de marzo de 2026 19:10"));
-    assert!(e.quoted_text.ends_with("¿podemos hacer la llamada la semana que viene?"));
+    assert!(e.quoted_text.starts_with(
+        "De: Carmen Ruiz <cruiz@cliente.example>\nEnviado: martes, 3 de marzo de 2026 19:10"
+    ));
+    assert!(
+        e.quoted_text
+            .ends_with("¿podemos hacer la llamada la semana que viene?")
+    );
 }
 
 #[test]
@@ -361,7 +389,10 @@ fn signature_dash_delimiter() {
         e.new_text,
         "Hi Emma,\n\nCould we find 30 minutes on Wednesday or Thursday afternoon your time?"
     );
-    assert_eq!(e.signature, "--\nRavi Kumar\nFounder, Startup\nhttps://startup.example");
+    assert_eq!(
+        e.signature,
+        "--\nRavi Kumar\nFounder, Startup\nhttps://startup.example"
+    );
     assert_eq!(rfc3339(e.headers.date), "2026-03-09T08:00:00+05:30");
 }
 
@@ -378,7 +409,10 @@ fn signature_sent_from_android_samsung() {
     let e = eml!("signature_sent_from_android_samsung");
     assert_eq!(e.new_text, "I'm free after 4pm tomorrow, call me then.");
     assert_eq!(e.signature, "Sent from my Galaxy");
-    assert!(e.quoted_text.starts_with("-------- Original message --------\nFrom: Leo Grant"));
+    assert!(
+        e.quoted_text
+            .starts_with("-------- Original message --------\nFrom: Leo Grant")
+    );
 }
 
 #[test]
@@ -442,7 +476,10 @@ fn legal_confidentiality_footer() {
         "Linda,\n\nCould we schedule the quarterly review for the week of 23 March? Tuesday or Wednesday morning would be ideal."
     );
     assert!(e.signature.starts_with("Kind regards,\nSean O'Brien\nRelationship Manager\n\nThis email and any attachments are confidential"));
-    assert!(e.signature.ends_with("regulated by the Financial Conduct Authority."));
+    assert!(
+        e.signature
+            .ends_with("regulated by the Financial Conduct Authority.")
+    );
 }
 
 // ---- forwards ----
@@ -530,20 +567,29 @@ fn forward_outlook_fw_original_message() {
     assert_eq!(f.style, ForwardStyle::OutlookBlock);
     assert_eq!(address(f.from.as_ref()), "rachel@vendor.example");
     let to: Vec<&str> = f.to.iter().map(|m| address(Some(m))).collect();
-    assert_eq!(to, ["kevin.lee@fabrikam.example", "maria.garcia@contoso.example"]);
+    assert_eq!(
+        to,
+        ["kevin.lee@fabrikam.example", "maria.garcia@contoso.example"]
+    );
     assert_eq!(rfc3339(f.date), "2026-03-03T10:15:00-08:00");
     assert!(f.date_offset_assumed);
     assert_eq!(
         f.new_text,
         "Hi Kevin,\n\nAre you available for a vendor meeting on March 10 or 11? We can come to your office."
     );
-    assert_eq!(f.signature, "Regards,\nRachel Green\nAccount Manager | Vendor Co.");
+    assert_eq!(
+        f.signature,
+        "Regards,\nRachel Green\nAccount Manager | Vendor Co."
+    );
 }
 
 #[test]
 fn forward_outlook_fw_underscore_separator() {
     let e = eml!("forward_outlook_fw_underscore_separator");
-    assert_eq!(e.new_text, "Can you offer Jack two slots next week?\n\nNina");
+    assert_eq!(
+        e.new_text,
+        "Can you offer Jack two slots next week?\n\nNina"
+    );
     let f = e.forwarded.expect("forwarded");
     assert_eq!(f.style, ForwardStyle::OutlookBlock);
     assert_eq!(address(f.from.as_ref()), "jack.turner@customer.example");
@@ -576,7 +622,11 @@ fn forward_german_outlook_wg() {
 #[test]
 fn forward_french_gmail_message_transfere() {
     let e = eml!("forward_french_gmail_message_transfere");
-    assert_eq!(e.headers.subject.as_deref(), Some("TR : Rendez-vous"), "the no-break space is unfolded");
+    assert_eq!(
+        e.headers.subject.as_deref(),
+        Some("TR : Rendez-vous"),
+        "the no-break space is unfolded"
+    );
     assert_eq!(e.new_text, "Peux-tu trouver un créneau avec Marc ?");
     let f = e.forwarded.expect("forwarded");
     assert_eq!(address(f.from.as_ref()), "marc.laurent@exemple.fr");
@@ -591,18 +641,27 @@ fn forward_french_gmail_message_transfere() {
 #[test]
 fn forward_as_rfc822_attachment() {
     let e = eml!("forward_as_rfc822_attachment");
-    assert_eq!(e.new_text, "See the attached request from Hannah, can you set it up?");
+    assert_eq!(
+        e.new_text,
+        "See the attached request from Hannah, can you set it up?"
+    );
     let f = e.forwarded.expect("forwarded");
     assert_eq!(f.style, ForwardStyle::Attachment);
     assert_eq!(address(f.from.as_ref()), "hscott@lawfirm.example");
-    assert_eq!(f.message_id.as_deref(), Some("contract-0309@lawfirm.example"));
+    assert_eq!(
+        f.message_id.as_deref(),
+        Some("contract-0309@lawfirm.example")
+    );
     assert_eq!(rfc3339(f.date), "2026-03-09T16:20:00-06:00");
     assert!(!f.date_offset_assumed);
     assert_eq!(
         f.new_text,
         "Paul,\n\nCould we meet to sign the contract on Thursday 12 March at 2pm Central? It should take about an hour."
     );
-    assert_eq!(f.signature, "Best regards,\nHannah Scott\nPartner, Scott & Co LLP");
+    assert_eq!(
+        f.signature,
+        "Best regards,\nHannah Scott\nPartner, Scott & Co LLP"
+    );
 }
 
 #[test]
@@ -624,7 +683,10 @@ fn reply_quoting_an_old_forward_is_not_a_forward() {
     let e = eml!("reply_quoting_an_old_forward_is_not_a_forward");
     assert_eq!(e.forwarded, None);
     assert_eq!(e.new_text, "Friday at 10 is confirmed, thank you!");
-    assert!(e.quoted_text.contains("> ---------- Forwarded message ---------"));
+    assert!(
+        e.quoted_text
+            .contains("> ---------- Forwarded message ---------")
+    );
 }
 
 #[test]
@@ -649,7 +711,9 @@ fn headers_out_of_office_auto_reply() {
     assert_eq!(h.in_reply_to, ["CAK1fwd01@mail.gmail.com"]);
     assert_eq!(
         h.authentication_results,
-        ["mx.acme.example; dkim=pass header.d=partner.example header.s=sel1; spf=pass smtp.mailfrom=partner.example; dmarc=pass (p=REJECT) header.from=partner.example"]
+        [
+            "mx.acme.example; dkim=pass header.d=partner.example header.s=sel1; spf=pass smtp.mailfrom=partner.example; dmarc=pass (p=REJECT) header.from=partner.example"
+        ]
     );
     assert_eq!(
         e.new_text,
@@ -662,7 +726,10 @@ fn headers_mailing_list_newsletter_html() {
     let e = eml!("headers_mailing_list_newsletter");
     let h = &e.headers;
     assert_eq!(h.precedence.as_deref(), Some("list"));
-    assert_eq!(h.list_id.as_deref(), Some("Weekly Digest <digest.news.example>"));
+    assert_eq!(
+        h.list_id.as_deref(),
+        Some("Weekly Digest <digest.news.example>")
+    );
     assert_eq!(
         h.list_unsubscribe.as_deref(),
         Some("<https://news.example/unsub?u=abc>, <mailto:unsubscribe@news.example?subject=unsub>")
@@ -711,7 +778,10 @@ fn headers_threading_reply_to_sender_cc() {
 #[test]
 fn encoded_subject_and_quoted_printable_body() {
     let e = eml!("encoded_subject_and_quoted_printable_body");
-    assert_eq!(e.headers.subject.as_deref(), Some("Möte på måndag ✅ (10–11)"));
+    assert_eq!(
+        e.headers.subject.as_deref(),
+        Some("Möte på måndag ✅ (10–11)")
+    );
     assert_eq!(name(e.headers.from.as_ref()), "Zoë Åkesson");
     assert_eq!(name(e.headers.to.first()), "Björn Nilsson");
     assert_eq!(
@@ -745,7 +815,10 @@ fn unknown_charset_falls_back_with_flag() {
 #[test]
 fn invalid_utf8_bytes_are_read_as_windows_1252_with_flag() {
     let e = eml!("invalid_utf8_bytes_flagged");
-    assert_eq!(e.new_text, "Lunch on Wednesday at 12:30? The café downstairs.");
+    assert_eq!(
+        e.new_text,
+        "Lunch on Wednesday at 12:30? The café downstairs."
+    );
     assert_eq!(e.flags, [ParseFlag::InvalidBytes]);
 }
 

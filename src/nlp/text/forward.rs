@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::headers::{Mailbox, header_facts};
 use super::markers::{
-    Label, attribution_len, header_block_len, header_line, is_forward_marker,
-    is_original_message, is_underscore_separator, quote_depth, unquote_once,
+    Label, attribution_len, header_block_len, header_line, is_forward_marker, is_original_message,
+    is_underscore_separator, quote_depth, unquote_once,
 };
 use super::mime::{ParseFlag, body_text};
 use super::quotes::split_quotes;
@@ -70,9 +70,11 @@ pub fn subject_is_forward(subject: &str) -> bool {
         return false;
     };
     let prefix = rest[..colon].trim();
-    ["fw", "fwd", "wg", "tr", "rv", "i", "enc", "doorst", "fs", "vs"]
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(prefix))
+    [
+        "fw", "fwd", "wg", "tr", "rv", "i", "enc", "doorst", "fs", "vs",
+    ]
+    .iter()
+    .any(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// Finds an inline forward that starts before any quoted history.
@@ -88,7 +90,8 @@ pub(crate) fn find_forward(lines: &[&str], subject_is_forward: bool) -> Option<F
         }
         let outlook_block = is_original_message(line)
             || (is_underscore_separator(line)
-                && next_non_blank(lines, i + 1).is_some_and(|n| header_block_len(lines, n).is_some()))
+                && next_non_blank(lines, i + 1)
+                    .is_some_and(|n| header_block_len(lines, n).is_some()))
             || header_block_len(lines, i).is_some();
         if outlook_block {
             return subject_is_forward.then_some(ForwardStart {
@@ -332,7 +335,13 @@ mod tests {
 
     #[test]
     fn subjects_that_mark_forwards() {
-        for s in ["Fwd: Meeting", "FW: Meeting", "WG: Termin", "TR : Réunion", "[EXT] Fw: x"] {
+        for s in [
+            "Fwd: Meeting",
+            "FW: Meeting",
+            "WG: Termin",
+            "TR : Réunion",
+            "[EXT] Fw: x",
+        ] {
             assert!(subject_is_forward(s), "{s}");
         }
         for s in ["Re: Fwd: x", "Meeting", "Fwd meeting"] {

@@ -20,19 +20,25 @@ pub struct InvalidEmailAddress(pub String);
 impl EmailAddress {
     /// Accepts `local@domain` (surrounding spaces, angle brackets and a `mailto:` are dropped).
     pub fn parse(text: &str) -> Result<Self, InvalidEmailAddress> {
-        let trimmed = text.trim().trim_start_matches('<').trim_end_matches('>').trim();
+        let trimmed = text
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim();
         let trimmed = strip_prefix_ignore_case(trimmed, "mailto:").unwrap_or(trimmed);
         let invalid = || InvalidEmailAddress(text.to_string());
         let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
         let domain_ok = !domain.is_empty()
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']' || c == ':');
+            && domain.chars().all(|c| {
+                c.is_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']' || c == ':'
+            });
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
         if !domain_ok || !local_ok {
             return Err(invalid());
         }
@@ -151,10 +157,7 @@ pub(crate) fn header_facts(message: &Message<'_>) -> (HeaderFacts, Option<DatePr
         reply_to: message.reply_to().map(mailboxes).unwrap_or_default(),
         to: message.to().map(mailboxes).unwrap_or_default(),
         cc: message.cc().map(mailboxes).unwrap_or_default(),
-        subject: message
-            .subject()
-            .map(|s| unfold(s))
-            .filter(|s| !s.is_empty()),
+        subject: message.subject().map(unfold).filter(|s| !s.is_empty()),
         message_id: message.message_id().map(clean_id).filter(|s| !s.is_empty()),
         in_reply_to: id_list(message.in_reply_to()),
         references: id_list(message.references()),
@@ -254,7 +257,11 @@ fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 fn clean_id(id: &str) -> String {
-    id.trim().trim_start_matches('<').trim_end_matches('>').trim().to_string()
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
 }
 
 fn return_path(raw: &str) -> ReturnPath {

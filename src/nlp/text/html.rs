@@ -32,7 +32,10 @@ pub fn html_to_text(html: &str) -> String {
                 find_tag_end(bytes, i + 1)
             };
             let Some(end) = end else {
-                if bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || b"/!?".contains(b)) {
+                if bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || b"/!?".contains(b))
+                {
                     unclosed_from = unclosed_from.min(i + 1);
                 }
                 // A lone '<' in text.
@@ -171,8 +174,8 @@ impl<'a> Tag<'a> {
             b"br" => Kind::LineBreak,
             b"p" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Paragraph,
             b"div" | b"tr" | b"table" | b"ul" | b"ol" | b"section" | b"article" | b"header"
-            | b"footer" | b"dl" | b"dt" | b"dd" | b"address" | b"center" | b"tbody"
-            | b"thead" | b"form" | b"body" => {
+            | b"footer" | b"dl" | b"dt" | b"dd" | b"address" | b"center" | b"tbody" | b"thead"
+            | b"form" | b"body" => {
                 if !self.closing && self.is_signature_container() {
                     Kind::Signature
                 } else {
@@ -324,7 +327,10 @@ impl Writer {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
+    )
 }
 
 /// Decodes character references: numeric, and the named ones mail actually uses.
@@ -368,17 +374,16 @@ fn named_entity(name: &str) -> Option<char> {
     // Latin-1 letters come from a table because French, German, Spanish and Portuguese HTML mail
     // still writes them as entities.
     const LATIN1: [&str; 96] = [
-        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy",
-        "ordf", "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute",
-        "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12",
-        "frac34", "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig",
-        "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml",
-        "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash",
-        "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute",
-        "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute", "ecirc",
-        "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve", "oacute",
-        "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc", "uuml",
-        "yacute", "thorn", "yuml",
+        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
+        "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+        "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+        "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave",
+        "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve",
+        "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc",
+        "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring",
+        "aelig", "ccedil", "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc",
+        "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash",
+        "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
     ];
     if let Some(n) = LATIN1.iter().position(|e| *e == name) {
         return char::from_u32(0xa0 + n as u32);
@@ -418,7 +423,10 @@ mod tests {
     #[test]
     fn divs_and_breaks_become_lines() {
         let html = "<div dir=\"ltr\">Hi Bob,<div><br></div><div>Could we meet <b>Tuesday</b> at 3pm?</div></div>";
-        assert_eq!(html_to_text(html), "Hi Bob,\n\nCould we meet Tuesday at 3pm?");
+        assert_eq!(
+            html_to_text(html),
+            "Hi Bob,\n\nCould we meet Tuesday at 3pm?"
+        );
     }
 
     #[test]
@@ -430,7 +438,9 @@ mod tests {
     #[test]
     fn entities_are_decoded() {
         assert_eq!(
-            html_to_text("<p>caf&eacute; &amp; cr&egrave;me &#8211; &#x41;&nbsp;&lt;b&gt; &bogus;</p>"),
+            html_to_text(
+                "<p>caf&eacute; &amp; cr&egrave;me &#8211; &#x41;&nbsp;&lt;b&gt; &bogus;</p>"
+            ),
             "café & crème – A <b> &bogus;"
         );
     }

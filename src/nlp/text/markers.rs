@@ -58,7 +58,10 @@ pub(crate) fn header_line(line: &str) -> Option<(Label, &str)> {
         return None;
     }
     let name = line[..colon].trim().trim_end_matches('*').trim();
-    let value = line[colon + 1..].trim_start().trim_start_matches('*').trim();
+    let value = line[colon + 1..]
+        .trim_start()
+        .trim_start_matches('*')
+        .trim();
     let label = LABELS
         .iter()
         .find(|(n, _)| eq_fold(n, name))
@@ -187,7 +190,8 @@ fn ends_with_wrote(text: &str) -> bool {
         lower.match_indices(v).any(|(at, _)| {
             let before = lower[..at].chars().next_back();
             let after = lower[at + v.len()..].chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
         })
     })
 }
@@ -262,7 +266,10 @@ mod tests {
         assert_eq!(attribution_len(&lines, 0), Some(2));
         assert_eq!(attribution_len(&["On Monday I wrote: hi"], 0), None);
         assert_eq!(
-            attribution_len(&["Le mar. 3 mars 2026 à 10:15, Alice <a@b.fr> a écrit :"], 0),
+            attribution_len(
+                &["Le mar. 3 mars 2026 à 10:15, Alice <a@b.fr> a écrit :"],
+                0
+            ),
             Some(1)
         );
     }

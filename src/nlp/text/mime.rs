@@ -114,12 +114,13 @@ pub(crate) fn body_text(message: &Message<'_>, flags: &mut Vec<ParseFlag>) -> (S
 
 /// The first message/rfc822 attachment, which is how many clients forward "as attachment".
 pub(crate) fn attached_message<'m>(message: &'m Message<'_>) -> Option<&'m Message<'m>> {
-    message.attachments.iter().find_map(|&id| {
-        match &message.parts.get(id as usize)?.body {
+    message
+        .attachments
+        .iter()
+        .find_map(|&id| match &message.parts.get(id as usize)?.body {
             PartType::Message(nested) => Some(nested),
             _ => None,
-        }
-    })
+        })
 }
 
 /// Re-reads a part whose decoded text holds replacement characters as Windows-1252.

@@ -105,7 +105,11 @@ pub(crate) fn tidy(lines: &[&str]) -> String {
             out.push('\n');
         }
         // The first line loses its indentation too (Yahoo indents its plain-text replies).
-        out.push_str(if out.is_empty() { line.trim_start() } else { line });
+        out.push_str(if out.is_empty() {
+            line.trim_start()
+        } else {
+            line
+        });
     }
     out
 }
@@ -132,7 +136,10 @@ mod tests {
             "On 3/2/26 9:00, Bob wrote:\n> Tuesday?\nYes, 3pm.\n> Where?\nMy office.\n",
         );
         assert_eq!(s.new_text, "Yes, 3pm.\nMy office.");
-        assert_eq!(s.quoted_text, "On 3/2/26 9:00, Bob wrote:\n> Tuesday?\n> Where?");
+        assert_eq!(
+            s.quoted_text,
+            "On 3/2/26 9:00, Bob wrote:\n> Tuesday?\n> Where?"
+        );
     }
 
     #[test]
@@ -148,7 +155,10 @@ mod tests {
     #[test]
     fn a_lone_from_line_in_prose_is_not_history() {
         let s = split_quotes("From: the team\nWe would like to meet on Friday.");
-        assert_eq!(s.new_text, "From: the team\nWe would like to meet on Friday.");
+        assert_eq!(
+            s.new_text,
+            "From: the team\nWe would like to meet on Friday."
+        );
         assert_eq!(s.quoted_text, "");
     }
 }

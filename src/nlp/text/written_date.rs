@@ -71,8 +71,7 @@ impl Fields {
     fn read(text: &str) -> Option<Self> {
         let mut fields = Fields::default();
         let mut pending_hour: Option<(u32, u32, u32)> = None;
-        let mut tokens = tokenize(text).peekable();
-        while let Some(token) = tokens.next() {
+        for token in tokenize(text) {
             let lower = token.to_lowercase();
             let lower = lower.trim_end_matches('.');
             if let Some((h, m, s)) = clock(&token) {
@@ -211,18 +210,62 @@ fn iso_date(token: &str) -> Option<(i32, u32, u32)> {
 /// Month names and abbreviations in en/de/fr/es/nl/it/pt.
 fn month_name(lower: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
-        &["jan", "january", "januar", "jänner", "janvier", "janv", "enero", "ene", "januari", "gennaio", "gen", "janeiro"],
-        &["feb", "february", "februar", "février", "févr", "fevr", "febrero", "februari", "febbraio", "fevereiro", "fev"],
-        &["mar", "march", "märz", "mär", "mars", "marzo", "maart", "mrt", "março", "marco"],
+        &[
+            "jan", "january", "januar", "jänner", "janvier", "janv", "enero", "ene", "januari",
+            "gennaio", "gen", "janeiro",
+        ],
+        &[
+            "feb",
+            "february",
+            "februar",
+            "février",
+            "févr",
+            "fevr",
+            "febrero",
+            "februari",
+            "febbraio",
+            "fevereiro",
+            "fev",
+        ],
+        &[
+            "mar", "march", "märz", "mär", "mars", "marzo", "maart", "mrt", "março", "marco",
+        ],
         &["apr", "april", "avril", "avr", "abril", "abr", "aprile"],
         &["may", "mai", "mayo", "mei", "maggio", "mag", "maio"],
-        &["jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho"],
-        &["jul", "july", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"],
+        &[
+            "jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho",
+        ],
+        &[
+            "jul", "july", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho",
+        ],
         &["aug", "august", "août", "aout", "agosto", "ago", "augustus"],
-        &["sep", "sept", "september", "septembre", "septiembre", "settembre", "set", "setembro"],
-        &["oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"],
+        &[
+            "sep",
+            "sept",
+            "september",
+            "septembre",
+            "septiembre",
+            "settembre",
+            "set",
+            "setembro",
+        ],
+        &[
+            "oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
+            "out",
+        ],
         &["nov", "november", "novembre", "noviembre", "novembro"],
-        &["dec", "december", "dezember", "dez", "décembre", "déc", "diciembre", "dic", "dicembre", "dezembro"],
+        &[
+            "dec",
+            "december",
+            "dezember",
+            "dez",
+            "décembre",
+            "déc",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "dezembro",
+        ],
     ];
     MONTHS
         .iter()
@@ -278,8 +321,14 @@ fn zone(token: &str) -> Option<FixedOffset> {
     }
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        3 => (digits[..1].parse::<i32>().ok()?, digits[1..].parse::<i32>().ok()?),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        3 => (
+            digits[..1].parse::<i32>().ok()?,
+            digits[1..].parse::<i32>().ok()?,
+        ),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     if h > 14 || m > 59 {
