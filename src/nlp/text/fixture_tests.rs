@@ -697,6 +697,104 @@ fn outlook_block_without_fw_subject_is_a_quote() {
     assert!(e.quoted_text.ends_with("Thursday works for me."));
 }
 
+#[test]
+fn forward_iphone_sent_from_my_iphone_begin_forwarded() {
+    let e = eml!("forward_iphone_sent_from_my_iphone_begin_forwarded");
+    assert_eq!(e.new_text, "Can you set this up?");
+    assert_eq!(e.signature, "Sent from my iPhone");
+    let f = e.forwarded.expect("forwarded");
+    assert_eq!(f.style, ForwardStyle::BeginForwarded);
+    assert_eq!(address(f.from.as_ref()), "tom.reed@example.com");
+    assert_eq!(address(f.to.first()), "sarah.okafor@icloud.com");
+    assert_eq!(f.subject.as_deref(), Some("Catch up"));
+    assert_eq!(rfc3339(f.date), "2026-03-15T21:12:44-04:00");
+    assert!(!f.date_offset_assumed);
+    assert_eq!(
+        f.new_text,
+        "Hi Sarah, are you around for a quick 20 minute catch-up on Wednesday or Thursday?\n\nTom"
+    );
+}
+
+#[test]
+fn forward_outlook_html_fw_divrplyfwdmsg() {
+    let e = eml!("forward_outlook_html_fw_divrplyfwdmsg");
+    assert_eq!(e.body_source, BodySource::Html);
+    assert_eq!(
+        e.new_text,
+        "Please find an hour for this next week, mornings only."
+    );
+    let f = e.forwarded.expect("forwarded");
+    assert_eq!(f.style, ForwardStyle::OutlookBlock);
+    assert_eq!(address(f.from.as_ref()), "olga.ivanova@auditors.example");
+    assert_eq!(name(f.to.first()), "Lee, Kevin");
+    assert_eq!(address(f.cc.first()), "maria.garcia@contoso.example");
+    assert_eq!(rfc3339(f.date), "2026-03-16T17:30:00+00:00");
+    assert!(f.date_offset_assumed);
+    assert_eq!(
+        f.new_text,
+        "Dear Kevin,\n\nWe would like to hold the security audit kickoff (about 60 minutes) in the week of 23 March."
+    );
+    assert_eq!(f.signature, "Kind regards,\nOlga Ivanova\nSenior Auditor");
+}
+
+#[test]
+fn dutch_outlook_forward_doorst_van_verzonden() {
+    let e = eml!("dutch_outlook_forward_doorst_van_verzonden");
+    assert_eq!(e.new_text, "Kun je een moment met Pieter vinden?");
+    let f = e.forwarded.expect("forwarded");
+    assert_eq!(address(f.from.as_ref()), "pieter.jansen@voorbeeld.nl");
+    assert_eq!(f.subject.as_deref(), Some("Overleg planning"));
+    assert_eq!(rfc3339(f.date), "2026-03-17T16:20:00+01:00");
+    assert_eq!(
+        f.new_text,
+        "Hoi Sanne,\n\nKunnen we volgende week een uur overleggen over de planning? Donderdag heeft mijn voorkeur."
+    );
+    assert_eq!(f.signature, "Groeten,\nPieter");
+    assert_eq!(e.language, Some(Language::Nl));
+}
+
+#[test]
+fn italian_outlook_forward_i_da_inviato() {
+    let e = eml!("italian_outlook_forward_i_da_inviato");
+    assert_eq!(e.new_text, "Puoi organizzare questo incontro?");
+    let f = e.forwarded.expect("forwarded");
+    assert_eq!(address(f.from.as_ref()), "luca.conti@fornitore.example");
+    assert_eq!(rfc3339(f.date), "2026-03-17T11:05:00+01:00");
+    assert_eq!(
+        f.new_text,
+        "Buongiorno Giulia,\n\npossiamo vederci venerdì 20 marzo alle 15:00 presso il vostro ufficio?"
+    );
+    assert_eq!(f.signature, "Cordiali saluti,\nLuca Conti");
+    assert_eq!(e.language, Some(Language::It));
+}
+
+#[test]
+fn german_apple_forward_anfang_der_weitergeleiteten_nachricht() {
+    let e = eml!("german_apple_forward_anfang_der_weitergeleiteten_nachricht");
+    assert_eq!(e.new_text, "Bitte einen Termin mit Lukas eintragen.");
+    let f = e.forwarded.expect("forwarded");
+    assert_eq!(f.style, ForwardStyle::BeginForwarded);
+    assert_eq!(address(f.from.as_ref()), "lukas.becker@example.de");
+    // "MEZ" (Central European Time) is written, so the offset is not assumed.
+    assert_eq!(rfc3339(f.date), "2026-03-18T21:40:12+01:00");
+    assert!(!f.date_offset_assumed);
+    assert_eq!(
+        f.new_text,
+        "Hallo Katrin,\n\nhast du nächste Woche Dienstag oder Mittwoch Abend Zeit für ein Abendessen?"
+    );
+    assert_eq!(f.signature, "Liebe Grüße\nLukas");
+}
+
+#[test]
+fn meeting_link_paragraph_is_not_a_signature() {
+    let e = eml!("meeting_link_paragraph_is_not_a_signature");
+    assert_eq!(
+        e.new_text,
+        "Hi Liam,\n\nCould we do the design review on Tuesday 24 March at 15:00 GMT?\n\nZoom: https://zoom.us/j/98765432100\nMeeting ID: 987 6543 2100"
+    );
+    assert_eq!(e.signature, "");
+}
+
 // ---- headers ----
 
 #[test]

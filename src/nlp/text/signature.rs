@@ -285,6 +285,10 @@ fn trailing_contact_block(lines: &[&str]) -> Option<usize> {
         return None; // the whole message would go
     }
     let block = &lines[begin..=last];
+    // A signature opens with the name; a paragraph opening with a link or dial-in is content.
+    if !is_name(block[0].trim()) {
+        return None;
+    }
     let has_contact = block.iter().any(|l| is_contact_line(l));
     let all_name_like = block.iter().all(|l| is_name_block_line(l));
     (block.len() >= 2 && block.len() <= 8 && has_contact && all_name_like).then_some(begin)
@@ -323,6 +327,22 @@ fn is_name_block_line(line: &str) -> bool {
 /// A phone number, an email address or a web address.
 fn is_contact_line(line: &str) -> bool {
     let lower = line.to_lowercase();
+    // A meeting link or dial-in is what the scheduling layers need: never signature material.
+    const MEETING: &[&str] = &[
+        "zoom.us",
+        "teams.microsoft",
+        "meet.google",
+        "webex.com",
+        "gotomeeting",
+        "meeting id",
+        "passcode",
+        "dial-in",
+        "dial in",
+        "conference id",
+    ];
+    if MEETING.iter().any(|m| lower.contains(m)) {
+        return false;
+    }
     if lower.contains("http://") || lower.contains("https://") || lower.contains("www.") {
         return true;
     }
@@ -382,6 +402,14 @@ mod tests {
     #[test]
     fn thanks_then_lowercase_text_is_kept() {
         let s = split_signature("Thanks,\nlet me know if friday works");
+        assert_eq!(s.signature, "");
+    }
+
+    #[test]
+    fn trailing_meeting_link_is_not_a_signature() {
+        let text = "Let's talk Tuesday at 10.\n\nZoom: https://zoom.us/j/1234567890\nMeeting ID: 123 456 7890";
+        let s = split_signature(text);
+        assert_eq!(s.text, text);
         assert_eq!(s.signature, "");
     }
 
