@@ -12,6 +12,8 @@ pub mod config;
 pub mod crypto;
 /// All SQL: connection, migrations, row-level security scopes, the job queue.
 pub mod db;
+/// Guards: reasons never to answer a message automatically (RFC 3834, loops, out of office).
+pub mod guard;
 /// The HTTP server: health, readiness, metrics (and later inbound mail and approvals).
 pub mod http;
 /// Mail coming in: the durable inbound store and its processing job.
