@@ -22,5 +22,7 @@ pub mod ingest;
 pub mod nlp;
 /// Logging and metrics.
 pub mod telemetry;
+/// Sender trust: Authentication-Results from our server, or DKIM/ARC/DMARC verified here.
+pub mod trust;
 /// The job runner.
 pub mod worker;
