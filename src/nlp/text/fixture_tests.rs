@@ -186,6 +186,22 @@ fn outlook_html_reply_with_signature_div() {
 }
 
 #[test]
+fn outlook_desktop_word_html_msonormal() {
+    let e = eml!("outlook_desktop_word_html_msonormal");
+    assert_eq!(e.body_source, BodySource::Html);
+    assert_eq!(
+        e.new_text,
+        "Hi Kevin,\n\nWednesday 1 April from 9:00 to 12:00 works for the offsite agenda session. Shall I book Room 4?"
+    );
+    assert_eq!(e.signature, "Thanks,\nMaria");
+    assert_eq!(
+        e.quoted_text,
+        "From: Lee, Kevin <kevin.lee@fabrikam.example>\nSent: Monday, March 23, 2026 3:02 PM\nTo: Garcia, Maria <maria.garcia@contoso.example>\nSubject: Offsite agenda\n\nWhen can we go through the offsite agenda?"
+    );
+    assert!(!e.body.contains("font-family") && !e.body.contains("spidmax"));
+}
+
+#[test]
 fn outlook_reply_header_block_no_separator() {
     let e = eml!("outlook_reply_header_block_no_separator");
     assert_eq!(
