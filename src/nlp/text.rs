@@ -45,6 +45,17 @@ pub struct ParsedEmail {
     pub flags: Vec<ParseFlag>,
 }
 
+impl ParsedEmail {
+    /// The instant relative words ("tomorrow", "next Tuesday") refer to: the forwarded
+    /// original's date when there is one (the guest wrote them then), else this message's.
+    pub fn reference_date(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.forwarded
+            .as_ref()
+            .and_then(|f| f.date)
+            .or(self.headers.date)
+    }
+}
+
 /// Why bytes could not be read as an email.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TextError {

@@ -49,6 +49,7 @@ fn gmail_reply_on_wrote() {
     assert_eq!(e.headers.content_type, "multipart/alternative");
     assert_eq!(address(e.headers.cc.first()), "cams@acme.example");
     assert_eq!(rfc3339(e.headers.date), "2026-03-03T11:02:14-05:00");
+    assert_eq!(e.reference_date(), e.headers.date);
     assert!(e.flags.is_empty());
 }
 
@@ -503,6 +504,8 @@ fn legal_confidentiality_footer() {
 #[test]
 fn forward_gmail_plain_with_note() {
     let e = eml!("forward_gmail_plain_with_note");
+    // Relative words in the original refer to its own date.
+    assert_eq!(rfc3339(e.reference_date()), "2026-03-03T10:15:00-05:00");
     assert_eq!(e.new_text, "can you find a time with Bob next week?");
     assert_eq!(e.quoted_text, "");
     let f = e.forwarded.expect("forwarded");
