@@ -49,6 +49,25 @@ pub struct ForwardedMessage {
     pub signature: String,
 }
 
+impl ForwardedMessage {
+    fn empty(style: ForwardStyle) -> Self {
+        Self {
+            style,
+            from: None,
+            to: Vec::new(),
+            cc: Vec::new(),
+            subject: None,
+            date: None,
+            date_offset_assumed: false,
+            date_text: None,
+            message_id: None,
+            new_text: String::new(),
+            quoted_text: String::new(),
+            signature: String::new(),
+        }
+    }
+}
+
 /// An inline forward: the line it starts at and how it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ForwardStart {
@@ -143,20 +162,7 @@ fn read_inline_at_depth(
     } else {
         rest.to_vec()
     };
-    let mut forwarded = ForwardedMessage {
-        style: start.style,
-        from: None,
-        to: Vec::new(),
-        cc: Vec::new(),
-        subject: None,
-        date: None,
-        date_offset_assumed: false,
-        date_text: None,
-        message_id: None,
-        new_text: String::new(),
-        quoted_text: String::new(),
-        signature: String::new(),
-    };
+    let mut forwarded = ForwardedMessage::empty(start.style);
     let body_start = read_header_block(&owned, &mut forwarded, outer_offset);
     let body = &owned[body_start..];
     // A forward of a forward: the inner original is the request when nothing was added above it.
@@ -230,18 +236,13 @@ pub(crate) fn read_attached(
     let (facts, _) = header_facts(nested);
     let (body, _) = body_text(nested, flags);
     let mut forwarded = ForwardedMessage {
-        style: ForwardStyle::Attachment,
         from: facts.from,
         to: facts.to,
         cc: facts.cc,
         subject: facts.subject,
         date: facts.date,
-        date_offset_assumed: false,
-        date_text: None,
         message_id: facts.message_id,
-        new_text: String::new(),
-        quoted_text: String::new(),
-        signature: String::new(),
+        ..ForwardedMessage::empty(ForwardStyle::Attachment)
     };
     fill_text(&mut forwarded, &body);
     forwarded
@@ -363,20 +364,7 @@ mod tests {
             "",
             "Body",
         ];
-        let mut f = ForwardedMessage {
-            style: ForwardStyle::DashedMarker,
-            from: None,
-            to: Vec::new(),
-            cc: Vec::new(),
-            subject: None,
-            date: None,
-            date_offset_assumed: false,
-            date_text: None,
-            message_id: None,
-            new_text: String::new(),
-            quoted_text: String::new(),
-            signature: String::new(),
-        };
+        let mut f = ForwardedMessage::empty(ForwardStyle::DashedMarker);
         let body_start = read_header_block(&lines, &mut f, None);
         assert_eq!(body_start, 7);
         let from = f.from.unwrap();
