@@ -45,6 +45,17 @@ pub struct ParsedEmail {
     pub flags: Vec<ParseFlag>,
 }
 
+impl ParsedEmail {
+    /// The instant relative words ("tomorrow", "next Tuesday") refer to: the forwarded
+    /// original's date when there is one (the guest wrote them then), else this message's.
+    pub fn reference_date(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.forwarded
+            .as_ref()
+            .and_then(|f| f.date)
+            .or(self.headers.date)
+    }
+}
+
 /// Why bytes could not be read as an email.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TextError {
@@ -78,9 +89,12 @@ const MESSAGE_HEADERS: &[&str] = &[
 
 /// Reads a raw RFC 5322 message.
 pub fn parse_email(raw: &[u8]) -> Result<ParsedEmail, TextError> {
-    if raw.iter().all(u8::is_ascii_whitespace) {
+    // Webhook payloads and saved files sometimes start with blank lines, which would otherwise
+    // end the header block before it starts (RFC 5322 §2.1).
+    let Some(start) = raw.iter().position(|b| !b.is_ascii_whitespace()) else {
         return Err(TextError::Empty);
-    }
+    };
+    let raw = &raw[start..];
     let message = MessageParser::new()
         .parse(raw)
         .ok_or(TextError::NotAMessage)?;
@@ -158,3 +172,46 @@ mod fixture_tests;
 
 #[cfg(test)]
 mod robustness_tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "From: Alice <alice@example.com>\r\nSubject: Lunch\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\n\r\nLunch on Friday?\r\n";
+
+    #[test]
+    fn mbox_separator_line_is_tolerated() {
+        let raw = format!("From alice@example.com Tue Mar  3 10:00:00 2026\r\n{MINIMAL}");
+        let e = parse_email(raw.as_bytes()).unwrap();
+        assert_eq!(e.headers.subject.as_deref(), Some("Lunch"));
+        assert_eq!(e.new_text, "Lunch on Friday?");
+    }
+
+    #[test]
+    fn leading_blank_lines_are_tolerated() {
+        let raw = format!("\r\n\r\n{MINIMAL}");
+        let e = parse_email(raw.as_bytes()).unwrap();
+        assert_eq!(e.headers.subject.as_deref(), Some("Lunch"));
+    }
+
+    #[test]
+    fn missing_and_impossible_dates_are_flagged() {
+        let no_date = "From: a@example.com\r\nSubject: x\r\n\r\nhi\r\n";
+        let e = parse_email(no_date.as_bytes()).unwrap();
+        assert_eq!(e.flags, [ParseFlag::DateMissing]);
+        assert_eq!(e.headers.date, None);
+        let bad_date = "From: a@example.com\r\nDate: Tue, 31 Feb 2026 10:00:00 +0100\r\nSubject: x\r\n\r\nhi\r\n";
+        let e = parse_email(bad_date.as_bytes()).unwrap();
+        assert_eq!(e.flags, [ParseFlag::DateUnparseable]);
+    }
+
+    #[test]
+    fn bare_lf_line_endings_work_like_crlf() {
+        let e = parse_email(MINIMAL.replace("\r\n", "\n").as_bytes()).unwrap();
+        assert_eq!(e.new_text, "Lunch on Friday?");
+        assert_eq!(
+            e.headers.date.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2026-03-03T10:00:00+01:00")
+        );
+    }
+}

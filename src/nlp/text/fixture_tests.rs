@@ -49,6 +49,7 @@ fn gmail_reply_on_wrote() {
     assert_eq!(e.headers.content_type, "multipart/alternative");
     assert_eq!(address(e.headers.cc.first()), "cams@acme.example");
     assert_eq!(rfc3339(e.headers.date), "2026-03-03T11:02:14-05:00");
+    assert_eq!(e.reference_date(), e.headers.date);
     assert!(e.flags.is_empty());
 }
 
@@ -183,6 +184,22 @@ fn outlook_html_reply_with_signature_div() {
         !e.body.contains("margin-top"),
         "CSS must not leak into text"
     );
+}
+
+#[test]
+fn outlook_desktop_word_html_msonormal() {
+    let e = eml!("outlook_desktop_word_html_msonormal");
+    assert_eq!(e.body_source, BodySource::Html);
+    assert_eq!(
+        e.new_text,
+        "Hi Kevin,\n\nWednesday 1 April from 9:00 to 12:00 works for the offsite agenda session. Shall I book Room 4?"
+    );
+    assert_eq!(e.signature, "Thanks,\nMaria");
+    assert_eq!(
+        e.quoted_text,
+        "From: Lee, Kevin <kevin.lee@fabrikam.example>\nSent: Monday, March 23, 2026 3:02 PM\nTo: Garcia, Maria <maria.garcia@contoso.example>\nSubject: Offsite agenda\n\nWhen can we go through the offsite agenda?"
+    );
+    assert!(!e.body.contains("font-family") && !e.body.contains("spidmax"));
 }
 
 #[test]
@@ -487,6 +504,8 @@ fn legal_confidentiality_footer() {
 #[test]
 fn forward_gmail_plain_with_note() {
     let e = eml!("forward_gmail_plain_with_note");
+    // Relative words in the original refer to its own date.
+    assert_eq!(rfc3339(e.reference_date()), "2026-03-03T10:15:00-05:00");
     assert_eq!(e.new_text, "can you find a time with Bob next week?");
     assert_eq!(e.quoted_text, "");
     let f = e.forwarded.expect("forwarded");

@@ -49,6 +49,25 @@ pub struct ForwardedMessage {
     pub signature: String,
 }
 
+impl ForwardedMessage {
+    fn empty(style: ForwardStyle) -> Self {
+        Self {
+            style,
+            from: None,
+            to: Vec::new(),
+            cc: Vec::new(),
+            subject: None,
+            date: None,
+            date_offset_assumed: false,
+            date_text: None,
+            message_id: None,
+            new_text: String::new(),
+            quoted_text: String::new(),
+            signature: String::new(),
+        }
+    }
+}
+
 /// An inline forward: the line it starts at and how it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ForwardStart {
@@ -143,20 +162,7 @@ fn read_inline_at_depth(
     } else {
         rest.to_vec()
     };
-    let mut forwarded = ForwardedMessage {
-        style: start.style,
-        from: None,
-        to: Vec::new(),
-        cc: Vec::new(),
-        subject: None,
-        date: None,
-        date_offset_assumed: false,
-        date_text: None,
-        message_id: None,
-        new_text: String::new(),
-        quoted_text: String::new(),
-        signature: String::new(),
-    };
+    let mut forwarded = ForwardedMessage::empty(start.style);
     let body_start = read_header_block(&owned, &mut forwarded, outer_offset);
     let body = &owned[body_start..];
     // A forward of a forward: the inner original is the request when nothing was added above it.
@@ -170,7 +176,10 @@ fn read_inline_at_depth(
     forwarded
 }
 
-/// Reads `Label: value` lines (with wrapped recipient lists) and returns where the body starts.
+/// Reads `Label: value` lines and returns where the body starts.
+///
+/// Clients wrap long header values in plain text (Gmail at about 76 columns), so a line that is
+/// not a label continues the value above it; the block ends at the first blank line.
 fn read_header_block(
     lines: &[&str],
     forwarded: &mut ForwardedMessage,
@@ -180,43 +189,41 @@ fn read_header_block(
     while i < lines.len() && lines[i].trim().is_empty() {
         i += 1;
     }
-    let mut last_label: Option<Label> = None;
-    let mut read_any = false;
+    let mut fields: Vec<(Label, String)> = Vec::new();
     while i < lines.len() {
         let line = lines[i];
         if line.trim().is_empty() {
             break;
         }
-        match header_line(line) {
-            Some((label, value)) => {
-                read_any = true;
-                last_label = Some(label);
-                match label {
-                    Label::From => forwarded.from = parse_mailbox(value),
-                    Label::To => forwarded.to = parse_mailbox_list(value),
-                    Label::Cc => forwarded.cc = parse_mailbox_list(value),
-                    Label::Subject => {
-                        forwarded.subject = Some(value.to_string()).filter(|s| !s.is_empty())
-                    }
-                    Label::Sent => {
-                        forwarded.date_text = Some(value.to_string());
-                        if let Some(written) = parse_written_date(value, outer_offset) {
-                            forwarded.date = Some(written.datetime);
-                            forwarded.date_offset_assumed = written.offset_assumed;
-                        }
-                    }
-                    Label::ReplyTo => {}
+        match (header_line(line), fields.last_mut()) {
+            (Some((label, value)), _) => fields.push((label, value.to_string())),
+            (None, Some((_, value))) => {
+                // "<\nalice@example.com>" joins without a space; words join with one.
+                if !(value.ends_with('<') || value.is_empty()) {
+                    value.push(' ');
                 }
+                value.push_str(line.trim());
             }
-            None if read_any => match last_label {
-                // Outlook and Gmail wrap long recipient lists onto following lines.
-                Some(Label::To) => forwarded.to.extend(parse_mailbox_list(line)),
-                Some(Label::Cc) => forwarded.cc.extend(parse_mailbox_list(line)),
-                _ => break,
-            },
-            None => break,
+            (None, None) => break,
         }
         i += 1;
+    }
+    for (label, value) in fields {
+        let value = value.trim();
+        match label {
+            Label::From => forwarded.from = parse_mailbox(value),
+            Label::To => forwarded.to = parse_mailbox_list(value),
+            Label::Cc => forwarded.cc = parse_mailbox_list(value),
+            Label::Subject => forwarded.subject = Some(value.to_string()).filter(|s| !s.is_empty()),
+            Label::Sent => {
+                forwarded.date_text = Some(value.to_string());
+                if let Some(written) = parse_written_date(value, outer_offset) {
+                    forwarded.date = Some(written.datetime);
+                    forwarded.date_offset_assumed = written.offset_assumed;
+                }
+            }
+            Label::ReplyTo => {}
+        }
     }
     i
 }
@@ -229,18 +236,13 @@ pub(crate) fn read_attached(
     let (facts, _) = header_facts(nested);
     let (body, _) = body_text(nested, flags);
     let mut forwarded = ForwardedMessage {
-        style: ForwardStyle::Attachment,
         from: facts.from,
         to: facts.to,
         cc: facts.cc,
         subject: facts.subject,
         date: facts.date,
-        date_offset_assumed: false,
-        date_text: None,
         message_id: facts.message_id,
-        new_text: String::new(),
-        quoted_text: String::new(),
-        signature: String::new(),
+        ..ForwardedMessage::empty(ForwardStyle::Attachment)
     };
     fill_text(&mut forwarded, &body);
     forwarded
@@ -347,6 +349,32 @@ mod tests {
         for s in ["Re: Fwd: x", "Meeting", "Fwd meeting"] {
             assert!(!subject_is_forward(s), "{s}");
         }
+    }
+
+    #[test]
+    fn wrapped_header_values_are_joined() {
+        let lines = [
+            "From: Jonathan Featherstonehaugh-Whittington <",
+            "jonathan@example.co.uk>",
+            "Date: Tue, Mar 3, 2026 at 10:15 AM",
+            "Subject: A subject long enough that Gmail wrapped it onto",
+            "the next line",
+            "To: Alice <alice@example.com>, Bob <bob@example.com>,",
+            "Carol <carol@example.com>",
+            "",
+            "Body",
+        ];
+        let mut f = ForwardedMessage::empty(ForwardStyle::DashedMarker);
+        let body_start = read_header_block(&lines, &mut f, None);
+        assert_eq!(body_start, 7);
+        let from = f.from.unwrap();
+        assert_eq!(from.address.unwrap().as_str(), "jonathan@example.co.uk");
+        assert_eq!(
+            f.subject.as_deref(),
+            Some("A subject long enough that Gmail wrapped it onto the next line")
+        );
+        assert_eq!(f.to.len(), 3);
+        assert!(f.date_offset_assumed);
     }
 
     #[test]

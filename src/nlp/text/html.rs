@@ -59,6 +59,21 @@ pub fn html_to_text(html: &str) -> String {
                 (Kind::Skip(_), true) => {}
                 (Kind::LineBreak, _) => w.newline(),
                 (Kind::Block, _) => w.block(),
+                // Word's HTML (Outlook desktop) writes every line as a margin-less
+                // <p class=MsoNormal> and a blank line as an empty one.
+                (Kind::WordLine, _) => {
+                    w.block();
+                    w.in_word_line = true;
+                }
+                (Kind::Paragraph, true) if w.in_word_line => {
+                    w.in_word_line = false;
+                    if w.current.trim().is_empty() {
+                        w.current.clear();
+                        w.lines.push((w.depth, String::new()));
+                    } else {
+                        w.newline();
+                    }
+                }
                 (Kind::Paragraph, _) => w.paragraph(),
                 (Kind::ListItem, false) => {
                     w.block();
@@ -126,6 +141,7 @@ enum Kind {
     LineBreak,
     Block,
     Paragraph,
+    WordLine,
     ListItem,
     Cell,
     Rule,
@@ -172,6 +188,7 @@ impl<'a> Tag<'a> {
             b"title" => Kind::Skip("title"),
             b"template" => Kind::Skip("template"),
             b"br" => Kind::LineBreak,
+            b"p" if !self.closing && self.attributes.contains("MsoNormal") => Kind::WordLine,
             b"p" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Paragraph,
             b"div" | b"tr" | b"table" | b"ul" | b"ol" | b"section" | b"article" | b"header"
             | b"footer" | b"dl" | b"dt" | b"dd" | b"address" | b"center" | b"tbody" | b"thead"
@@ -210,6 +227,7 @@ struct Writer {
     depth: usize,
     pending_space: bool,
     pre: bool,
+    in_word_line: bool,
 }
 
 impl Writer {
@@ -449,6 +467,12 @@ mod tests {
     fn blockquotes_are_prefixed() {
         let html = "<div>Yes.</div><blockquote>Can we meet?<br>Tue?<blockquote>older</blockquote></blockquote>";
         assert_eq!(html_to_text(html), "Yes.\n> Can we meet?\n> Tue?\n>> older");
+    }
+
+    #[test]
+    fn word_html_lines_are_single_lines() {
+        let html = "<p class=MsoNormal>Thanks,<o:p></o:p></p><p class=MsoNormal>Maria<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>PS<o:p></o:p></p>";
+        assert_eq!(html_to_text(html), "Thanks,\nMaria\n\nPS");
     }
 
     #[test]

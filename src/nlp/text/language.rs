@@ -1,5 +1,8 @@
 //! A fast language guess (ISO 639-1) from stopword counts, for the languages we read.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 /// The languages whose quote, signature and date forms this layer knows.
@@ -217,6 +220,17 @@ const STOPWORDS: [&[&str]; 7] = [
     ],
 ];
 
+/// Each stopword with a bit per language that uses it; built once, so a word costs one lookup.
+static STOPWORD_LANGUAGES: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for (n, words) in STOPWORDS.iter().enumerate() {
+        for word in *words {
+            *map.entry(*word).or_insert(0u8) |= 1 << n;
+        }
+    }
+    map
+});
+
 /// Guesses the language of `text`, or `None` when too few known words decide it.
 ///
 /// Looks at the first 2,000 characters only: the guess is for routing, and this keeps it O(1).
@@ -236,14 +250,12 @@ pub fn guess_language(text: &str) -> Option<Language> {
         if word.is_empty() {
             continue;
         }
-        let hits: [bool; 7] = std::array::from_fn(|n| STOPWORDS[n].contains(&word.as_str()));
-        let count = hits.iter().filter(|h| **h).count();
-        if count > 0 {
+        if let Some(&mask) = STOPWORD_LANGUAGES.get(word.as_str()) {
             seen += 1;
             // A word shared by several languages counts for each, but less.
-            let weight = 1.0 / count as f32;
-            for (score, hit) in scores.iter_mut().zip(hits) {
-                if hit {
+            let weight = 1.0 / mask.count_ones() as f32;
+            for (n, score) in scores.iter_mut().enumerate() {
+                if mask & (1 << n) != 0 {
                     *score += weight;
                 }
             }

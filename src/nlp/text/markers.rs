@@ -218,11 +218,14 @@ pub(crate) fn unquote_once(line: &str) -> &str {
     }
 }
 
-/// Finds an Outlook-style header block (From, then Sent/Date, then To or Subject, within six
+/// Finds an Outlook-style header block (From, then Sent/Date, then To or Subject, within eight
 /// lines) starting at `at`; returns the number of header lines.
+///
+/// The values must look like a sender and a date, so that a time range written as
+/// "From: 10:00 / To: 11:00 / Date: Tuesday" stays the sender's text.
 pub(crate) fn header_block_len(lines: &[&str], at: usize) -> Option<usize> {
-    let (first, _) = header_line(lines.get(at)?)?;
-    if first != Label::From {
+    let (first, sender) = header_line(lines.get(at)?)?;
+    if first != Label::From || !looks_like_sender(sender) {
         return None;
     }
     let mut saw_sent = false;
@@ -233,15 +236,20 @@ pub(crate) fn header_block_len(lines: &[&str], at: usize) -> Option<usize> {
             break;
         }
         match header_line(line) {
-            Some((Label::Sent, _)) => saw_sent = true,
+            Some((Label::Sent, date)) => saw_sent |= date.bytes().any(|b| b.is_ascii_digit()),
             Some((Label::To | Label::Subject, _)) => saw_to_or_subject = true,
-            Some(_) => {}
-            None if n > at + 1 => {} // a wrapped recipient list
-            None => return None,
+            // Other labels, and wrapped values (a long name or recipient list).
+            _ => {}
         }
         end = n + 1;
     }
     (saw_sent && saw_to_or_subject).then_some(end - at)
+}
+
+/// An address, or a display name (letters, no digits: "Lee, Kevin", "Hannah Scott").
+fn looks_like_sender(value: &str) -> bool {
+    value.contains('@')
+        || (value.chars().any(char::is_alphabetic) && !value.chars().any(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -272,6 +280,26 @@ mod tests {
             ),
             Some(1)
         );
+    }
+
+    #[test]
+    fn a_time_range_written_with_labels_is_not_a_header_block() {
+        let lines = ["From: 10:00", "To: 11:00", "Date: Tuesday"];
+        assert_eq!(header_block_len(&lines, 0), None);
+        let lines = ["From: Room 4", "To: Room 5", "Date: 10 March"];
+        assert_eq!(header_block_len(&lines, 0), None);
+    }
+
+    #[test]
+    fn header_block_with_a_wrapped_sender() {
+        let lines = [
+            "From: Jonathan Featherstonehaugh-Whittington <",
+            "jonathan@example.co.uk>",
+            "Sent: Tuesday, March 3, 2026 10:15 AM",
+            "To: Alice",
+            "Subject: Call",
+        ];
+        assert_eq!(header_block_len(&lines, 0), Some(5));
     }
 
     #[test]

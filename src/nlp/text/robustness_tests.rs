@@ -106,8 +106,6 @@ fn check(raw: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     #[test]
     fn random_bytes_never_panic(raw in prop::collection::vec(any::<u8>(), 0..2048)) {
         check(&raw);
@@ -165,5 +163,30 @@ fn every_truncation_of_one_fixture_is_handled() {
     let raw = fixture!("forward_gmail_plain_with_note");
     for cut in 0..raw.len() {
         check(&raw[..cut]);
+    }
+}
+
+#[test]
+fn large_bodies_stay_linear() {
+    // 40,000 lines that each look like the start of a rule: every rule must stay linear.
+    let mut body = String::from("Can we meet?\r\n");
+    for n in 0..5_000 {
+        body.push_str("From: A <a@b.c>\r\nOn Tue, Mar 3, 2026 A <a@b.c>\r\n> quoted\r\n");
+        body.push_str(&format!(
+            "Thanks,\r\nName {n}\r\n<div>\r\n&amp;\r\n-----\r\n"
+        ));
+    }
+    for content_type in ["text/plain", "text/html"] {
+        let raw = format!(
+            "From: A <a@example.com>\r\nSubject: big\r\nContent-Type: {content_type}\r\n\r\n{body}"
+        );
+        let started = std::time::Instant::now();
+        let parsed = parse_email(raw.as_bytes()).expect("parses");
+        assert!(parsed.new_text.starts_with("Can we meet?"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{content_type} took {:?}",
+            started.elapsed()
+        );
     }
 }

@@ -68,7 +68,13 @@ fn is_device_line(line: &str) -> bool {
         "inviato da ",
         "inviato dal mio ",
     ];
-    lower.len() < 120 && STARTS.iter().any(|s| lower.starts_with(s))
+    // A device line is a short tag; "Sent from my phone, so excuse typos. Can we …?" is prose.
+    // Outlook appends its link in angle brackets: judge the words before it.
+    let tag = lower.split('<').next().unwrap_or("");
+    tag.split_whitespace().count() <= 8
+        && !tag.contains('?')
+        && !tag.trim_end().trim_end_matches('.').contains(". ")
+        && STARTS.iter().any(|s| lower.starts_with(s))
 }
 
 /// The first line of a trailing run of paragraphs that are legal boilerplate.
@@ -418,6 +424,19 @@ mod tests {
         let s = split_signature("Sure, 10am works.\n\nSent from my iPhone");
         assert_eq!(s.text, "Sure, 10am works.");
         assert_eq!(s.signature, "Sent from my iPhone");
+    }
+
+    #[test]
+    fn device_line_with_an_apology_is_still_a_device_line() {
+        let s = split_signature("Yes, 3pm.\n\nSent from my iPhone, please excuse brevity");
+        assert_eq!(s.text, "Yes, 3pm.");
+        assert_eq!(s.signature, "Sent from my iPhone, please excuse brevity");
+    }
+
+    #[test]
+    fn a_sentence_that_starts_like_a_device_line_is_kept() {
+        let text = "Sent from my phone, so excuse typos. Can we meet Tuesday?";
+        assert_eq!(split_signature(text).text, text);
     }
 
     #[test]
