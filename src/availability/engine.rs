@@ -421,3 +421,7 @@ impl<'a> Engine<'a> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
