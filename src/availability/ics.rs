@@ -201,6 +201,14 @@ impl Series {
 
 /// Parses an ICS feed (one or more VCALENDARs). `user_emails` find the user's ATTENDEE line.
 pub fn parse_ics(text: &str, user_emails: &[&str]) -> Result<ParsedCalendar, AvailabilityError> {
+    // calcard accepts a feed cut off mid-way and returns what it read; a sync would then
+    // delete every event after the cut. A complete feed ends with END:VCALENDAR.
+    let last_line = text.trim_end().lines().next_back().unwrap_or("").trim();
+    if !last_line.eq_ignore_ascii_case("END:VCALENDAR") {
+        return Err(AvailabilityError::Ics(
+            "truncated feed: it does not end with END:VCALENDAR".into(),
+        ));
+    }
     let mut parser = Parser::new(text);
     let mut calendars = Vec::new();
     let mut warnings = Vec::new();
@@ -637,3 +645,7 @@ fn rule_spec(r: &ICalendarRecurrenceRule) -> Result<RuleSpec, AvailabilityError>
     spec.week_start = r.wkst.map(weekday);
     Ok(spec)
 }
+
+#[cfg(test)]
+#[path = "ics_tests.rs"]
+mod tests;
