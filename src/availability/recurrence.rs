@@ -397,3 +397,177 @@ impl RecurrenceSet {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::availability::zone::local_to_utc;
+    use proptest::prelude::*;
+
+    const ZONES: [Tz; 4] = [
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Pacific::Auckland,
+        chrono_tz::UTC,
+    ];
+    const DAYS: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+        i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month())
+    }
+
+    fn monday_of(d: NaiveDate) -> NaiveDate {
+        d - TimeDelta::days(i64::from(d.weekday().num_days_from_monday()))
+    }
+
+    /// The obvious reading of a simple rule: walk the calendar day by day and test each date.
+    fn brute_force(
+        dtstart: NaiveDateTime,
+        zone: Tz,
+        rule: &RuleSpec,
+        length: TimeDelta,
+        window: &Interval,
+    ) -> Vec<DateTime<Utc>> {
+        let start = dtstart.date();
+        let interval = i64::from(rule.interval);
+        let mut seen = 0u32;
+        let mut out = Vec::new();
+        for d in start.iter_days() {
+            if d > window.end().date_naive() + TimeDelta::days(2) {
+                break;
+            }
+            let hit = match rule.freq {
+                Frequency::Daily => (d - start).num_days() % interval == 0,
+                Frequency::Weekly => {
+                    rule.by_day.iter().any(|b| b.weekday == d.weekday())
+                        && ((monday_of(d) - monday_of(start)).num_days() / 7) % interval == 0
+                }
+                Frequency::Monthly => {
+                    d.day() == start.day() && months_between(start, d) % interval == 0
+                }
+                _ => unreachable!("only simple rules are generated"),
+            };
+            if !hit {
+                continue;
+            }
+            let at = local_to_utc(&zone, d.and_time(dtstart.time()));
+            if let Some(Until::Utc { at: until }) = rule.until
+                && at > until
+            {
+                break;
+            }
+            seen += 1;
+            if rule.count.is_some_and(|c| seen > c) {
+                break;
+            }
+            if Interval::starting_at(at, length).is_some_and(|i| i.overlaps(window)) {
+                out.push(at);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn expansion_matches_a_brute_force_reference(
+            zone in 0usize..ZONES.len(),
+            freq in 0u8..3,
+            interval in 1u16..4,
+            start_day in 0i64..730,
+            hour in 0u32..24,
+            half in any::<bool>(),
+            mask in 0u8..128,
+            limit in 0u8..3,
+            count in 1u32..40,
+            until_days in 0i64..300,
+            until_minutes in 0i64..1440,
+            offset_days in -20i64..400,
+            window_days in 1i64..100,
+        ) {
+            let zone = ZONES[zone];
+            let date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + TimeDelta::days(start_day);
+            let dtstart = date.and_hms_opt(hour, if half { 30 } else { 0 }, 0).unwrap();
+            let mut rule = RuleSpec::new([Frequency::Daily, Frequency::Weekly, Frequency::Monthly][freq as usize]);
+            rule.interval = interval;
+            if rule.freq == Frequency::Weekly {
+                // DTSTART must match its own rule, or RFC 5545 leaves the series undefined.
+                rule.by_day = DAYS
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, d)| mask & (1 << i) != 0 || **d == date.weekday())
+                    .map(|(_, d)| ByDay { nth: None, weekday: *d })
+                    .collect();
+            }
+            let start_utc = local_to_utc(&zone, dtstart);
+            match limit {
+                0 => rule.count = Some(count),
+                1 => rule.until = Some(Until::Utc { at: start_utc + TimeDelta::days(until_days) + TimeDelta::minutes(until_minutes) }),
+                _ => {}
+            }
+            let length = TimeDelta::minutes(45);
+            let from = start_utc + TimeDelta::days(offset_days);
+            let window = Interval::new(from, from + TimeDelta::days(window_days)).unwrap();
+            let set = RecurrenceSet {
+                start: TimeValue::DateTime { local: dtstart, zone: EventZone::Iana { zone } },
+                length: InstanceLength::Seconds { seconds: length.num_seconds() },
+                rules: vec![rule.clone()],
+                rdates: Vec::new(),
+                exdates: Vec::new(),
+            };
+            let got: Vec<DateTime<Utc>> = set
+                .occurrences(&window, zone)
+                .unwrap()
+                .iter()
+                .map(|o| o.original_start.as_storage_instant())
+                .collect();
+            prop_assert_eq!(got, brute_force(dtstart, zone, &rule, length, &window));
+        }
+    }
+
+    #[test]
+    fn exdate_removes_and_rdate_adds_an_instance() {
+        let zone = chrono_tz::America::New_York;
+        let start = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let set = RecurrenceSet {
+            start: TimeValue::DateTime { local: start, zone: EventZone::Iana { zone } },
+            length: InstanceLength::Seconds { seconds: 3600 },
+            rules: vec![{
+                let mut r = RuleSpec::new(Frequency::Daily);
+                r.count = Some(3);
+                r
+            }],
+            rdates: vec![TimeValue::utc(
+                Utc.with_ymd_and_hms(2026, 3, 20, 18, 0, 0).unwrap(),
+            )],
+            exdates: vec![TimeValue::Date { date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap() }],
+        };
+        let w = Interval::new(
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        let got: Vec<_> = set
+            .occurrences(&w, zone)
+            .unwrap()
+            .iter()
+            .map(|o| o.original_start.as_storage_instant())
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2026, 3, 4, 14, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2026, 3, 20, 18, 0, 0).unwrap(),
+            ]
+        );
+    }
+}
