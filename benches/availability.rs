@@ -31,22 +31,39 @@ impl Rng {
 const ONE_OFFS: usize = 8_000;
 const SERIES: usize = 2_000;
 
-fn history() -> Interval {
+/// How the 10,000 events are laid out in time.
+#[derive(Clone, Copy)]
+struct Profile {
+    name: &'static str,
+    first_year: i32,
+    /// Each ending series stops after `min_count..=max_count` instances.
+    min_count: u64,
+    max_count: u64,
+}
+
+/// Five years, series of 5–60 instances: ~620 busy blocks in the queried fortnight, which is
+/// then fully booked (the worst case for the sweep).
+const DENSE: Profile = Profile { name: "dense", first_year: 2022, min_count: 5, max_count: 60 };
+/// Ten years, series of 3–12 instances: ~100 blocks in the fortnight, free time left to rank.
+const TYPICAL: Profile = Profile { name: "typical", first_year: 2017, min_count: 3, max_count: 12 };
+
+fn history(p: Profile) -> Interval {
     Interval::new(
-        Utc.with_ymd_and_hms(2022, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(p.first_year, 1, 1, 0, 0, 0).unwrap(),
         Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
     )
     .unwrap()
 }
 
-/// 8,000 one-off meetings and 2,000 recurring series over five years of working hours; 1% of
-/// the series never end, the others stop after 5–60 instances.
-fn calendar() -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
+/// 8,000 one-off meetings and 2,000 recurring series in working hours from `first_year` to
+/// 2026; 1% of the series never end.
+fn calendar(p: Profile) -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let first = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    let first = NaiveDate::from_ymd_opt(p.first_year, 1, 1).unwrap();
+    let days = (NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() - first).num_days() as u64;
     let mut one_offs = Vec::with_capacity(ONE_OFFS);
     for _ in 0..ONE_OFFS {
-        let day = first + TimeDelta::days(rng.below(1826) as i64);
+        let day = first + TimeDelta::days(rng.below(days) as i64);
         let local = day.and_hms_opt(8 + rng.below(10) as u32, 30 * rng.below(2) as u32, 0).unwrap();
         let start = New_York.from_local_datetime(&local).earliest().unwrap().with_timezone(&Utc);
         let length = TimeDelta::minutes(30 * (1 + rng.below(3) as i64));
@@ -54,7 +71,7 @@ fn calendar() -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
     }
     let mut series = Vec::with_capacity(SERIES);
     for i in 0..SERIES {
-        let day = first + TimeDelta::days(rng.below(1826) as i64);
+        let day = first + TimeDelta::days(rng.below(days) as i64);
         let local = day.and_hms_opt(8 + rng.below(10) as u32, 0, 0).unwrap();
         let mut rule = RuleSpec::new(match rng.below(10) {
             0 => Frequency::Daily,
@@ -65,7 +82,7 @@ fn calendar() -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
             rule.by_day = vec![ByDay { nth: None, weekday: day.weekday() }];
         }
         if i % 100 != 0 {
-            rule.count = Some(5 + rng.below(56) as u32);
+            rule.count = Some((p.min_count + rng.below(p.max_count - p.min_count + 1)) as u32);
         }
         series.push(RecurrenceSet {
             start: TimeValue::DateTime { local, zone: EventZone::Iana { zone: New_York } },
@@ -98,9 +115,9 @@ fn two_weeks() -> (Interval, DateTime<Utc>) {
     )
 }
 
-fn bench(c: &mut Criterion) {
-    let (one_offs, series) = calendar();
-    let instances = materialise(&series, &history());
+fn bench_queries(c: &mut Criterion, p: Profile) {
+    let (one_offs, series) = calendar(p);
+    let instances = materialise(&series, &history(p));
     let mut events = one_offs.clone();
     events.extend(instances.iter().copied());
     let policy = BusyPolicy::default();
@@ -110,7 +127,8 @@ fn bench(c: &mut Criterion) {
     let query = Query::new(range, TimeDelta::minutes(30), TimeDelta::minutes(15), now).unwrap();
     let engine = Engine::new(&prefs, &index, &[]).unwrap();
     eprintln!(
-        "calendar: {} one-off events + {} series = {} stored instances; {} busy blocks in the two weeks, {} free intervals, {} slots",
+        "{}: {} one-off events + {} series = {} stored instances; {} busy blocks in the two weeks, {} free intervals, {} slots",
+        p.name,
         one_offs.len(),
         series.len(),
         instances.len(),
@@ -118,25 +136,31 @@ fn bench(c: &mut Criterion) {
         engine.free_intervals(&query).len(),
         engine.ranked_slots(&query).len(),
     );
-
-    c.bench_function("free_intervals: 2 weeks, 10k events", |b| {
+    c.bench_function(&format!("{}: free_intervals, 2 weeks", p.name), |b| {
         b.iter(|| black_box(engine.free_intervals(black_box(&query))))
     });
-    c.bench_function("ranked_slots: 2 weeks, 10k events, 30 min every 15 min", |b| {
+    c.bench_function(&format!("{}: ranked_slots, 2 weeks, 30 min every 15 min", p.name), |b| {
         b.iter(|| black_box(engine.ranked_slots(black_box(&query))))
     });
     let candidate = Interval::starting_at(range.start() + TimeDelta::hours(9), TimeDelta::minutes(30)).unwrap();
-    c.bench_function("explain: one candidate", |b| {
+    c.bench_function(&format!("{}: explain one candidate", p.name), |b| {
         b.iter(|| black_box(engine.explain(&query, black_box(&candidate))))
     });
-    c.bench_function("busy index build: all stored instances (load time)", |b| {
+    c.bench_function(&format!("{}: busy index build from all stored instances", p.name), |b| {
         b.iter(|| black_box(BusyIndex::build(New_York, [(&policy, &events[..])])))
     });
-    c.bench_function("expand 2,000 series over the two weeks (no materialisation)", |b| {
+}
+
+fn bench(c: &mut Criterion) {
+    bench_queries(c, TYPICAL);
+    bench_queries(c, DENSE);
+    let (_, series) = calendar(DENSE);
+    let (range, _) = two_weeks();
+    c.bench_function("dense: expand 2,000 series over the two weeks (no materialisation)", |b| {
         b.iter(|| black_box(materialise(black_box(&series), &range)))
     });
-    c.bench_function("expand 2,000 series over five years (sync)", |b| {
-        b.iter(|| black_box(materialise(black_box(&series), &history())))
+    c.bench_function("dense: expand 2,000 series over five years (sync)", |b| {
+        b.iter(|| black_box(materialise(black_box(&series), &history(DENSE))))
     });
 }
 

@@ -339,7 +339,6 @@ impl<'a> Engine<'a> {
     /// Every reason `candidate` is not available for `query`; none means it is free.
     pub fn explain(&self, query: &Query, candidate: &Interval) -> Explanation {
         let ctx = self.context(candidate, query.now);
-        let zone = ctx.zone;
         let mut reasons = Vec::new();
         if !query.range.contains(candidate) {
             reasons.push(Reason::OutsideQueryRange { range: query.range });
@@ -414,7 +413,6 @@ impl<'a> Engine<'a> {
         if let Some(cap) = self.cap_reached(&ctx, date, candidate.duration()) {
             reasons.push(Reason::DailyCapReached { date, cap });
         }
-        let _ = zone;
         Explanation {
             candidate: *candidate,
             reasons,

@@ -295,7 +295,6 @@ impl Zones {
             };
             known.insert(tzid.to_string(), zone);
         }
-        let _ = resolver;
         Self { known }
     }
 

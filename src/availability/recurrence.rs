@@ -21,9 +21,10 @@ use super::error::AvailabilityError;
 use super::interval::{DateSpan, Interval};
 use super::zone::EventZone;
 
-/// A series yields at most this many instances in one window; a runaway rule (FREQ=SECONDLY)
-/// is cut here, per series, so it can never starve another series.
-pub const MAX_INSTANCES_PER_WINDOW: usize = 20_000;
+/// A series may yield at most this many instances in one window. The limit is per series, so
+/// one endless series never starves another; past it expansion fails (fail closed: a silently
+/// cut series would show its later busy time as free). A year of an hourly rule fits.
+pub const MAX_INSTANCES_PER_WINDOW: usize = 50_000;
 
 /// RFC 5545 §3.3.10 FREQ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +116,62 @@ impl RuleSpec {
         }
     }
 
+    /// Days per period when whole periods are interchangeable (DAILY without BY parts, WEEKLY
+    /// with at most BYDAY): then every period holds at least one instance and shifting the start
+    /// by whole periods changes nothing but where iteration begins.
+    fn plain_period_days(&self) -> Option<i64> {
+        let others_empty = self.by_month_day.is_empty()
+            && self.by_month.is_empty()
+            && self.by_year_day.is_empty()
+            && self.by_week_no.is_empty()
+            && self.by_hour.is_empty()
+            && self.by_minute.is_empty()
+            && self.by_second.is_empty()
+            && self.by_set_pos.is_empty();
+        let days = match self.freq {
+            Frequency::Daily if self.by_day.is_empty() => 1,
+            Frequency::Weekly => 7,
+            _ => return None,
+        };
+        others_empty.then_some(days * i64::from(self.interval.max(1)))
+    }
+
+    /// True when no instance can reach `lo`, so the rule need not be iterated at all.
+    fn ends_before(&self, dtstart: NaiveDateTime, lo: NaiveDateTime) -> bool {
+        let by_until = match self.until {
+            None => false,
+            // The ±27 h slack in `lo` covers any zone offset.
+            Some(Until::Utc { at }) => at.naive_utc() < lo,
+            Some(Until::Local { at }) => at < lo,
+            Some(Until::Date { date }) => date < lo.date(),
+        };
+        let by_count = match (self.count, self.plain_period_days()) {
+            (Some(count), Some(days)) => {
+                dtstart + TimeDelta::days(days.saturating_mul(i64::from(count))) < lo
+            }
+            _ => false,
+        };
+        by_until || by_count
+    }
+
+    /// A later start yielding the same instances from `lo` on, so an endless series from 2015
+    /// is not replayed from 2015 on every expansion. Not with COUNT, which counts from the
+    /// true start.
+    fn fast_forward(&self, dtstart: NaiveDateTime, lo: NaiveDateTime) -> NaiveDateTime {
+        let Some(days) = self.plain_period_days() else {
+            return dtstart;
+        };
+        if self.count.is_some() || lo <= dtstart {
+            return dtstart;
+        }
+        // Stop one period short of `lo`, so nothing at or after it is skipped.
+        let periods = (lo - dtstart).num_days() / days - 1;
+        if periods <= 0 {
+            return dtstart;
+        }
+        dtstart + TimeDelta::days(periods * days)
+    }
+
     /// The rule for the `rrule` crate, without UNTIL: we apply UNTIL ourselves, in its own form.
     fn to_rrule(&self) -> rrule::RRule<rrule::Unvalidated> {
         let freq = match self.freq {
@@ -183,7 +240,10 @@ pub(crate) fn rule_local_times(
     hi: NaiveDateTime,
     to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
 ) -> Result<Vec<NaiveDateTime>, AvailabilityError> {
-    let start = rrule::Tz::UTC.from_utc_datetime(&dtstart);
+    if rule.ends_before(dtstart, lo) {
+        return Ok(Vec::new());
+    }
+    let start = rrule::Tz::UTC.from_utc_datetime(&rule.fast_forward(dtstart, lo));
     let validated = rule
         .to_rrule()
         .validate(start)
@@ -207,10 +267,12 @@ pub(crate) fn rule_local_times(
             break;
         }
         if local >= lo {
-            out.push(local);
             if out.len() >= MAX_INSTANCES_PER_WINDOW {
-                break;
+                return Err(AvailabilityError::Rule(format!(
+                    "more than {MAX_INSTANCES_PER_WINDOW} instances in the window; expand a shorter window"
+                )));
             }
+            out.push(local);
         }
     }
     Ok(out)
@@ -389,9 +451,6 @@ impl RecurrenceSet {
                     original_start: key,
                     span,
                 });
-                if out.len() >= MAX_INSTANCES_PER_WINDOW {
-                    break;
-                }
             }
         }
         Ok(out)
