@@ -43,9 +43,19 @@ struct Profile {
 
 /// Five years, series of 5–60 instances: ~620 busy blocks in the queried fortnight, which is
 /// then fully booked (the worst case for the sweep).
-const DENSE: Profile = Profile { name: "dense", first_year: 2022, min_count: 5, max_count: 60 };
+const DENSE: Profile = Profile {
+    name: "dense",
+    first_year: 2022,
+    min_count: 5,
+    max_count: 60,
+};
 /// Ten years, series of 3–12 instances: ~100 blocks in the fortnight, free time left to rank.
-const TYPICAL: Profile = Profile { name: "typical", first_year: 2017, min_count: 3, max_count: 12 };
+const TYPICAL: Profile = Profile {
+    name: "typical",
+    first_year: 2017,
+    min_count: 3,
+    max_count: 12,
+};
 
 fn history(p: Profile) -> Interval {
     Interval::new(
@@ -64,10 +74,18 @@ fn calendar(p: Profile) -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
     let mut one_offs = Vec::with_capacity(ONE_OFFS);
     for _ in 0..ONE_OFFS {
         let day = first + TimeDelta::days(rng.below(days) as i64);
-        let local = day.and_hms_opt(8 + rng.below(10) as u32, 30 * rng.below(2) as u32, 0).unwrap();
-        let start = New_York.from_local_datetime(&local).earliest().unwrap().with_timezone(&Utc);
+        let local = day
+            .and_hms_opt(8 + rng.below(10) as u32, 30 * rng.below(2) as u32, 0)
+            .unwrap();
+        let start = New_York
+            .from_local_datetime(&local)
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc);
         let length = TimeDelta::minutes(30 * (1 + rng.below(3) as i64));
-        one_offs.push(BusyEvent::timed(Interval::starting_at(start, length).unwrap()));
+        one_offs.push(BusyEvent::timed(
+            Interval::starting_at(start, length).unwrap(),
+        ));
     }
     let mut series = Vec::with_capacity(SERIES);
     for i in 0..SERIES {
@@ -79,14 +97,22 @@ fn calendar(p: Profile) -> (Vec<BusyEvent>, Vec<RecurrenceSet>) {
             _ => Frequency::Weekly,
         });
         if rule.freq == Frequency::Weekly {
-            rule.by_day = vec![ByDay { nth: None, weekday: day.weekday() }];
+            rule.by_day = vec![ByDay {
+                nth: None,
+                weekday: day.weekday(),
+            }];
         }
         if i % 100 != 0 {
             rule.count = Some((p.min_count + rng.below(p.max_count - p.min_count + 1)) as u32);
         }
         series.push(RecurrenceSet {
-            start: TimeValue::DateTime { local, zone: EventZone::Iana { zone: New_York } },
-            length: InstanceLength::Seconds { seconds: 1800 * (1 + rng.below(2) as i64) },
+            start: TimeValue::DateTime {
+                local,
+                zone: EventZone::Iana { zone: New_York },
+            },
+            length: InstanceLength::Seconds {
+                seconds: 1800 * (1 + rng.below(2) as i64),
+            },
             rules: vec![rule],
             rdates: Vec::new(),
             exdates: Vec::new(),
@@ -139,16 +165,19 @@ fn bench_queries(c: &mut Criterion, p: Profile) {
     c.bench_function(&format!("{}: free_intervals, 2 weeks", p.name), |b| {
         b.iter(|| black_box(engine.free_intervals(black_box(&query))))
     });
-    c.bench_function(&format!("{}: ranked_slots, 2 weeks, 30 min every 15 min", p.name), |b| {
-        b.iter(|| black_box(engine.ranked_slots(black_box(&query))))
-    });
-    let candidate = Interval::starting_at(range.start() + TimeDelta::hours(9), TimeDelta::minutes(30)).unwrap();
+    c.bench_function(
+        &format!("{}: ranked_slots, 2 weeks, 30 min every 15 min", p.name),
+        |b| b.iter(|| black_box(engine.ranked_slots(black_box(&query)))),
+    );
+    let candidate =
+        Interval::starting_at(range.start() + TimeDelta::hours(9), TimeDelta::minutes(30)).unwrap();
     c.bench_function(&format!("{}: explain one candidate", p.name), |b| {
         b.iter(|| black_box(engine.explain(&query, black_box(&candidate))))
     });
-    c.bench_function(&format!("{}: busy index build from all stored instances", p.name), |b| {
-        b.iter(|| black_box(BusyIndex::build(New_York, [(&policy, &events[..])])))
-    });
+    c.bench_function(
+        &format!("{}: busy index build from all stored instances", p.name),
+        |b| b.iter(|| black_box(BusyIndex::build(New_York, [(&policy, &events[..])]))),
+    );
 }
 
 fn bench(c: &mut Criterion) {
@@ -156,9 +185,10 @@ fn bench(c: &mut Criterion) {
     bench_queries(c, DENSE);
     let (_, series) = calendar(DENSE);
     let (range, _) = two_weeks();
-    c.bench_function("dense: expand 2,000 series over the two weeks (no materialisation)", |b| {
-        b.iter(|| black_box(materialise(black_box(&series), &range)))
-    });
+    c.bench_function(
+        "dense: expand 2,000 series over the two weeks (no materialisation)",
+        |b| b.iter(|| black_box(materialise(black_box(&series), &range))),
+    );
     c.bench_function("dense: expand 2,000 series over five years (sync)", |b| {
         b.iter(|| black_box(materialise(black_box(&series), &history(DENSE))))
     });

@@ -226,13 +226,18 @@ impl BusyIndex {
     ) -> Self {
         let mut blocks: Vec<BusyBlock> = Vec::new();
         for (policy, events) in calendars {
-            blocks.extend(events.iter().filter(|e| policy.blocks(e)).map(|e| BusyBlock {
-                interval: e.span.interval_in(zone),
-                kind: match e.span {
-                    EventSpan::Timed(_) => BlockKind::Event,
-                    EventSpan::AllDay(_) => BlockKind::AllDay,
-                },
-            }));
+            blocks.extend(
+                events
+                    .iter()
+                    .filter(|e| policy.blocks(e))
+                    .map(|e| BusyBlock {
+                        interval: e.span.interval_in(zone),
+                        kind: match e.span {
+                            EventSpan::Timed(_) => BlockKind::Event,
+                            EventSpan::AllDay(_) => BlockKind::AllDay,
+                        },
+                    }),
+            );
         }
         blocks.sort_unstable_by_key(|b| (b.interval.start(), b.interval.end()));
         let mut max_end = Vec::with_capacity(blocks.len());
@@ -263,7 +268,9 @@ impl BusyIndex {
     /// Blocks overlapping `range`, in start order.
     pub fn overlapping(&self, range: &Interval) -> impl Iterator<Item = &BusyBlock> {
         let first = self.max_end.partition_point(|end| *end <= range.start());
-        let last = self.blocks.partition_point(|b| b.interval.start() < range.end());
+        let last = self
+            .blocks
+            .partition_point(|b| b.interval.start() < range.end());
         self.blocks[first..last.max(first)]
             .iter()
             .filter(move |b| b.interval.overlaps(range))

@@ -131,7 +131,10 @@ impl<'a> Engine<'a> {
     fn context(&self, span: &Interval, now: DateTime<Utc>) -> Context {
         let zone = self.prefs.zone();
         // From the day before (a shift that crosses midnight reaches into the span) to the last.
-        let first = self.local_date(span.start()).pred_opt().unwrap_or(NaiveDate::MIN);
+        let first = self
+            .local_date(span.start())
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN);
         let last = self.local_date(span.end());
         let windows = self.prefs.working_hours().windows(zone, first, last);
         let outer_start = local_to_utc(&zone, first.and_time(NaiveTime::MIN));
@@ -176,7 +179,8 @@ impl<'a> Engine<'a> {
         let mut load = BTreeMap::new();
         if cap.max_meetings.is_some() || cap.max_meeting_time.is_some() {
             for b in blocks.iter().filter(|b| b.is_meeting()) {
-                let day: &mut DayLoad = load.entry(self.local_date(b.interval.start())).or_default();
+                let day: &mut DayLoad =
+                    load.entry(self.local_date(b.interval.start())).or_default();
                 day.meetings += 1;
                 day.time += b.interval.duration();
             }
@@ -285,7 +289,9 @@ impl<'a> Engine<'a> {
 
     fn is_back_to_back(&self, ctx: &Context, slot: &Interval) -> bool {
         let near = slot.widened(BACK_TO_BACK_GAP, BACK_TO_BACK_GAP);
-        let until = ctx.blocks.partition_point(|b| b.interval.start() < near.end());
+        let until = ctx
+            .blocks
+            .partition_point(|b| b.interval.start() < near.end());
         ctx.blocks[..until]
             .iter()
             .rev()

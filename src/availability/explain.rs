@@ -19,21 +19,46 @@ pub enum Side {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum CapKind {
-    Meetings { limit: u32, booked: u32 },
-    MeetingTime { limit_minutes: i64, booked_minutes: i64 },
+    Meetings {
+        limit: u32,
+        booked: u32,
+    },
+    MeetingTime {
+        limit_minutes: i64,
+        booked_minutes: i64,
+    },
 }
 
 /// One reason a candidate is not available. Blocks are given by time and kind only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
-    OutsideQueryRange { range: Interval },
-    WrongDuration { expected_minutes: i64 },
-    OutsideWorkingHours { date: NaiveDate, hours: Vec<(NaiveTime, NaiveTime)> },
-    InsideMinimumNotice { earliest: DateTime<Utc> },
-    OverlapsBusy { block: Interval, kind: BlockKind },
-    InsideBuffer { side: Side, block: Interval, buffer_minutes: i64 },
-    DailyCapReached { date: NaiveDate, cap: CapKind },
+    OutsideQueryRange {
+        range: Interval,
+    },
+    WrongDuration {
+        expected_minutes: i64,
+    },
+    OutsideWorkingHours {
+        date: NaiveDate,
+        hours: Vec<(NaiveTime, NaiveTime)>,
+    },
+    InsideMinimumNotice {
+        earliest: DateTime<Utc>,
+    },
+    OverlapsBusy {
+        block: Interval,
+        kind: BlockKind,
+    },
+    InsideBuffer {
+        side: Side,
+        block: Interval,
+        buffer_minutes: i64,
+    },
+    DailyCapReached {
+        date: NaiveDate,
+        cap: CapKind,
+    },
 }
 
 /// Local "HH:MM" of an instant in `zone`.
@@ -46,9 +71,15 @@ pub fn render_interval(i: &Interval, zone: Tz) -> String {
     let s = i.start().with_timezone(&zone);
     let e = i.end().with_timezone(&zone);
     let same_day = s.date_naive() == e.date_naive()
-        || (e.time() == NaiveTime::MIN && e.date_naive() == s.date_naive().succ_opt().unwrap_or(e.date_naive()));
+        || (e.time() == NaiveTime::MIN
+            && e.date_naive() == s.date_naive().succ_opt().unwrap_or(e.date_naive()));
     if same_day {
-        format!("{}–{} {}", clock(i.start(), zone), clock(i.end(), zone), zone.name())
+        format!(
+            "{}–{} {}",
+            clock(i.start(), zone),
+            clock(i.end(), zone),
+            zone.name()
+        )
     } else {
         format!(
             "{} {}–{} {} {}",
@@ -66,14 +97,20 @@ impl Reason {
     pub fn render(&self, zone: Tz) -> String {
         match self {
             Reason::OutsideQueryRange { range } => {
-                format!("outside the requested range {}", render_interval(range, zone))
+                format!(
+                    "outside the requested range {}",
+                    render_interval(range, zone)
+                )
             }
             Reason::WrongDuration { expected_minutes } => {
                 format!("not {expected_minutes} minutes long")
             }
             Reason::OutsideWorkingHours { date, hours } => {
                 if hours.is_empty() {
-                    format!("outside working hours ({} is not a working day)", date.format("%a %Y-%m-%d"))
+                    format!(
+                        "outside working hours ({} is not a working day)",
+                        date.format("%a %Y-%m-%d")
+                    )
                 } else {
                     let ranges: Vec<String> = hours
                         .iter()
@@ -93,11 +130,19 @@ impl Reason {
                 zone.name()
             ),
             Reason::OverlapsBusy { block, kind } => match kind {
-                BlockKind::Event => format!("overlaps a busy block {}", render_interval(block, zone)),
-                BlockKind::AllDay => format!("overlaps an all-day event {}", render_interval(block, zone)),
+                BlockKind::Event => {
+                    format!("overlaps a busy block {}", render_interval(block, zone))
+                }
+                BlockKind::AllDay => {
+                    format!("overlaps an all-day event {}", render_interval(block, zone))
+                }
                 BlockKind::Hold => format!("overlaps a hold {}", render_interval(block, zone)),
             },
-            Reason::InsideBuffer { side, block, buffer_minutes } => {
+            Reason::InsideBuffer {
+                side,
+                block,
+                buffer_minutes,
+            } => {
                 let side = match side {
                     Side::Before => "before",
                     Side::After => "after",
@@ -112,7 +157,10 @@ impl Reason {
                     "daily cap reached ({booked} of {limit} meetings on {})",
                     date.format("%a %Y-%m-%d")
                 ),
-                CapKind::MeetingTime { limit_minutes, booked_minutes } => format!(
+                CapKind::MeetingTime {
+                    limit_minutes,
+                    booked_minutes,
+                } => format!(
                     "daily cap reached ({} of {} meeting hours on {})",
                     hours(*booked_minutes),
                     hours(*limit_minutes),

@@ -78,7 +78,11 @@ pub struct ParsedCalendar {
     pub warnings: Vec<String>,
 }
 
-fn span_of(start: &TimeValue, length: InstanceLength, floating: Tz) -> Result<Option<EventSpan>, AvailabilityError> {
+fn span_of(
+    start: &TimeValue,
+    length: InstanceLength,
+    floating: Tz,
+) -> Result<Option<EventSpan>, AvailabilityError> {
     Ok(match (start.instance_key(floating)?, length) {
         (OriginalStart::Date(date), InstanceLength::Days { days }) => {
             let end = date
@@ -105,7 +109,12 @@ impl IcsEvent {
         span_of(&self.start, self.length, floating)
     }
 
-    fn instance(&self, original_start: Option<OriginalStart>, span: EventSpan, is_override: bool) -> Instance {
+    fn instance(
+        &self,
+        original_start: Option<OriginalStart>,
+        span: EventSpan,
+        is_override: bool,
+    ) -> Instance {
         Instance {
             original_start,
             span,
@@ -122,11 +131,17 @@ impl Series {
     /// replaced by its override whatever the override's SEQUENCE (Google raises it on every
     /// edit), plus overrides moved into the window from outside it. A cancelled override stays
     /// in the list with `status: Cancelled`, so sync can record the exception; it blocks nothing.
-    pub fn instances(&self, window: &Interval, floating: Tz) -> Result<Vec<Instance>, AvailabilityError> {
+    pub fn instances(
+        &self,
+        window: &Interval,
+        floating: Tz,
+    ) -> Result<Vec<Instance>, AvailabilityError> {
         // The newest override per instance wins (highest SEQUENCE, then the later one).
         let mut overrides: BTreeMap<OriginalStart, &IcsEvent> = BTreeMap::new();
         for ov in &self.overrides {
-            let Some(rid) = &ov.recurrence_id else { continue };
+            let Some(rid) = &ov.recurrence_id else {
+                continue;
+            };
             let key = self.override_key(rid, floating)?;
             match overrides.get(&key) {
                 Some(existing) if existing.sequence > ov.sequence => {}
@@ -185,7 +200,11 @@ impl Series {
 
     /// A RECURRENCE-ID names an instance in the master's zone; a DATE one in a timed series
     /// means the master's clock time on that date.
-    fn override_key(&self, rid: &TimeValue, floating: Tz) -> Result<OriginalStart, AvailabilityError> {
+    fn override_key(
+        &self,
+        rid: &TimeValue,
+        floating: Tz,
+    ) -> Result<OriginalStart, AvailabilityError> {
         if let (TimeValue::Date { date }, Some(master)) = (rid, &self.master)
             && let TimeValue::DateTime { local, zone } = &master.start
         {
@@ -222,7 +241,9 @@ pub fn parse_ics(text: &str, user_emails: &[&str]) -> Result<ParsedCalendar, Ava
                 warnings.push(format!("unexpected END:{found:?} (expected {expected:?})"))
             }
             Entry::UnterminatedComponent(c) => {
-                return Err(AvailabilityError::Ics(format!("unterminated component {c}")));
+                return Err(AvailabilityError::Ics(format!(
+                    "unterminated component {c}"
+                )));
             }
             Entry::TooManyComponents => {
                 return Err(AvailabilityError::Ics("too many components".into()));
@@ -233,7 +254,10 @@ pub fn parse_ics(text: &str, user_emails: &[&str]) -> Result<ParsedCalendar, Ava
     if calendars.is_empty() {
         return Err(AvailabilityError::Ics("no VCALENDAR found".into()));
     }
-    let emails: Vec<String> = user_emails.iter().map(|e| e.trim().to_ascii_lowercase()).collect();
+    let emails: Vec<String> = user_emails
+        .iter()
+        .map(|e| e.trim().to_ascii_lowercase())
+        .collect();
     let mut by_uid: BTreeMap<String, Series> = BTreeMap::new();
     for ical in &calendars {
         let zones = Zones::new(ical, &mut warnings);
@@ -310,7 +334,9 @@ impl Zones {
         {
             return z;
         }
-        warnings.push(format!("unknown TZID {tzid:?}: read as floating (the user's zone)"));
+        warnings.push(format!(
+            "unknown TZID {tzid:?}: read as floating (the user's zone)"
+        ));
         EventZone::Floating
     }
 }
@@ -332,10 +358,16 @@ fn offset_seconds(p: &PartialDateTime) -> Option<i32> {
     Some(if p.tz_minus { -secs } else { secs })
 }
 
-fn custom_zone(ical: &ICalendar, tz: &ICalendarComponent, tzid: &str) -> Result<CustomZone, AvailabilityError> {
+fn custom_zone(
+    ical: &ICalendar,
+    tz: &ICalendarComponent,
+    tzid: &str,
+) -> Result<CustomZone, AvailabilityError> {
     let mut observances = Vec::new();
     for id in &tz.component_ids {
-        let Some(obs) = ical.components.get(*id as usize) else { continue };
+        let Some(obs) = ical.components.get(*id as usize) else {
+            continue;
+        };
         if !matches!(
             obs.component_type,
             ICalendarComponentType::Standard | ICalendarComponentType::Daylight
@@ -407,11 +439,16 @@ fn time_value(
     if let Some(offset) = offset_seconds(p) {
         // `...Z` (or an explicit offset): an instant, whatever TZID says (RFC 5545 §3.3.5).
         return Some(if offset == 0 {
-            TimeValue::DateTime { local, zone: EventZone::Utc }
+            TimeValue::DateTime {
+                local,
+                zone: EventZone::Utc,
+            }
         } else {
             TimeValue::DateTime {
                 local,
-                zone: EventZone::Fixed { offset_seconds: offset },
+                zone: EventZone::Fixed {
+                    offset_seconds: offset,
+                },
             }
         });
     }
@@ -422,8 +459,8 @@ fn time_value(
     Some(TimeValue::DateTime { local, zone })
 }
 
-fn values<'a>(
-    comp: &'a ICalendarComponent,
+fn values(
+    comp: &ICalendarComponent,
     prop: ICalendarProperty,
     zones: &Zones,
     warnings: &mut Vec<String>,
@@ -491,9 +528,11 @@ fn read_event(
     // Only for measuring DTEND − DTSTART; the zone of floating values cancels out.
     let probe = chrono_tz::UTC;
     let length = match (&start, end, duration) {
-        (TimeValue::Date { date }, Some(TimeValue::Date { date: end }), _) => InstanceLength::Days {
-            days: u32::try_from((end - *date).num_days()).unwrap_or(0).max(1),
-        },
+        (TimeValue::Date { date }, Some(TimeValue::Date { date: end }), _) => {
+            InstanceLength::Days {
+                days: u32::try_from((end - *date).num_days()).unwrap_or(0).max(1),
+            }
+        }
         (TimeValue::Date { .. }, _, Some(secs)) => InstanceLength::Days {
             days: u32::try_from(secs / 86_400).unwrap_or(0).max(1),
         },
@@ -560,15 +599,16 @@ fn read_event(
         .collect::<Result<Vec<_>, _>>()?;
     let rdates = values(comp, ICalendarProperty::Rdate, zones, warnings);
     let exdates = values(comp, ICalendarProperty::Exdate, zones, warnings);
-    let recurrence = (recurrence_id.is_none() && (!rules.is_empty() || !rdates.is_empty())).then(|| {
-        RecurrenceSet {
-            start: start.clone(),
-            length,
-            rules,
-            rdates,
-            exdates,
-        }
-    });
+    let recurrence =
+        (recurrence_id.is_none() && (!rules.is_empty() || !rdates.is_empty())).then(|| {
+            RecurrenceSet {
+                start: start.clone(),
+                length,
+                rules,
+                rdates,
+                exdates,
+            }
+        });
     Ok(IcsEvent {
         summary: text(comp, &ICalendarProperty::Summary),
         uid,
@@ -597,7 +637,9 @@ fn weekday(w: ICalendarWeekday) -> Weekday {
 
 fn rule_spec(r: &ICalendarRecurrenceRule) -> Result<RuleSpec, AvailabilityError> {
     if r.rscale.is_some() {
-        return Err(AvailabilityError::Rule("RSCALE (non-Gregorian) rules are not supported".into()));
+        return Err(AvailabilityError::Rule(
+            "RSCALE (non-Gregorian) rules are not supported".into(),
+        ));
     }
     let mut spec = RuleSpec::new(match r.freq {
         ICalendarFrequency::Yearly => Frequency::Yearly,

@@ -20,7 +20,10 @@ fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> Interval {
 }
 
 fn series<'a>(cal: &'a ParsedCalendar, uid: &str) -> &'a Series {
-    cal.series.iter().find(|s| s.uid == uid).expect("series present")
+    cal.series
+        .iter()
+        .find(|s| s.uid == uid)
+        .expect("series present")
 }
 
 fn starts(instances: &[Instance]) -> Vec<DateTime<Utc>> {
@@ -39,11 +42,19 @@ fn utc_dtstart_stays_utc_across_the_users_dst_change() {
     // even for a New York user whose clocks change on 03-08.
     let cal = fixture("utc_dtstart.ics");
     let got = series(&cal, "utc-series@example.com")
-        .instances(&window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0)), New_York)
+        .instances(
+            &window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0)),
+            New_York,
+        )
         .unwrap();
     assert_eq!(
         starts(&got),
-        vec![utc(2026, 3, 3, 15, 0), utc(2026, 3, 10, 15, 0), utc(2026, 3, 17, 15, 0), utc(2026, 3, 24, 15, 0)]
+        vec![
+            utc(2026, 3, 3, 15, 0),
+            utc(2026, 3, 10, 15, 0),
+            utc(2026, 3, 17, 15, 0),
+            utc(2026, 3, 24, 15, 0)
+        ]
     );
 }
 
@@ -53,7 +64,10 @@ fn weekly_series_with_a_moved_a_cancelled_and_an_excluded_instance() {
     let s = series(&cal, "standup@example.com");
     assert_eq!(s.overrides.len(), 2);
     let got = s
-        .instances(&window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0)), New_York)
+        .instances(
+            &window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0)),
+            New_York,
+        )
         .unwrap();
     let blocking: Vec<_> = got
         .iter()
@@ -64,14 +78,30 @@ fn weekly_series_with_a_moved_a_cancelled_and_an_excluded_instance() {
     // differs from the master's (0); 03-17 excluded; 03-24 cancelled; 03-31 10:00 EDT.
     assert_eq!(
         starts(&blocking),
-        vec![utc(2026, 3, 3, 15, 0), utc(2026, 3, 12, 18, 0), utc(2026, 3, 31, 14, 0)]
+        vec![
+            utc(2026, 3, 3, 15, 0),
+            utc(2026, 3, 12, 18, 0),
+            utc(2026, 3, 31, 14, 0)
+        ]
     );
-    let cancelled: Vec<_> = got.iter().filter(|i| i.status == EventStatus::Cancelled).collect();
+    let cancelled: Vec<_> = got
+        .iter()
+        .filter(|i| i.status == EventStatus::Cancelled)
+        .collect();
     assert_eq!(cancelled.len(), 1);
     assert!(cancelled[0].is_override);
-    assert_eq!(cancelled[0].original_start, Some(OriginalStart::At(utc(2026, 3, 24, 14, 0))));
-    let moved = got.iter().find(|i| i.is_override && i.status == EventStatus::Confirmed).unwrap();
-    assert_eq!(moved.original_start, Some(OriginalStart::At(utc(2026, 3, 10, 14, 0))));
+    assert_eq!(
+        cancelled[0].original_start,
+        Some(OriginalStart::At(utc(2026, 3, 24, 14, 0)))
+    );
+    let moved = got
+        .iter()
+        .find(|i| i.is_override && i.status == EventStatus::Confirmed)
+        .unwrap();
+    assert_eq!(
+        moved.original_start,
+        Some(OriginalStart::At(utc(2026, 3, 10, 14, 0)))
+    );
 }
 
 #[test]
@@ -80,11 +110,17 @@ fn an_override_moved_into_the_window_is_found_and_its_origin_is_not() {
     let s = series(&cal, "standup@example.com");
     // Only Thursday 03-12 in the window: the instance moved there from Tuesday 03-10.
     let got = s
-        .instances(&window(utc(2026, 3, 12, 0, 0), utc(2026, 3, 13, 0, 0)), New_York)
+        .instances(
+            &window(utc(2026, 3, 12, 0, 0), utc(2026, 3, 13, 0, 0)),
+            New_York,
+        )
         .unwrap();
     assert_eq!(starts(&got), vec![utc(2026, 3, 12, 18, 0)]);
     let got = s
-        .instances(&window(utc(2026, 3, 10, 0, 0), utc(2026, 3, 11, 0, 0)), New_York)
+        .instances(
+            &window(utc(2026, 3, 10, 0, 0), utc(2026, 3, 11, 0, 0)),
+            New_York,
+        )
         .unwrap();
     assert!(got.is_empty());
 }
@@ -95,11 +131,18 @@ fn utc_until_is_compared_as_an_instant() {
     // local clock time (09:00) is before 12:00 (calcard's mistake).
     let cal = fixture("utc_until.ics");
     let got = series(&cal, "until-utc@example.com")
-        .instances(&window(utc(2026, 3, 1, 0, 0), utc(2026, 3, 10, 0, 0)), New_York)
+        .instances(
+            &window(utc(2026, 3, 1, 0, 0), utc(2026, 3, 10, 0, 0)),
+            New_York,
+        )
         .unwrap();
     assert_eq!(
         starts(&got),
-        vec![utc(2026, 3, 2, 14, 0), utc(2026, 3, 3, 14, 0), utc(2026, 3, 4, 14, 0)]
+        vec![
+            utc(2026, 3, 2, 14, 0),
+            utc(2026, 3, 3, 14, 0),
+            utc(2026, 3, 4, 14, 0)
+        ]
     );
 }
 
@@ -117,12 +160,21 @@ fn endless_series_do_not_starve_the_others_and_count_until_end_series() {
     // COUNT=5 from 02-26: 02-26 is before the window, four remain.
     assert_eq!(
         starts(&count("weekly-count@example.com")),
-        vec![utc(2026, 3, 5, 18, 0), utc(2026, 3, 12, 17, 0), utc(2026, 3, 19, 17, 0), utc(2026, 3, 26, 17, 0)]
+        vec![
+            utc(2026, 3, 5, 18, 0),
+            utc(2026, 3, 12, 17, 0),
+            utc(2026, 3, 19, 17, 0),
+            utc(2026, 3, 26, 17, 0)
+        ]
     );
     // Second Mondays until 2026-06-01: March 9, April 13, May 11 (June 8 is past UNTIL).
     assert_eq!(
         starts(&count("monthly-until@example.com")),
-        vec![utc(2026, 3, 9, 20, 0), utc(2026, 4, 13, 20, 0), utc(2026, 5, 11, 20, 0)]
+        vec![
+            utc(2026, 3, 9, 20, 0),
+            utc(2026, 4, 13, 20, 0),
+            utc(2026, 5, 11, 20, 0)
+        ]
     );
 }
 
@@ -131,8 +183,14 @@ fn floating_times_are_read_in_the_users_zone() {
     let cal = fixture("floating.ics");
     let s = series(&cal, "floating@example.com");
     let w = window(utc(2026, 3, 1, 0, 0), utc(2026, 3, 10, 0, 0));
-    assert_eq!(starts(&s.instances(&w, New_York).unwrap())[0], utc(2026, 3, 2, 17, 0));
-    assert_eq!(starts(&s.instances(&w, Tokyo).unwrap())[0], utc(2026, 3, 2, 3, 0));
+    assert_eq!(
+        starts(&s.instances(&w, New_York).unwrap())[0],
+        utc(2026, 3, 2, 17, 0)
+    );
+    assert_eq!(
+        starts(&s.instances(&w, Tokyo).unwrap())[0],
+        utc(2026, 3, 2, 3, 0)
+    );
     assert_eq!(s.instances(&w, Tokyo).unwrap().len(), 3);
 }
 
@@ -142,17 +200,32 @@ fn custom_vtimezone_rules_and_x_lic_location() {
     assert!(cal.warnings.is_empty(), "{:?}", cal.warnings);
     let custom = series(&cal, "custom-zone@example.com");
     let master = custom.master.as_ref().unwrap();
-    assert!(matches!(&master.start, TimeValue::DateTime { zone: EventZone::Custom { .. }, .. }));
+    assert!(matches!(
+        &master.start,
+        TimeValue::DateTime {
+            zone: EventZone::Custom { .. },
+            ..
+        }
+    ));
     let w = window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
     // The zone's own rules put its DST change on 03-08, like New York's.
     assert_eq!(
         starts(&custom.instances(&w, Tokyo).unwrap()),
-        vec![utc(2026, 3, 2, 14, 0), utc(2026, 3, 9, 13, 0), utc(2026, 3, 16, 13, 0)]
+        vec![
+            utc(2026, 3, 2, 14, 0),
+            utc(2026, 3, 9, 13, 0),
+            utc(2026, 3, 16, 13, 0)
+        ]
     );
     let berlin = series(&cal, "lic-location@example.com");
     assert!(matches!(
         &berlin.master.as_ref().unwrap().start,
-        TimeValue::DateTime { zone: EventZone::Iana { zone: chrono_tz::Europe::Berlin }, .. }
+        TimeValue::DateTime {
+            zone: EventZone::Iana {
+                zone: chrono_tz::Europe::Berlin
+            },
+            ..
+        }
     ));
     // 09:00 CET on 03-23 is 08:00Z; after the EU change on 03-29, 09:00 CEST is 07:00Z.
     assert_eq!(
@@ -170,41 +243,76 @@ fn busy_semantics_read_from_ics() {
     assert_eq!(offsite.len(), 1);
     assert_eq!(
         offsite[0].span,
-        EventSpan::AllDay(DateSpan::new(
-            NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
-            NaiveDate::from_ymd_opt(2026, 3, 12).unwrap()
-        ).unwrap())
+        EventSpan::AllDay(
+            DateSpan::new(
+                NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 3, 12).unwrap()
+            )
+            .unwrap()
+        )
     );
     let birthday = one("birthdays@example.com");
     assert_eq!(birthday.len(), 1);
     assert_eq!(birthday[0].busy_status, BusyStatus::Free);
-    assert_eq!(one("declined@example.com")[0].response, Some(Response::Declined));
-    assert_eq!(one("unanswered@example.com")[0].response, Some(Response::NeedsAction));
-    assert_eq!(one("tentative@example.com")[0].status, EventStatus::Tentative);
-    assert_eq!(one("tentative@example.com")[0].busy_status, BusyStatus::Tentative);
+    assert_eq!(
+        one("declined@example.com")[0].response,
+        Some(Response::Declined)
+    );
+    assert_eq!(
+        one("unanswered@example.com")[0].response,
+        Some(Response::NeedsAction)
+    );
+    assert_eq!(
+        one("tentative@example.com")[0].status,
+        EventStatus::Tentative
+    );
+    assert_eq!(
+        one("tentative@example.com")[0].busy_status,
+        BusyStatus::Tentative
+    );
 }
 
 #[test]
 fn a_stored_rule_expands_again_without_the_ics() {
     let cal = fixture("weekly_moved_and_cancelled.ics");
-    let rec = series(&cal, "standup@example.com").master.as_ref().unwrap().recurrence.clone().unwrap();
+    let rec = series(&cal, "standup@example.com")
+        .master
+        .as_ref()
+        .unwrap()
+        .recurrence
+        .clone()
+        .unwrap();
     let json = rec.to_json();
     let text = json.to_string();
-    assert!(!text.contains("Secret"), "no title in the stored rule: {text}");
+    assert!(
+        !text.contains("Secret"),
+        "no title in the stored rule: {text}"
+    );
     let back = RecurrenceSet::from_json(&json).unwrap();
     let w = window(utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0));
     assert_eq!(back, rec);
-    assert_eq!(back.occurrences(&w, New_York).unwrap(), rec.occurrences(&w, New_York).unwrap());
-    assert_eq!(back.occurrences(&w, New_York).unwrap().len(), 43, "Tuesdays from 03-03, minus 03-17");
+    assert_eq!(
+        back.occurrences(&w, New_York).unwrap(),
+        rec.occurrences(&w, New_York).unwrap()
+    );
+    assert_eq!(
+        back.occurrences(&w, New_York).unwrap().len(),
+        43,
+        "Tuesdays from 03-03, minus 03-17"
+    );
 }
 
 #[test]
 fn broken_input_is_an_error_not_a_panic() {
     assert!(parse_ics("", &[]).is_err());
     // A download cut short must not look like a calendar whose later events were deleted.
-    let cut = parse_ics("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART:20260301T100000Z\n", &[]);
+    let cut = parse_ics(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART:20260301T100000Z\n",
+        &[],
+    );
     assert!(matches!(cut, Err(AvailabilityError::Ics(m)) if m.contains("truncated")));
-    let no_start = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:y\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let no_start =
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:y\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     let cal = parse_ics(no_start, &[]).unwrap();
     assert!(cal.series.is_empty());
     assert_eq!(cal.warnings.len(), 1);

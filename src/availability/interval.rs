@@ -182,7 +182,10 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
         // 2026-03-08 is the US spring-forward day: that date is 23 hours long in New York.
         let day = DateSpan::single(d).in_zone(chrono_tz::America::New_York);
-        assert_eq!(day.start(), Utc.with_ymd_and_hms(2026, 3, 8, 5, 0, 0).unwrap());
+        assert_eq!(
+            day.start(),
+            Utc.with_ymd_and_hms(2026, 3, 8, 5, 0, 0).unwrap()
+        );
         assert_eq!(day.duration(), TimeDelta::hours(23));
     }
 
@@ -191,6 +194,9 @@ mod tests {
         let s = Utc.with_ymd_and_hms(2026, 3, 8, 0, 0, 0).unwrap();
         let span = DateSpan::from_utc_midnights(s, s + TimeDelta::days(2)).unwrap();
         assert_eq!(span.first(), NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
-        assert_eq!(span.end_exclusive(), NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+        assert_eq!(
+            span.end_exclusive(),
+            NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
+        );
     }
 }

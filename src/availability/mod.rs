@@ -16,7 +16,10 @@ pub mod vtimezone;
 pub mod working_hours;
 pub mod zone;
 
-pub use busy::{BlockKind, BusyBlock, BusyEvent, BusyIndex, BusyPolicy, BusyStatus, EventSpan, EventStatus, Hold, Response};
+pub use busy::{
+    BlockKind, BusyBlock, BusyEvent, BusyIndex, BusyPolicy, BusyStatus, EventSpan, EventStatus,
+    Hold, Response,
+};
 pub use engine::{Engine, Query, Slot};
 pub use error::AvailabilityError;
 pub use explain::{Explanation, Reason};

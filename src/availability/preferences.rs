@@ -97,7 +97,9 @@ impl Preferences {
             };
             if let Some(v) = s.get("avoid_back_to_back") {
                 prefs.avoid_back_to_back = v.as_bool().ok_or_else(|| {
-                    AvailabilityError::Preferences(format!("avoid_back_to_back must be a boolean, got {v}"))
+                    AvailabilityError::Preferences(format!(
+                        "avoid_back_to_back must be a boolean, got {v}"
+                    ))
                 })?;
             }
             if let Some(m) = int("minimum_notice")? {
@@ -105,7 +107,9 @@ impl Preferences {
             }
             if let Some(n) = int("max_meetings_per_day")? {
                 let n = u32::try_from(n).map_err(|_| {
-                    AvailabilityError::Preferences(format!("max_meetings_per_day out of range: {n}"))
+                    AvailabilityError::Preferences(format!(
+                        "max_meetings_per_day out of range: {n}"
+                    ))
                 })?;
                 prefs.daily_cap.max_meetings = Some(n);
             }
@@ -133,7 +137,9 @@ impl Preferences {
 
     pub fn with_default_duration(mut self, d: TimeDelta) -> Result<Self, AvailabilityError> {
         if d <= TimeDelta::zero() {
-            return Err(AvailabilityError::Preferences("default duration must be positive".into()));
+            return Err(AvailabilityError::Preferences(
+                "default duration must be positive".into(),
+            ));
         }
         self.default_duration = d;
         Ok(self)

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +138,26 @@ impl RuleSpec {
         others_empty.then_some(days * i64::from(self.interval.max(1)))
     }
 
+    /// Months per period of a MONTHLY/YEARLY rule with no BY part: one instance per period.
+    /// (A start on the 29th–31st may skip short months, so `ends_before` checks the day.)
+    fn plain_months(&self) -> Option<u32> {
+        let no_by_parts = self.by_day.is_empty()
+            && self.by_month_day.is_empty()
+            && self.by_month.is_empty()
+            && self.by_year_day.is_empty()
+            && self.by_week_no.is_empty()
+            && self.by_hour.is_empty()
+            && self.by_minute.is_empty()
+            && self.by_second.is_empty()
+            && self.by_set_pos.is_empty();
+        let months = match self.freq {
+            Frequency::Monthly => 1,
+            Frequency::Yearly => 12,
+            _ => return None,
+        };
+        no_by_parts.then_some(months * u32::from(self.interval.max(1)))
+    }
+
     /// True when no instance can reach `lo`, so the rule need not be iterated at all.
     fn ends_before(&self, dtstart: NaiveDateTime, lo: NaiveDateTime) -> bool {
         let by_until = match self.until {
@@ -149,6 +171,14 @@ impl RuleSpec {
             (Some(count), Some(days)) => {
                 dtstart + TimeDelta::days(days.saturating_mul(i64::from(count))) < lo
             }
+            // Days 1–28 exist in every month, so each period really holds an instance.
+            (Some(count), None) if dtstart.day() <= 28 => self
+                .plain_months()
+                .and_then(|months| {
+                    let total = u32::try_from(u64::from(months) * u64::from(count)).ok()?;
+                    dtstart.checked_add_months(chrono::Months::new(total))
+                })
+                .is_some_and(|last| last < lo),
             _ => false,
         };
         by_until || by_count
@@ -282,8 +312,13 @@ pub(crate) fn rule_local_times(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimeValue {
-    DateTime { local: NaiveDateTime, zone: EventZone },
-    Date { date: NaiveDate },
+    DateTime {
+        local: NaiveDateTime,
+        zone: EventZone,
+    },
+    Date {
+        date: NaiveDate,
+    },
 }
 
 impl TimeValue {
@@ -595,9 +630,15 @@ mod tests {
     #[test]
     fn exdate_removes_and_rdate_adds_an_instance() {
         let zone = chrono_tz::America::New_York;
-        let start = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
         let set = RecurrenceSet {
-            start: TimeValue::DateTime { local: start, zone: EventZone::Iana { zone } },
+            start: TimeValue::DateTime {
+                local: start,
+                zone: EventZone::Iana { zone },
+            },
             length: InstanceLength::Seconds { seconds: 3600 },
             rules: vec![{
                 let mut r = RuleSpec::new(Frequency::Daily);
@@ -607,7 +648,9 @@ mod tests {
             rdates: vec![TimeValue::utc(
                 Utc.with_ymd_and_hms(2026, 3, 20, 18, 0, 0).unwrap(),
             )],
-            exdates: vec![TimeValue::Date { date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap() }],
+            exdates: vec![TimeValue::Date {
+                date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            }],
         };
         let w = Interval::new(
             Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),

@@ -36,7 +36,10 @@ pub(crate) struct PreparedCustomZone {
 }
 
 impl CustomZone {
-    pub(crate) fn prepare(&self, years: (i32, i32)) -> Result<PreparedCustomZone, AvailabilityError> {
+    pub(crate) fn prepare(
+        &self,
+        years: (i32, i32),
+    ) -> Result<PreparedCustomZone, AvailabilityError> {
         if self.observances.is_empty() {
             return Err(AvailabilityError::Ics(format!(
                 "VTIMEZONE {} has no STANDARD or DAYLIGHT",

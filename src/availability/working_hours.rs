@@ -162,7 +162,12 @@ impl WorkingHours {
 
     /// Every working window of the local dates `first..=last` in `zone`, with the date it
     /// belongs to, in date order.
-    pub fn windows(&self, zone: Tz, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, Interval)> {
+    pub fn windows(
+        &self,
+        zone: Tz,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, Interval)> {
         let mut out = Vec::new();
         for date in first.iter_days().take_while(|d| *d <= last) {
             for range in self.ranges(date.weekday()) {

@@ -80,7 +80,9 @@ impl ZoneResolver {
     pub(crate) fn to_utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         match self {
             ZoneResolver::Iana(tz) => local_to_utc(tz, local),
-            ZoneResolver::Fixed(offset) => (local - TimeDelta::seconds(i64::from(*offset))).and_utc(),
+            ZoneResolver::Fixed(offset) => {
+                (local - TimeDelta::seconds(i64::from(*offset))).and_utc()
+            }
             ZoneResolver::Custom(zone) => zone.local_to_utc(local),
         }
     }
