@@ -13,7 +13,7 @@ use super::interval::Interval;
 use super::preferences::Preferences;
 use super::zone::local_to_utc;
 
-/// With `avoid_back_to_back`, a slot this close to another meeting is ranked down.
+/// With `avoid_back_to_back`, a slot less than this far from another meeting is ranked down.
 pub const BACK_TO_BACK_GAP: TimeDelta = TimeDelta::minutes(30);
 
 /// One question to the engine. `now` is passed in, never read from the clock, so answers are
@@ -97,6 +97,9 @@ struct Context {
     blocked: Vec<Interval>,
     windows: Vec<(NaiveDate, Interval)>,
     load: BTreeMap<NaiveDate, DayLoad>,
+    /// Starts and ends of meeting blocks (events and holds), each sorted, for back-to-back.
+    meeting_starts: Vec<DateTime<Utc>>,
+    meeting_ends: Vec<DateTime<Utc>>,
 }
 
 /// The engine over one user's preferences, busy index and holds.
@@ -185,12 +188,24 @@ impl<'a> Engine<'a> {
                 day.time += b.interval.duration();
             }
         }
+        let mut meeting_starts: Vec<DateTime<Utc>> = Vec::new();
+        let mut meeting_ends: Vec<DateTime<Utc>> = Vec::new();
+        if self.prefs.avoid_back_to_back() {
+            for b in blocks.iter().filter(|b| b.is_meeting()) {
+                meeting_starts.push(b.interval.start());
+                meeting_ends.push(b.interval.end());
+            }
+            meeting_starts.sort_unstable();
+            meeting_ends.sort_unstable();
+        }
         Context {
             zone,
             blocks,
             blocked,
             windows,
             load,
+            meeting_starts,
+            meeting_ends,
         }
     }
 
@@ -287,16 +302,24 @@ impl<'a> Engine<'a> {
         if aligned < at { at } else { aligned }
     }
 
+    /// A free slot overlaps no meeting, so a meeting near it either ends in the gap before it
+    /// or starts in the gap after it: two binary searches.
     fn is_back_to_back(&self, ctx: &Context, slot: &Interval) -> bool {
-        let near = slot.widened(BACK_TO_BACK_GAP, BACK_TO_BACK_GAP);
-        let until = ctx
-            .blocks
-            .partition_point(|b| b.interval.start() < near.end());
-        ctx.blocks[..until]
-            .iter()
-            .rev()
-            .take(64)
-            .any(|b| b.is_meeting() && b.interval.overlaps(&near))
+        let ends_before = {
+            let from = ctx
+                .meeting_ends
+                .partition_point(|e| *e <= slot.start() - BACK_TO_BACK_GAP);
+            ctx.meeting_ends
+                .get(from)
+                .is_some_and(|e| *e <= slot.start())
+        };
+        let starts_after = {
+            let from = ctx.meeting_starts.partition_point(|s| *s < slot.end());
+            ctx.meeting_starts
+                .get(from)
+                .is_some_and(|s| *s < slot.end() + BACK_TO_BACK_GAP)
+        };
+        ends_before || starts_after
     }
 
     /// Every free slot of the query's duration on the step grid, best first: spread over days

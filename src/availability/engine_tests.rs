@@ -195,6 +195,15 @@ fn all_day_event_blocks_the_users_date_not_utc_or_the_calendars() {
             at(Los_Angeles, 2026, 3, 11, 17, 0)
         )]
     );
+    let q = query(range, 60, utc(2026, 1, 1, 0, 0));
+    let tuesday_ten = iv(
+        at(Los_Angeles, 2026, 3, 10, 10, 0),
+        at(Los_Angeles, 2026, 3, 10, 11, 0),
+    );
+    assert_eq!(
+        explain(&prefs, &[holiday], &q, tuesday_ten),
+        vec!["overlaps an all-day event on Tue 2026-03-10".to_string()]
+    );
     // Marked free (a birthday), it blocks nothing.
     let birthday = BusyEvent {
         busy_status: BusyStatus::Free,
@@ -478,6 +487,25 @@ fn slots_spread_over_days_and_avoid_back_to_back() {
         .find(|s| s.interval.start() == at(New_York, 2026, 4, 7, 9, 0))
         .unwrap();
     assert!(nine.back_to_back);
+    // A meeting after the slot counts too: 11:00–12:00 before a 12:00 meeting is back to back,
+    // 10:30–11:30 leaves 30 minutes and is not.
+    let noon = BusyEvent::timed(iv(
+        at(New_York, 2026, 4, 8, 12, 0),
+        at(New_York, 2026, 4, 8, 13, 0),
+    ));
+    let s = slots(
+        &prefs,
+        &[noon],
+        &[],
+        &query(range, 60, utc(2026, 1, 1, 0, 0)),
+    );
+    let starting = |h, m| {
+        s.iter()
+            .find(|s| s.interval.start() == at(New_York, 2026, 4, 8, h, m))
+            .unwrap()
+    };
+    assert!(starting(11, 0).back_to_back);
+    assert!(!starting(10, 30).back_to_back);
 }
 
 #[test]

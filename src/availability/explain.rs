@@ -134,7 +134,23 @@ impl Reason {
                     format!("overlaps a busy block {}", render_interval(block, zone))
                 }
                 BlockKind::AllDay => {
-                    format!("overlaps an all-day event {}", render_interval(block, zone))
+                    // All-day blocks are whole local dates: name the dates, not midnights.
+                    let first = block.start().with_timezone(&zone).date_naive();
+                    let last = (block.end() - TimeDelta::seconds(1))
+                        .with_timezone(&zone)
+                        .date_naive();
+                    if first == last {
+                        format!(
+                            "overlaps an all-day event on {}",
+                            first.format("%a %Y-%m-%d")
+                        )
+                    } else {
+                        format!(
+                            "overlaps an all-day event from {} to {}",
+                            first.format("%a %Y-%m-%d"),
+                            last.format("%a %Y-%m-%d")
+                        )
+                    }
                 }
                 BlockKind::Hold => format!("overlaps a hold {}", render_interval(block, zone)),
             },
