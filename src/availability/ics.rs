@@ -83,23 +83,15 @@ fn span_of(
     length: InstanceLength,
     floating: Tz,
 ) -> Result<Option<EventSpan>, AvailabilityError> {
-    Ok(match (start.instance_key(floating)?, length) {
-        (OriginalStart::Date(date), InstanceLength::Days { days }) => {
+    let delta = length.as_delta()?;
+    Ok(match start.instance_key(floating)? {
+        OriginalStart::Date(date) if matches!(length, InstanceLength::Days { .. }) => {
             let end = date
-                .checked_add_days(chrono::Days::new(u64::from(days.max(1))))
+                .checked_add_days(chrono::Days::new(delta.num_days().max(1) as u64))
                 .unwrap_or(date);
             DateSpan::new(date, end).ok().map(EventSpan::AllDay)
         }
-        (OriginalStart::Date(date), InstanceLength::Seconds { seconds }) => {
-            let at = date.and_time(chrono::NaiveTime::MIN).and_utc();
-            Interval::starting_at(at, TimeDelta::seconds(seconds)).map(EventSpan::Timed)
-        }
-        (OriginalStart::At(at), InstanceLength::Seconds { seconds }) => {
-            Interval::starting_at(at, TimeDelta::seconds(seconds)).map(EventSpan::Timed)
-        }
-        (OriginalStart::At(at), InstanceLength::Days { days }) => {
-            Interval::starting_at(at, TimeDelta::days(i64::from(days))).map(EventSpan::Timed)
-        }
+        key => Interval::starting_at(key.as_storage_instant(), delta).map(EventSpan::Timed),
     })
 }
 
@@ -546,6 +538,12 @@ fn read_event(
         // RFC 5545 §3.6.1: a DTSTART date-time alone is an instant; it blocks nothing.
         (_, None, None) => InstanceLength::Seconds { seconds: 0 },
     };
+    length.as_delta()?;
+    if let InstanceLength::Seconds { seconds } = length
+        && seconds < 0
+    {
+        warnings.push(format!("{uid}: DTEND before DTSTART; it blocks nothing"));
+    }
     let sequence = comp
         .property(&ICalendarProperty::Sequence)
         .and_then(|e| e.values.first())

@@ -321,3 +321,78 @@ fn broken_input_is_an_error_not_a_panic() {
     let w = window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
     assert!(cal.series[0].instances(&w, New_York).is_err());
 }
+
+#[test]
+fn hostile_values_are_refused_or_ignored_without_panicking() {
+    let event = |props: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:h\r\n{props}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let w = window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
+    for props in [
+        "DTSTART:20260301T100000Z\r\nDURATION:P99999999W",
+        "DTSTART:20260301T100000Z\r\nDTEND:20260301T090000Z",
+        "DTSTART:99991231T235959Z\r\nDTEND:99991231T235959Z\r\nRRULE:FREQ=YEARLY",
+        "DTSTART:00010101T000000Z\r\nDTEND:00010101T010000Z\r\nRRULE:FREQ=DAILY;COUNT=4294967295;INTERVAL=65535",
+        "DTSTART:20260301T100000Z\r\nDTEND:20260301T100001Z\r\nRRULE:FREQ=SECONDLY",
+        "DTSTART;TZID=Nowhere/Special:20260301T100000\r\nDTEND;TZID=Nowhere/Special:20260301T110000",
+        "DTSTART;VALUE=DATE:20260230\r\nDTEND;VALUE=DATE:20260301",
+    ] {
+        let Ok(cal) = parse_ics(&event(props), &[]) else {
+            continue;
+        };
+        for s in &cal.series {
+            // An error is fine; a panic or a silently truncated series is not.
+            let _ = s.instances(&w, New_York);
+        }
+    }
+    // A SECONDLY rule has more instances in a month than we expand: an error, not a cut.
+    let cal = parse_ics(
+        &event("DTSTART:20260301T100000Z\r\nDTEND:20260301T100001Z\r\nRRULE:FREQ=SECONDLY"),
+        &[],
+    )
+    .unwrap();
+    assert!(cal.series[0].instances(&w, New_York).is_err());
+    // An unknown TZID is read in the user's zone, and says so.
+    let cal = parse_ics(&event("DTSTART;TZID=Nowhere/Special:20260302T100000\r\nDTEND;TZID=Nowhere/Special:20260302T110000"), &[]).unwrap();
+    assert!(cal.warnings.iter().any(|w| w.contains("Nowhere/Special")));
+    assert_eq!(
+        starts(&cal.series[0].instances(&w, New_York).unwrap()),
+        vec![utc(2026, 3, 2, 15, 0)]
+    );
+}
+
+#[test]
+fn a_parsed_feed_drives_the_engine() {
+    use crate::availability::{BusyIndex, BusyPolicy, Engine, Preferences, Query};
+    let cal = fixture("weekly_moved_and_cancelled.ics");
+    let w = window(utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
+    let events: Vec<_> = cal
+        .series
+        .iter()
+        .flat_map(|s| s.instances(&w, New_York).unwrap())
+        .map(|i| i.busy_event())
+        .collect();
+    let policy = BusyPolicy::default();
+    let index = BusyIndex::build(New_York, [(&policy, &events[..])]);
+    let prefs = Preferences::new(New_York);
+    let engine = Engine::new(&prefs, &index, &[]).unwrap();
+    let q = Query::new(
+        w,
+        TimeDelta::minutes(60),
+        TimeDelta::minutes(30),
+        utc(2026, 2, 1, 0, 0),
+    )
+    .unwrap();
+    let hour = |y, m, d, h| Interval::starting_at(utc(y, m, d, h, 0), TimeDelta::hours(1)).unwrap();
+    // Tuesday 03-24 10:00 EDT was cancelled: free. Tuesday 03-10 moved away: free.
+    assert!(engine.explain(&q, &hour(2026, 3, 24, 14)).is_available());
+    assert!(engine.explain(&q, &hour(2026, 3, 10, 14)).is_available());
+    // Where it moved to, Thursday 03-12 14:00 EDT, it blocks, and the reason names no title.
+    let why = engine.explain(&q, &hour(2026, 3, 12, 18)).render(New_York);
+    assert_eq!(
+        why,
+        vec!["overlaps a busy block 14:00–15:00 America/New_York".to_string()]
+    );
+}

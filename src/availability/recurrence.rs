@@ -168,9 +168,9 @@ impl RuleSpec {
             Some(Until::Date { date }) => date < lo.date(),
         };
         let by_count = match (self.count, self.plain_period_days()) {
-            (Some(count), Some(days)) => {
-                dtstart + TimeDelta::days(days.saturating_mul(i64::from(count))) < lo
-            }
+            (Some(count), Some(days)) => TimeDelta::try_days(days.saturating_mul(i64::from(count)))
+                .and_then(|span| dtstart.checked_add_signed(span))
+                .is_some_and(|last| last < lo),
             // Days 1–28 exist in every month, so each period really holds an instance.
             (Some(count), None) if dtstart.day() <= 28 => self
                 .plain_months()
@@ -370,6 +370,20 @@ pub enum InstanceLength {
     Days { days: u32 },
 }
 
+impl InstanceLength {
+    /// The length as a duration; an instant (zero) or negative length is kept as zero and then
+    /// blocks nothing, an absurd one is refused.
+    pub fn as_delta(&self) -> Result<TimeDelta, AvailabilityError> {
+        let delta = match *self {
+            InstanceLength::Seconds { seconds } => TimeDelta::try_seconds(seconds.max(0)),
+            InstanceLength::Days { days } => TimeDelta::try_days(i64::from(days.max(1))),
+        };
+        delta
+            .filter(|d| *d <= TimeDelta::days(3660))
+            .ok_or_else(|| AvailabilityError::Rule(format!("instance length {self:?} is absurd")))
+    }
+}
+
 /// Everything needed to expand a series again without its ICS: the seed's `recurrence_rule` JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecurrenceSet {
@@ -418,14 +432,19 @@ impl RecurrenceSet {
                 None => OriginalStart::Date(local.date()),
             }
         };
-        let length = match self.length {
-            InstanceLength::Seconds { seconds } => TimeDelta::seconds(seconds.max(1)),
-            InstanceLength::Days { days } => TimeDelta::days(i64::from(days.max(1))),
-        };
+        let length = self.length.as_delta()?;
         // Local-time bounds wide enough for any UTC offset (±26 h) and the instance length.
         let slack = TimeDelta::hours(27);
-        let lo = window.start().naive_utc() - slack - length;
-        let hi = window.end().naive_utc() + slack;
+        let lo = window
+            .start()
+            .naive_utc()
+            .checked_sub_signed(slack + length)
+            .unwrap_or(NaiveDateTime::MIN);
+        let hi = window
+            .end()
+            .naive_utc()
+            .checked_add_signed(slack)
+            .unwrap_or(NaiveDateTime::MAX);
 
         let mut keys: BTreeSet<OriginalStart> = BTreeSet::new();
         if dtstart >= lo && dtstart <= hi {
