@@ -97,9 +97,23 @@ struct Context {
     blocked: Vec<Interval>,
     windows: Vec<(NaiveDate, Interval)>,
     load: BTreeMap<NaiveDate, DayLoad>,
-    /// Starts and ends of meeting blocks (events and holds), each sorted, for back-to-back.
-    meeting_starts: Vec<DateTime<Utc>>,
-    meeting_ends: Vec<DateTime<Utc>>,
+}
+
+/// Starts and ends of meeting blocks (events and holds), each sorted, for back-to-back.
+struct MeetingEdges {
+    starts: Vec<DateTime<Utc>>,
+    ends: Vec<DateTime<Utc>>,
+}
+
+impl MeetingEdges {
+    fn of(ctx: &Context) -> Self {
+        // `blocks` is sorted by start already; only the ends need sorting.
+        let meetings = ctx.blocks.iter().filter(|b| b.is_meeting());
+        let starts: Vec<DateTime<Utc>> = meetings.clone().map(|b| b.interval.start()).collect();
+        let mut ends: Vec<DateTime<Utc>> = meetings.map(|b| b.interval.end()).collect();
+        ends.sort_unstable();
+        Self { starts, ends }
+    }
 }
 
 /// The engine over one user's preferences, busy index and holds.
@@ -188,24 +202,12 @@ impl<'a> Engine<'a> {
                 day.time += b.interval.duration();
             }
         }
-        let mut meeting_starts: Vec<DateTime<Utc>> = Vec::new();
-        let mut meeting_ends: Vec<DateTime<Utc>> = Vec::new();
-        if self.prefs.avoid_back_to_back() {
-            for b in blocks.iter().filter(|b| b.is_meeting()) {
-                meeting_starts.push(b.interval.start());
-                meeting_ends.push(b.interval.end());
-            }
-            meeting_starts.sort_unstable();
-            meeting_ends.sort_unstable();
-        }
         Context {
             zone,
             blocks,
             blocked,
             windows,
             load,
-            meeting_starts,
-            meeting_ends,
         }
     }
 
@@ -304,18 +306,17 @@ impl<'a> Engine<'a> {
 
     /// A free slot overlaps no meeting, so a meeting near it either ends in the gap before it
     /// or starts in the gap after it: two binary searches.
-    fn is_back_to_back(&self, ctx: &Context, slot: &Interval) -> bool {
+    fn is_back_to_back(edges: &MeetingEdges, slot: &Interval) -> bool {
         let ends_before = {
-            let from = ctx
-                .meeting_ends
+            let from = edges
+                .ends
                 .partition_point(|e| *e <= slot.start() - BACK_TO_BACK_GAP);
-            ctx.meeting_ends
-                .get(from)
-                .is_some_and(|e| *e <= slot.start())
+            edges.ends.get(from).is_some_and(|e| *e <= slot.start())
         };
         let starts_after = {
-            let from = ctx.meeting_starts.partition_point(|s| *s < slot.end());
-            ctx.meeting_starts
+            let from = edges.starts.partition_point(|s| *s < slot.end());
+            edges
+                .starts
                 .get(from)
                 .is_some_and(|s| *s < slot.end() + BACK_TO_BACK_GAP)
         };
@@ -328,6 +329,10 @@ impl<'a> Engine<'a> {
     pub fn ranked_slots(&self, query: &Query) -> Vec<Slot> {
         let ctx = self.context(&query.range, query.now);
         let free = self.free_in(&ctx, query);
+        let edges = self
+            .prefs
+            .avoid_back_to_back()
+            .then(|| MeetingEdges::of(&ctx));
         let mut by_day: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
         for f in &free {
             let mut start = self.align(ctx.zone, f.start(), query.step);
@@ -337,8 +342,9 @@ impl<'a> Engine<'a> {
                 }
                 let date = self.local_date(slot.start());
                 if self.cap_reached(&ctx, date, query.duration).is_none() {
-                    let back_to_back =
-                        self.prefs.avoid_back_to_back() && self.is_back_to_back(&ctx, &slot);
+                    let back_to_back = edges
+                        .as_ref()
+                        .is_some_and(|e| Self::is_back_to_back(e, &slot));
                     by_day.entry(date).or_default().push(Slot {
                         interval: slot,
                         score: 0.0,

@@ -220,7 +220,10 @@ fn custom_vtimezone_rules_and_x_lic_location() {
     // The stored JSON carries the zone's rules, so it expands again without the VTIMEZONE.
     let rec = master.recurrence.clone().unwrap();
     let again = RecurrenceSet::from_json(&rec.to_json()).unwrap();
-    assert_eq!(again.occurrences(&w, Tokyo).unwrap(), rec.occurrences(&w, Tokyo).unwrap());
+    assert_eq!(
+        again.occurrences(&w, Tokyo).unwrap(),
+        rec.occurrences(&w, Tokyo).unwrap()
+    );
     let berlin = series(&cal, "lic-location@example.com");
     assert!(matches!(
         &berlin.master.as_ref().unwrap().start,
