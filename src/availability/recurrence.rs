@@ -270,7 +270,8 @@ pub(crate) fn rule_local_times(
     hi: NaiveDateTime,
     to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
 ) -> Result<Vec<NaiveDateTime>, AvailabilityError> {
-    if rule.ends_before(dtstart, lo) {
+    // Instances never precede DTSTART, so a series starting after the window has none in it.
+    if dtstart > hi || rule.ends_before(dtstart, lo) {
         return Ok(Vec::new());
     }
     let start = rrule::Tz::UTC.from_utc_datetime(&rule.fast_forward(dtstart, lo));
