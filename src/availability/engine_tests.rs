@@ -629,3 +629,21 @@ fn a_mismatched_index_zone_is_refused() {
         .is_err()
     );
 }
+
+#[test]
+fn a_whole_day_range_is_the_local_day_even_when_it_is_23_hours() {
+    let all_day =
+        WorkingHours::from_json(&serde_json::json!({"sunday": {"start": "00:00", "end": "24:00"}}))
+            .unwrap();
+    let prefs = plain(New_York).with_working_hours(all_day);
+    let range = iv(utc(2026, 3, 7, 0, 0), utc(2026, 3, 10, 0, 0));
+    let got = free(&prefs, &[], &[], &query(range, 60, utc(2026, 1, 1, 0, 0)));
+    assert_eq!(
+        got,
+        vec![iv(
+            at(New_York, 2026, 3, 8, 0, 0),
+            at(New_York, 2026, 3, 9, 0, 0)
+        )]
+    );
+    assert_eq!(got[0].duration(), TimeDelta::hours(23));
+}
