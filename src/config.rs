@@ -23,6 +23,13 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
+    pub limits: LimitsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LimitsConfig {
+    pub auto_replies_per_sender_per_day: u32,
+    pub auto_replies_per_thread: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -177,6 +184,7 @@ impl Config {
         problems.extend(section_problems::<WorkerConfig>(fig, "worker"));
         problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
         problems.extend(section_problems::<InboundConfig>(fig, "inbound"));
+        problems.extend(section_problems::<LimitsConfig>(fig, "limits"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }

@@ -3,6 +3,7 @@
 
 mod constraints;
 mod inbound;
+mod limits;
 mod queue;
 mod rls;
 mod schema;

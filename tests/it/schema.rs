@@ -85,7 +85,7 @@ async fn cams_migrate_command_applies_then_reports_nothing_to_do() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 3 migration(s)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 5 migration(s)"));
     let second = run();
     assert!(second.status.success());
     assert!(
