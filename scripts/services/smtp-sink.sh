@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Starts the test SMTP receiver (scripts/services/smtp_sink.py on aiosmtpd) on loopback, with its
+# venv and data under $SVC_DIR/smtp. Idempotent: when it already runs, only prints the details.
+# Prints SMTP_HOST=..., SMTP_PORT=..., SMTP_SINK_DIR=... for the caller to eval.
+# Stop it with: kill "$(cat "$SVC_DIR/smtp/sink.pid")"
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
+SMTP_HOST=127.0.0.1
+SMTP_PORT=${SMTP_SINK_PORT:-12625}
+dir="$SVC_DIR/smtp"
+venv="$dir/venv"
+pidfile="$dir/sink.pid"
+AIOSMTPD=aiosmtpd==1.4.6
+
+say() { echo "smtp-sink.sh: $*" >&2; }
+details() {
+  echo "SMTP_HOST=$SMTP_HOST"
+  echo "SMTP_PORT=$SMTP_PORT"
+  echo "SMTP_SINK_DIR=$dir/data"
+}
+port_open() { (exec 3<>"/dev/tcp/$SMTP_HOST/$SMTP_PORT") 2>/dev/null; }
+ours_running() {
+  [[ -s $pidfile ]] || return 1
+  local pid
+  pid=$(cat "$pidfile")
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # A zombie or a reused pid is not our server.
+  [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q smtp_sink.py
+}
+
+mkdir -p "$dir/data"
+if ours_running && port_open; then
+  details
+  exit 0
+fi
+if port_open; then
+  say "127.0.0.1:$SMTP_PORT is taken by another program; set SMTP_SINK_PORT"
+  exit 1
+fi
+
+if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("aiosmtpd") != sys.argv[1])' \
+     "${AIOSMTPD#*==}" 2>/dev/null; then
+  say "installing $AIOSMTPD into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$AIOSMTPD" >&2
+fi
+
+nohup "$venv/bin/python" "$here/smtp_sink.py" --host "$SMTP_HOST" --port "$SMTP_PORT" \
+  --dir "$dir/data" >>"$dir/sink.log" 2>&1 </dev/null &
+echo $! >"$pidfile"
+for _ in $(seq 1 150); do
+  if port_open; then
+    say "listening on $SMTP_HOST:$SMTP_PORT (pid $(cat "$pidfile"))"
+    details
+    exit 0
+  fi
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || break
+  sleep 0.1
+done
+say "the receiver did not start; see $dir/sink.log:"
+tail -n 20 "$dir/sink.log" >&2
+exit 1

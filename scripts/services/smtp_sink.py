@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""CAMS test SMTP receiver: keeps every message it is given, and fails on request.
+
+Each DATA transaction is written byte for byte (atomically: temp file, fsync, rename) to
+<dir>/messages/<n>.eml and described by one JSON line in <dir>/received.jsonl:
+  {"file", "message_id", "mail_from", "rcpt_tos", "size", "replied"}
+where "replied" is false when the connection was dropped instead of answering 250.
+Every injected failure is also logged to <dir>/events.jsonl ({"event", "rcpt", "count"}).
+
+Failures are chosen by the recipient's local part (N optional; without it the failure is
+permanent for that address, with it the address fails N times and is then accepted):
+  tempfail[N]+x@...  RCPT answered 451 4.3.0
+  permfail+x@...     RCPT answered 550 5.1.1
+  dropconn[N]+x@...  message stored, then the connection is cut before the 250 reply
+Counts are per full address, in memory: a test uses addresses of its own.
+"""
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import threading
+
+from aiosmtpd.controller import Controller
+
+RULE = re.compile(r"^(tempfail|permfail|dropconn)(\d*)\+", re.I)
+MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.I | re.M)
+
+
+class Sink:
+    def __init__(self, root: str):
+        self.root = root
+        self.messages = os.path.join(root, "messages")
+        os.makedirs(self.messages, exist_ok=True)
+        self.lock = threading.Lock()
+        self.seen = {}  # (rule, address) -> failures injected so far
+        self.seq = len(os.listdir(self.messages))
+
+    def _should_fail(self, rule: str, address: str) -> bool:
+        m = RULE.match(address)
+        if not m or m.group(1).lower() != rule:
+            return False
+        with self.lock:
+            key = (rule, address.lower())
+            done = self.seen.get(key, 0)
+            if m.group(2) and done >= int(m.group(2)):
+                return False
+            self.seen[key] = done + 1
+        self._log("events.jsonl", {"event": rule, "rcpt": address, "count": done + 1})
+        return True
+
+    def _log(self, name: str, record: dict) -> None:
+        with self.lock, open(os.path.join(self.root, name), "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self._should_fail("tempfail", address):
+            return "451 4.3.0 Injected temporary failure, try again later"
+        if self._should_fail("permfail", address):
+            return "550 5.1.1 Injected permanent failure: no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        drop = any(self._should_fail("dropconn", r) for r in envelope.rcpt_tos)
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        m = MESSAGE_ID.search(head)
+        with self.lock:
+            self.seq += 1
+            name = f"{self.seq:06d}.eml"
+        path = os.path.join(self.messages, name)
+        with open(path + ".tmp", "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(path + ".tmp", path)
+        self._log("received.jsonl", {
+            "file": path,
+            "message_id": re.sub(r"\s+", "", m.group(1).decode("utf-8", "replace")) if m else None,
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "size": len(raw),
+            "replied": not drop,
+        })
+        if drop:
+            # The message is kept but the client never hears "250": the case where a sender cannot
+            # know whether its message arrived.
+            server.transport.abort()
+            return "421 4.4.2 connection dropped on purpose"
+        return "250 2.0.0 Stored"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="CAMS test SMTP receiver")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--dir", required=True)
+    args = ap.parse_args()
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        raise SystemExit("the test SMTP receiver listens on loopback only")
+    controller = Controller(Sink(args.dir), hostname=args.host, port=args.port,
+                            server_hostname="sink.cams.test", decode_data=False,
+                            data_size_limit=50 * 1024 * 1024)
+    controller.start()
+    print(f"listening on {args.host}:{args.port}, storing under {args.dir}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()
