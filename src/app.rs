@@ -26,7 +26,10 @@ pub fn registry(config: &Config) -> Registry {
         Ok(o) => crate::outbound::send::register(&mut r, Arc::new(o)),
         Err(e) => {
             tracing::error!("outbound mail is disabled: {e}");
-            crate::outbound::send::register_broken(&mut r, format!("outbound mail is disabled: {e}"));
+            crate::outbound::send::register_broken(
+                &mut r,
+                format!("outbound mail is disabled: {e}"),
+            );
         }
     }
     r

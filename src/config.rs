@@ -175,7 +175,10 @@ impl OutboundConfig {
         }
         for (i, a) in self.own_addresses.iter().enumerate() {
             if a.parse::<lettre::Address>().is_err() {
-                bad(&format!("own_addresses[{i}]"), "not an email address".into());
+                bad(
+                    &format!("own_addresses[{i}]"),
+                    "not an email address".into(),
+                );
             }
         }
         if self.max_attempts < 1 {
@@ -196,7 +199,10 @@ impl OutboundConfig {
             bad("smtp.port", "must be a TCP port".into());
         }
         if self.smtp.password.is_some() && self.smtp.username.is_none() {
-            bad("smtp.username", "is required when smtp.password is set".into());
+            bad(
+                "smtp.username",
+                "is required when smtp.password is set".into(),
+            );
         }
         if self.smtp.timeout_secs == 0 {
             bad("smtp.timeout_secs", "must be at least 1".into());
@@ -376,7 +382,10 @@ impl Config {
         if let Some(secret) = &self.inbound.webhook_secret
             && secret.expose_secret().len() < 16
         {
-            bad("inbound.webhook_secret", "must be at least 16 characters".into());
+            bad(
+                "inbound.webhook_secret",
+                "must be at least 16 characters".into(),
+            );
         }
         if let Some(key) = &self.secrets.link_signing_key
             && key.expose_secret().len() < 32

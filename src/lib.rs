@@ -16,10 +16,10 @@ pub mod db;
 pub mod http;
 /// Mail coming in: the durable inbound store and its processing job.
 pub mod ingest;
-/// Mail out: threaded replies, SMTP/outbox/memory mailers, the `outbound.send` job.
-pub mod outbound;
 /// Pure text understanding: MIME to clean text, time expressions, intent and confidence.
 pub mod nlp;
+/// Mail out: threaded replies, SMTP/outbox/memory mailers, the `outbound.send` job.
+pub mod outbound;
 /// Logging and metrics.
 pub mod telemetry;
 /// The job runner.

@@ -28,7 +28,7 @@ ours_running() {
   [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
   # A zombie or a reused pid is not our server.
   [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q smtp_sink.py
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q smtp_sink.py
 }
 
 mkdir -p "$dir/data"

@@ -51,6 +51,7 @@ class Sink:
         return True
 
     def _log(self, name: str, record: dict) -> None:
+        os.makedirs(self.root, exist_ok=True)
         with self.lock, open(os.path.join(self.root, name), "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
 
@@ -70,6 +71,8 @@ class Sink:
         with self.lock:
             self.seq += 1
             name = f"{self.seq:06d}.eml"
+        # Made again each time: a test run may have cleaned the directory while we run.
+        os.makedirs(self.messages, exist_ok=True)
         path = os.path.join(self.messages, name)
         with open(path + ".tmp", "wb") as f:
             f.write(raw)

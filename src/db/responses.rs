@@ -33,7 +33,10 @@ pub struct NewResponse<'a> {
 }
 
 /// Inserts a pending response; returns its creation time (the Date its email will carry).
-pub async fn insert(conn: &mut PgConnection, r: &NewResponse<'_>) -> Result<DateTime<Utc>, DbError> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    r: &NewResponse<'_>,
+) -> Result<DateTime<Utc>, DbError> {
     let created: DateTime<Utc> = sqlx::query_scalar(
         "INSERT INTO email_responses
             (id, request_id, template_id, message_id, from_email, to_email, to_emails, cc_emails,
@@ -143,7 +146,11 @@ pub async fn begin_attempt(conn: &mut PgConnection, id: Uuid) -> Result<Option<i
 
 /// pending → sent; the Message-ID is confirmed (it was set at insert). False when the row was
 /// not pending.
-pub async fn mark_sent(conn: &mut PgConnection, id: Uuid, message_id: &str) -> Result<bool, DbError> {
+pub async fn mark_sent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    message_id: &str,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE email_responses
             SET delivery_status = 'sent', sent_at = clock_timestamp(), message_id = $2,

@@ -68,7 +68,9 @@ impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, MailerSetupError> {
         match &config.outbound.smtp.host {
             Some(host) => Ok(Mailer::Smtp(SmtpMailer::new(host, &config.outbound.smtp)?)),
-            None => Ok(Mailer::File(FileMailer::new(config.data_dir.join("outbox")))),
+            None => Ok(Mailer::File(FileMailer::new(
+                config.data_dir.join("outbox"),
+            ))),
         }
     }
 
@@ -100,7 +102,12 @@ fn message_id_of(message: &Message) -> String {
     message
         .headers()
         .get_raw("Message-ID")
-        .map(|v| v.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        .map(|v| {
+            v.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -112,9 +119,8 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     pub fn new(host: &str, c: &SmtpConfig) -> Result<SmtpMailer, MailerSetupError> {
-        let tls_params = || {
-            TlsParameters::new(host.to_string()).map_err(|e| MailerSetupError(e.to_string()))
-        };
+        let tls_params =
+            || TlsParameters::new(host.to_string()).map_err(|e| MailerSetupError(e.to_string()));
         let tls = match c.security {
             SmtpSecurity::Tls => Tls::Wrapper(tls_params()?),
             SmtpSecurity::Starttls => Tls::Required(tls_params()?),

@@ -56,14 +56,19 @@ pub struct CalendarPart {
 }
 
 impl CalendarPart {
-    pub fn new(method: CalendarMethod, ics: impl Into<String>) -> Result<CalendarPart, MessageError> {
+    pub fn new(
+        method: CalendarMethod,
+        ics: impl Into<String>,
+    ) -> Result<CalendarPart, MessageError> {
         let ics = ics.into();
         let mut lines = ics.lines().map(str::trim_end);
         if !lines
             .next()
             .is_some_and(|l| l.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
         {
-            return Err(MessageError::Calendar("does not start with BEGIN:VCALENDAR".into()));
+            return Err(MessageError::Calendar(
+                "does not start with BEGIN:VCALENDAR".into(),
+            ));
         }
         let methods: Vec<&str> = ics
             .lines()
@@ -206,6 +211,7 @@ impl OutgoingEmail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_parser::MimeHeaders;
 
     fn email() -> OutgoingEmail {
         OutgoingEmail {
@@ -215,7 +221,10 @@ mod tests {
                 .with_timezone(&Utc),
             from: "CAMS <cams@cams.test>".parse().unwrap(),
             to: vec!["Ann <ann@example.com>".parse().unwrap()],
-            cc: vec!["bob@Example.org".parse().unwrap(), "carol@example.com".parse().unwrap()],
+            cc: vec![
+                "bob@Example.org".parse().unwrap(),
+                "carol@example.com".parse().unwrap(),
+            ],
             subject: "Re: Meeting".into(),
             text: "Tuesday 15:00 CET works.\n".into(),
             html: None,
@@ -282,18 +291,19 @@ mod tests {
         let raw = e.to_message().unwrap().formatted();
         let text = String::from_utf8_lossy(&raw);
         assert!(text.contains("multipart/alternative"), "{text}");
+        // lettre writes the charset in lower case; charset names are case-insensitive
+        // (RFC 2046 section 4.1.2).
         assert!(
-            text.contains("Content-Type: text/calendar; method=REQUEST; charset=UTF-8"),
+            text.to_ascii_lowercase()
+                .contains("content-type: text/calendar; method=request; charset=utf-8"),
             "{text}"
         );
+        assert!(text.contains("method=REQUEST"), "{text}");
         let m = headers(&raw);
         let cal = m
             .parts
             .iter()
-            .find(|p| {
-                p.content_type()
-                    .is_some_and(|c| c.c_type == "text" && c.subtype() == Some("calendar"))
-            })
+            .find(|p| p.is_content_type("text", "calendar"))
             .expect("a text/calendar part");
         assert!(cal.text_contents().unwrap().contains("METHOD:REQUEST"));
         assert!(m.body_html(0).unwrap().contains("<b>15:00</b>"));
@@ -307,7 +317,10 @@ mod tests {
         assert!(CalendarPart::new(CalendarMethod::Request, "METHOD:REQUEST\r\n").is_err());
         let two = ICS.replace("METHOD:REQUEST\r\n", "METHOD:REQUEST\r\nMETHOD:CANCEL\r\n");
         assert!(CalendarPart::new(CalendarMethod::Request, two).is_err());
-        assert_eq!(CalendarMethod::parse("cancel").unwrap(), CalendarMethod::Cancel);
+        assert_eq!(
+            CalendarMethod::parse("cancel").unwrap(),
+            CalendarMethod::Cancel
+        );
         assert!(CalendarMethod::parse("PUBLISH").is_err());
     }
 

@@ -130,10 +130,13 @@ pub async fn queue_response(
     .await?;
     jobs::enqueue(
         conn,
-        &NewJob::new(SEND_JOB, serde_json::to_value(Payload { response_id: id }).unwrap_or_default())
-            .priority(5)
-            .max_retries(config.max_attempts - 1 + THROTTLE_HEADROOM)
-            .dedupe_key(format!("{SEND_JOB}:{id}")),
+        &NewJob::new(
+            SEND_JOB,
+            serde_json::to_value(Payload { response_id: id }).unwrap_or_default(),
+        )
+        .priority(5)
+        .max_retries(config.max_attempts - 1 + THROTTLE_HEADROOM)
+        .dedupe_key(format!("{SEND_JOB}:{id}")),
     )
     .await?;
     Ok(QueuedResponse { id, message_id })
@@ -184,7 +187,9 @@ impl Outbound {
     pub async fn deliver(&self, pool: &sqlx::PgPool, id: Uuid) -> Result<Delivery, JobError> {
         let mut conn = pool.acquire().await.map_err(DbError::from)?;
         let Some(row) = responses::get(&mut conn, id).await? else {
-            return Err(JobError::permanent(format!("email response {id} does not exist")));
+            return Err(JobError::permanent(format!(
+                "email response {id} does not exist"
+            )));
         };
         if row.delivery_status != "pending" {
             return Ok(Delivery::AlreadyFinal(row.delivery_status));
@@ -250,7 +255,8 @@ impl Outbound {
 /// Rebuilds the email from its row; a row that cannot become an email is an error to keep.
 pub fn email_from_row(row: &responses::ResponseRow) -> Result<OutgoingEmail, String> {
     let mailbox = |s: &str| -> Result<Mailbox, String> {
-        s.parse::<Mailbox>().map_err(|e| format!("bad address {s:?}: {e}"))
+        s.parse::<Mailbox>()
+            .map_err(|e| format!("bad address {s:?}: {e}"))
     };
     let mailboxes = |v: &[String]| v.iter().map(|s| mailbox(s)).collect::<Result<Vec<_>, _>>();
     let id = |s: &str| MessageId::parse(s).map_err(|e| e.to_string());
@@ -269,7 +275,11 @@ pub fn email_from_row(row: &responses::ResponseRow) -> Result<OutgoingEmail, Str
     Ok(OutgoingEmail {
         message_id,
         date: row.created_at,
-        from: mailbox(row.from_email.as_deref().ok_or("the response has no From")?)?,
+        from: mailbox(
+            row.from_email
+                .as_deref()
+                .ok_or("the response has no From")?,
+        )?,
         to: mailboxes(&row.to_emails)?,
         cc: mailboxes(&row.cc_emails)?,
         subject: row.subject.clone(),
@@ -277,7 +287,11 @@ pub fn email_from_row(row: &responses::ResponseRow) -> Result<OutgoingEmail, Str
         html: row.body_html.clone(),
         calendar,
         in_reply_to: row.in_reply_to.as_deref().map(id).transpose()?,
-        references: row.references.iter().map(|s| id(s)).collect::<Result<_, _>>()?,
+        references: row
+            .references
+            .iter()
+            .map(|s| id(s))
+            .collect::<Result<_, _>>()?,
         approved: row.approved_at.is_some(),
     })
 }
@@ -302,7 +316,10 @@ pub fn register(registry: &mut Registry, outbound: Arc<Outbound>) {
         async move {
             let payload: Payload = serde_json::from_value(ctx.payload.clone())
                 .map_err(|e| JobError::permanent(format!("bad payload: {e}")))?;
-            outbound.deliver(&ctx.pool, payload.response_id).await.map(|_| ())
+            outbound
+                .deliver(&ctx.pool, payload.response_id)
+                .await
+                .map(|_| ())
         }
     });
 }

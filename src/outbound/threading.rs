@@ -28,7 +28,9 @@ impl MessageId {
         let inner = t.strip_prefix('<').unwrap_or(t);
         let inner = inner.strip_suffix('>').unwrap_or(inner);
         let ok = inner.len() <= 900
-            && inner.split_once('@').is_some_and(|(l, r)| !l.is_empty() && !r.is_empty())
+            && inner
+                .split_once('@')
+                .is_some_and(|(l, r)| !l.is_empty() && !r.is_empty())
             && inner
                 .chars()
                 .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\'));
@@ -91,7 +93,9 @@ pub fn reply_subject(original: Option<&str>) -> String {
 }
 
 fn strip_reply_prefix(s: &str) -> Option<&str> {
-    let word_end = s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len());
+    let word_end = s
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(s.len());
     let word = &s[..word_end];
     if !REPLY_PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(word)) {
         return None;
@@ -297,7 +301,10 @@ mod tests {
 
     #[test]
     fn subject_keeps_words_that_merely_start_like_a_prefix() {
-        assert_eq!(reply_subject(Some("Review: Q3 plan")), "Re: Review: Q3 plan");
+        assert_eq!(
+            reply_subject(Some("Review: Q3 plan")),
+            "Re: Review: Q3 plan"
+        );
         assert_eq!(reply_subject(Some("Fwd: Q3 plan")), "Re: Fwd: Q3 plan");
         assert_eq!(reply_subject(Some("Re[x]: odd")), "Re: Re[x]: odd");
         assert_eq!(reply_subject(Some("R&D sync")), "Re: R&D sync");
@@ -328,7 +335,11 @@ mod tests {
 
     #[test]
     fn references_are_the_parents_then_the_parent() {
-        let refs = reply_references(&[id("<r1@x>"), id("<r2@x>")], &[id("<r2@x>")], Some(&id("<p@x>")));
+        let refs = reply_references(
+            &[id("<r1@x>"), id("<r2@x>")],
+            &[id("<r2@x>")],
+            Some(&id("<p@x>")),
+        );
         assert_eq!(refs, vec![id("<r1@x>"), id("<r2@x>"), id("<p@x>")]);
         // No References: a single In-Reply-To stands in for them.
         let refs = reply_references(&[], &[id("<r2@x>")], Some(&id("<p@x>")));
@@ -348,7 +359,11 @@ mod tests {
         assert_eq!(refs[MAX_REFERENCES - 1], id("<p@x>"));
         assert_eq!(refs[MAX_REFERENCES - 2], id("<m49@x>"));
         // A repeated ID appears once, at its latest position.
-        let refs = reply_references(&[id("<a@x>"), id("<b@x>"), id("<a@x>")], &[], Some(&id("<c@x>")));
+        let refs = reply_references(
+            &[id("<a@x>"), id("<b@x>"), id("<a@x>")],
+            &[],
+            Some(&id("<c@x>")),
+        );
         assert_eq!(refs, vec![id("<b@x>"), id("<a@x>"), id("<c@x>")]);
     }
 
@@ -356,7 +371,11 @@ mod tests {
         Original {
             from: vec![mb("Ann <ann@example.com>")],
             to: vec![mb("Bob <bob@example.org>"), mb("cams@cams.test")],
-            cc: vec![mb("CAMS <CAMS@cams.test>"), mb("carol@example.net"), mb("BOB@example.org")],
+            cc: vec![
+                mb("CAMS <CAMS@cams.test>"),
+                mb("carol@example.net"),
+                mb("BOB@example.org"),
+            ],
             ..Original::default()
         }
     }
@@ -366,7 +385,10 @@ mod tests {
         let own = vec!["cams@cams.test".parse().unwrap()];
         let r = reply_all_recipients(&original(), &own).unwrap();
         assert_eq!(r.to, vec![mb("Ann <ann@example.com>")]);
-        assert_eq!(r.cc, vec![mb("Bob <bob@example.org>"), mb("carol@example.net")]);
+        assert_eq!(
+            r.cc,
+            vec![mb("Bob <bob@example.org>"), mb("carol@example.net")]
+        );
     }
 
     #[test]
@@ -377,7 +399,11 @@ mod tests {
         let own = vec!["cams@cams.test".parse().unwrap()];
         let r = reply_all_recipients(&o, &own).unwrap();
         assert_eq!(r.to, vec![mb("team@example.com")]);
-        assert!(!r.cc.iter().any(|m| m.email.to_string() == "TEAM@example.com"));
+        assert!(
+            !r.cc
+                .iter()
+                .any(|m| m.email.to_string() == "TEAM@example.com")
+        );
     }
 
     #[test]
@@ -413,7 +439,9 @@ mod tests {
             References: <m1@example.com>\r\n <m2@example.org>\r\n\
             \r\n\
             Tuesday at 3pm?\r\n";
-        let parsed = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
         let original = Original::from_parsed(&parsed);
         let own = vec!["cams@cams.test".parse().unwrap()];
         let reply = reply_headers(&original, &own).unwrap();
@@ -423,7 +451,11 @@ mod tests {
         assert_eq!(reply.in_reply_to, Some(id("<m3@example.com>")));
         assert_eq!(
             reply.references,
-            vec![id("<m1@example.com>"), id("<m2@example.org>"), id("<m3@example.com>")]
+            vec![
+                id("<m1@example.com>"),
+                id("<m2@example.org>"),
+                id("<m3@example.com>")
+            ]
         );
     }
 }

@@ -35,7 +35,9 @@ fn sink() -> Sink {
     };
     Sink {
         host: var("SMTP_HOST"),
-        port: var("SMTP_PORT").parse().expect("SMTP_PORT is a port number"),
+        port: var("SMTP_PORT")
+            .parse()
+            .expect("SMTP_PORT is a port number"),
         dir: var("SMTP_SINK_DIR").into(),
     }
 }
@@ -120,14 +122,20 @@ async fn run_until_final(w: &Worker, pool: &PgPool, id: Uuid) -> responses::Resp
         if row.delivery_status != "pending" {
             return row;
         }
-        assert!(Instant::now() < deadline, "still pending after 30 s: {row:?}");
+        assert!(
+            Instant::now() < deadline,
+            "still pending after 30 s: {row:?}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 
 async fn response(pool: &PgPool, id: Uuid) -> responses::ResponseRow {
     let mut conn = pool.acquire().await.unwrap();
-    responses::get(&mut conn, id).await.unwrap().expect("the response exists")
+    responses::get(&mut conn, id)
+        .await
+        .unwrap()
+        .expect("the response exists")
 }
 
 async fn job_state(pool: &PgPool, id: Uuid) -> (String, i32) {
@@ -219,7 +227,10 @@ async fn a_threaded_automatic_reply_arrives_once() {
     // The Message-ID is on the row before any attempt.
     let before = response(&db.pool, queued.id).await;
     assert_eq!(before.delivery_status, "pending");
-    assert_eq!(before.message_id.as_deref(), Some(queued.message_id.to_string().as_str()));
+    assert_eq!(
+        before.message_id.as_deref(),
+        Some(queued.message_id.to_string().as_str())
+    );
 
     let w = worker(&db, &config);
     let row = run_until_final(&w, &db.pool, queued.id).await;
@@ -232,7 +243,10 @@ async fn a_threaded_automatic_reply_arrives_once() {
     let mut conn = db.pool.acquire().await.unwrap();
     cams::db::jobs::enqueue(
         &mut conn,
-        &cams::db::jobs::NewJob::new("outbound.send", serde_json::json!({"response_id": queued.id})),
+        &cams::db::jobs::NewJob::new(
+            "outbound.send",
+            serde_json::json!({"response_id": queued.id}),
+        ),
     )
     .await
     .unwrap();
@@ -243,15 +257,28 @@ async fn a_threaded_automatic_reply_arrives_once() {
     assert_eq!(got.len(), 1, "{got:?}");
     let got = &got[0];
     assert!(got.replied);
-    assert_eq!(got.rcpt_tos.len(), 2, "Ann and Bob, not CAMS: {:?}", got.rcpt_tos);
+    assert_eq!(
+        got.rcpt_tos.len(),
+        2,
+        "Ann and Bob, not CAMS: {:?}",
+        got.rcpt_tos
+    );
     assert!(got.rcpt_tos.iter().any(|r| r == &bob));
-    assert_eq!(got.message_id.as_deref(), Some(queued.message_id.to_string().as_str()));
+    assert_eq!(
+        got.message_id.as_deref(),
+        Some(queued.message_id.to_string().as_str())
+    );
 
     let raw = std::fs::read(&got.file).unwrap();
-    let m = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(&raw[..])
+        .unwrap();
     assert_eq!(m.subject(), Some("Re: Meeting next week"));
     assert_eq!(m.message_id(), Some(queued.message_id.as_str()));
-    assert_eq!(m.in_reply_to().as_text(), Some(format!("m3.{ann}").as_str()));
+    assert_eq!(
+        m.in_reply_to().as_text(),
+        Some(format!("m3.{ann}").as_str())
+    );
     let refs: Vec<String> = m
         .references()
         .as_text_list()
@@ -261,12 +288,32 @@ async fn a_threaded_automatic_reply_arrives_once() {
         .collect();
     assert_eq!(
         refs,
-        vec!["m1@example.com".to_string(), "m2@example.org".into(), format!("m3.{ann}")]
+        vec![
+            "m1@example.com".to_string(),
+            "m2@example.org".into(),
+            format!("m3.{ann}")
+        ]
     );
-    assert_eq!(m.header_raw("Auto-Submitted").map(str::trim), Some("auto-replied"));
-    assert_eq!(m.header_raw("X-Auto-Response-Suppress").map(str::trim), Some("All"));
-    let to: Vec<&str> = m.to().unwrap().iter().filter_map(|a| a.address.as_deref()).collect();
-    let cc: Vec<&str> = m.cc().unwrap().iter().filter_map(|a| a.address.as_deref()).collect();
+    assert_eq!(
+        m.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        m.header_raw("X-Auto-Response-Suppress").map(str::trim),
+        Some("All")
+    );
+    let to: Vec<&str> = m
+        .to()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.address.as_deref())
+        .collect();
+    let cc: Vec<&str> = m
+        .cc()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.address.as_deref())
+        .collect();
     assert_eq!(to, vec![ann.as_str()]);
     assert_eq!(cc, vec![bob.as_str()]);
     assert_eq!(
@@ -282,14 +329,22 @@ async fn a_451_is_retried_by_the_queue_until_it_passes() {
     let db = TestDb::new().await;
     let config = config(&db, Some(&sink), 5);
     let ann = unique("tempfail2", "example.com");
-    let queued = queue_reply(&db.pool, &config, &original(&ann, &unique("bob", "example.org"))).await;
+    let queued = queue_reply(
+        &db.pool,
+        &config,
+        &original(&ann, &unique("bob", "example.org")),
+    )
+    .await;
     let w = worker(&db, &config);
     let row = run_until_final(&w, &db.pool, queued.id).await;
     assert_eq!(row.delivery_status, "sent", "{row:?}");
     assert_eq!(row.delivery_attempts, 3);
     assert_eq!(sink.injected("tempfail", &ann), 2);
     assert_eq!(sink.received_for(&ann).len(), 1);
-    assert_eq!(job_state(&db.pool, queued.id).await, ("completed".into(), 2));
+    assert_eq!(
+        job_state(&db.pool, queued.id).await,
+        ("completed".into(), 2)
+    );
 }
 
 #[tokio::test]
@@ -299,12 +354,20 @@ async fn a_451_that_never_clears_fails_after_the_attempt_limit() {
     let db = TestDb::new().await;
     let config = config(&db, Some(&sink), 3);
     let ann = unique("tempfail", "example.com");
-    let queued = queue_reply(&db.pool, &config, &original(&ann, &unique("bob", "example.org"))).await;
+    let queued = queue_reply(
+        &db.pool,
+        &config,
+        &original(&ann, &unique("bob", "example.org")),
+    )
+    .await;
     let row = run_until_final(&worker(&db, &config), &db.pool, queued.id).await;
     assert_eq!(row.delivery_status, "failed");
     assert_eq!(row.delivery_attempts, 3);
     let why = row.error_details.unwrap();
-    assert!(why.contains("gave up after 3 attempts") && why.contains("451"), "{why}");
+    assert!(
+        why.contains("gave up after 3 attempts") && why.contains("451"),
+        "{why}"
+    );
     assert_eq!(sink.injected("tempfail", &ann), 3);
     assert!(sink.received_for(&ann).is_empty());
     assert_eq!(job_state(&db.pool, queued.id).await.0, "failed");
@@ -317,7 +380,12 @@ async fn a_550_fails_at_once_with_the_error_kept() {
     let db = TestDb::new().await;
     let config = config(&db, Some(&sink), 5);
     let ann = unique("permfail", "example.com");
-    let queued = queue_reply(&db.pool, &config, &original(&ann, &unique("bob", "example.org"))).await;
+    let queued = queue_reply(
+        &db.pool,
+        &config,
+        &original(&ann, &unique("bob", "example.org")),
+    )
+    .await;
     let row = run_until_final(&worker(&db, &config), &db.pool, queued.id).await;
     assert_eq!(row.delivery_status, "failed");
     assert_eq!(row.delivery_attempts, 1);
@@ -341,8 +409,23 @@ async fn a_connection_dropped_after_data_is_retried_with_the_identical_message()
     let db = TestDb::new().await;
     let config = config(&db, Some(&sink), 5);
     let ann = unique("dropconn1", "example.com");
-    let queued = queue_reply(&db.pool, &config, &original(&ann, &unique("bob", "example.org"))).await;
-    let row = run_until_final(&worker(&db, &config), &db.pool, queued.id).await;
+    let queued = queue_reply(
+        &db.pool,
+        &config,
+        &original(&ann, &unique("bob", "example.org")),
+    )
+    .await;
+    let w = worker(&db, &config);
+    // First attempt: the receiver keeps the message but never answers; CAMS cannot know, so
+    // the response stays pending with the reason, and the job is due again.
+    w.run_one().await.unwrap().expect("the send job ran");
+    let after_first = response(&db.pool, queued.id).await;
+    assert_eq!(after_first.delivery_status, "pending");
+    assert_eq!(after_first.delivery_attempts, 1);
+    let why = after_first.error_details.clone().unwrap();
+    assert!(why.contains("SMTP connection"), "{why}");
+    assert_eq!(job_state(&db.pool, queued.id).await, ("pending".into(), 1));
+    let row = run_until_final(&w, &db.pool, queued.id).await;
     assert_eq!(row.delivery_status, "sent", "{row:?}");
     assert_eq!(row.delivery_attempts, 2);
     assert_eq!(sink.injected("dropconn", &ann), 1);
@@ -358,8 +441,10 @@ async fn a_connection_dropped_after_data_is_retried_with_the_identical_message()
         "the retry is the same bytes"
     );
     // What a Message-ID-deduplicating mailbox ends up with.
-    let distinct: std::collections::BTreeSet<_> =
-        got.iter().map(|r| std::fs::read(&r.file).unwrap()).collect();
+    let distinct: std::collections::BTreeSet<_> = got
+        .iter()
+        .map(|r| std::fs::read(&r.file).unwrap())
+        .collect();
     assert_eq!(distinct.len(), 1);
 }
 
@@ -382,7 +467,9 @@ async fn without_an_smtp_host_mail_goes_to_the_outbox() {
         .join("outbox")
         .join(format!("{}@cams.test.eml", queued.id));
     let raw = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let m = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(&raw[..])
+        .unwrap();
     assert_eq!(m.message_id(), Some(queued.message_id.as_str()));
     let leftovers: Vec<_> = std::fs::read_dir(config.data_dir.join("outbox"))
         .unwrap()
