@@ -585,6 +585,45 @@ mod tests {
     }
 
     #[test]
+    fn outbound_problems_name_their_key_and_the_smtp_password_is_redacted() {
+        let c = with(
+            "[outbound.smtp]\nhost = \"smtp.example.org\"\nusername = \"cams\"\n\
+             password = \"smtp-hunter2\"\n",
+        )
+        .unwrap();
+        assert!(!c.to_redacted_toml().contains("smtp-hunter2"));
+        assert!(!format!("{c:?}").contains("smtp-hunter2"));
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\n\
+             password = \"x\"\nsecurity = \"ssl\"\ntypo = 1\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        assert!(
+            keys.contains(&"outbound.smtp.security".to_string()),
+            "{keys:?}"
+        );
+        assert!(keys.contains(&"outbound.smtp.typo".to_string()), "{keys:?}");
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\npassword = \"x\"\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        for k in [
+            "outbound.from",
+            "outbound.message_id_domain",
+            "outbound.per_domain_burst",
+            "outbound.smtp.host",
+            "outbound.smtp.username",
+        ] {
+            assert!(keys.contains(&k.to_string()), "{k} not in {keys:?}");
+        }
+        assert!(!err.to_string().contains("\"x\""));
+    }
+
+    #[test]
     fn wrong_url_scheme_and_short_key_are_refused() {
         let err =
             with("[database]\nurl = \"mysql://x@y/z\"\n[secrets]\nlink_signing_key = \"short\"\n")

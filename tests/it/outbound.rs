@@ -10,6 +10,7 @@ use cams::db::jobs::Backoff;
 use cams::db::responses;
 use cams::outbound::{self, Original, Outbound, QueuedResponse, ResponseDraft};
 use cams::worker::{Registry, Worker, WorkerSettings};
+use mail_parser::MimeHeaders;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -94,23 +95,23 @@ fn config(db: &TestDb, sink: Option<&Sink>, max_attempts: i32) -> Config {
     c
 }
 
+fn settings() -> WorkerSettings {
+    WorkerSettings {
+        concurrency: 1,
+        lease: Duration::from_secs(30),
+        poll_interval: Duration::from_millis(20),
+        reaper_interval: Duration::from_secs(1),
+        backoff: Backoff {
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(100),
+        },
+    }
+}
+
 fn worker(db: &TestDb, config: &Config) -> Worker {
     let mut r = Registry::new();
     outbound::send::register(&mut r, Arc::new(Outbound::from_config(config).unwrap()));
-    Worker::new(
-        db.pool.clone(),
-        r,
-        WorkerSettings {
-            concurrency: 1,
-            lease: Duration::from_secs(30),
-            poll_interval: Duration::from_millis(20),
-            reaper_interval: Duration::from_secs(1),
-            backoff: Backoff {
-                base: Duration::from_millis(20),
-                cap: Duration::from_millis(100),
-            },
-        },
-    )
+    Worker::new(db.pool.clone(), r, settings())
 }
 
 /// Runs due jobs until the response is no longer pending (retries are due a little later).
@@ -477,4 +478,106 @@ async fn without_an_smtp_host_mail_goes_to_the_outbox() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temp files left: {leftovers:?}");
     std::fs::remove_dir_all(&config.data_dir).unwrap();
+}
+
+const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CAMS//EN\r\nMETHOD:REQUEST\r\n\
+    BEGIN:VEVENT\r\nUID:it-1@cams.test\r\nDTSTAMP:20261125T100000Z\r\n\
+    DTSTART:20261201T140000Z\r\nDTEND:20261201T150000Z\r\nSUMMARY:Meeting\r\n\
+    END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// An approved invitation, sent through the memory mailer: no Auto-Submitted, a text/calendar
+/// part; and a second email to the same domain over its budget goes back to the queue without
+/// counting as an attempt.
+#[tokio::test]
+async fn approved_invitations_and_per_domain_throttling() {
+    support::logging();
+    let db = TestDb::new().await;
+    let mut config = config(&db, None, 3);
+    config.outbound.per_domain_per_minute = 1;
+    config.outbound.per_domain_burst = 1;
+    config.outbound.throttle_max_wait_secs = 0;
+    let memory = outbound::MemoryMailer::new();
+    let sender =
+        Outbound::with_mailer(&config.outbound, outbound::Mailer::Memory(memory.clone())).unwrap();
+    let mut r = Registry::new();
+    outbound::send::register(&mut r, Arc::new(sender));
+    let w = Worker::new(db.pool.clone(), r, settings());
+
+    let draft = |to: &str| ResponseDraft {
+        request_id: Uuid::nil(),
+        template_id: None,
+        from: None,
+        to: vec![to.parse().unwrap()],
+        cc: vec![],
+        subject: "Invitation: Meeting".into(),
+        text: "Tuesday 1 December, 15:00-16:00 CET.\r\n".into(),
+        html: Some("<p>Tuesday 1 December, 15:00&ndash;16:00 CET.</p>".into()),
+        calendar: Some(
+            outbound::CalendarPart::new(outbound::CalendarMethod::Request, ICS).unwrap(),
+        ),
+        in_reply_to: None,
+        references: vec![],
+        approved_at: Some(chrono::Utc::now()),
+        action_taken: Some("approved".into()),
+        suggested_slots: None,
+    };
+    let request_id = request(&db.pool).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    let first = outbound::queue_response(
+        &mut tx,
+        &config.outbound,
+        &ResponseDraft {
+            request_id,
+            ..draft("ann@example.com")
+        },
+    )
+    .await
+    .unwrap();
+    let second = outbound::queue_response(
+        &mut tx,
+        &config.outbound,
+        &ResponseDraft {
+            request_id,
+            ..draft("bob@EXAMPLE.com")
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    w.run_until_empty().await.unwrap();
+    let (a, b) = (
+        response(&db.pool, first.id).await,
+        response(&db.pool, second.id).await,
+    );
+    let (sent, held) = if a.delivery_status == "sent" {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(sent.delivery_status, "sent");
+    assert_eq!(held.delivery_status, "pending", "{held:?}");
+    assert_eq!(
+        held.delivery_attempts, 0,
+        "a throttled run is not an SMTP attempt"
+    );
+    let (status, retries) = job_state(&db.pool, held.id).await;
+    assert_eq!((status.as_str(), retries), ("pending", 1));
+
+    let out = memory.sent();
+    assert_eq!(out.len(), 1);
+    let m = mail_parser::MessageParser::default()
+        .parse(&out[0].raw[..])
+        .unwrap();
+    assert!(
+        m.header_raw("Auto-Submitted").is_none(),
+        "approved mail is not automatic"
+    );
+    assert!(m.body_html(0).unwrap().contains("16:00"));
+    let cal = m
+        .parts
+        .iter()
+        .find(|p| p.is_content_type("text", "calendar"))
+        .expect("a text/calendar part");
+    assert!(cal.text_contents().unwrap().contains("UID:it-1@cams.test"));
 }
