@@ -338,3 +338,64 @@ pub fn register_broken(registry: &mut Registry, why: String) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> responses::ResponseRow {
+        responses::ResponseRow {
+            id: Uuid::nil(),
+            request_id: Uuid::nil(),
+            message_id: Some("<r@cams.test>".into()),
+            from_email: Some("CAMS <cams@cams.test>".into()),
+            to_emails: vec![],
+            cc_emails: vec![],
+            subject: "Re: x".into(),
+            body: "hi".into(),
+            body_html: None,
+            calendar_method: None,
+            calendar_ics: None,
+            in_reply_to: Some("<p@example.com>".into()),
+            references: vec!["<p@example.com>".into()],
+            approved_at: None,
+            created_at: Utc::now(),
+            delivery_status: "pending".into(),
+            delivery_attempts: 0,
+            sent_at: None,
+            error_details: None,
+        }
+    }
+
+    #[test]
+    fn mailboxes_survive_the_trip_through_the_table() {
+        let people: Vec<Mailbox> = vec![
+            "\"Müller, Jörg\" <jm@example.de>".parse().unwrap(),
+            "Ann O'Neil <ann@example.com>".parse().unwrap(),
+            "plain@example.org".parse().unwrap(),
+        ];
+        let mut r = row();
+        r.to_emails = people.iter().map(Mailbox::to_string).collect();
+        let email = email_from_row(&r).unwrap();
+        assert_eq!(email.to, people);
+        assert!(!email.approved);
+        assert_eq!(email.message_id.as_str(), "r@cams.test");
+        let raw = email.to_message().unwrap().formatted();
+        let parsed = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+        let first = parsed.to().unwrap().first().unwrap();
+        assert_eq!(first.name.as_deref(), Some("Müller, Jörg"));
+        assert_eq!(first.address.as_deref(), Some("jm@example.de"));
+    }
+
+    #[test]
+    fn a_row_that_cannot_become_an_email_says_why() {
+        let mut r = row();
+        r.to_emails = vec!["not an address".into()];
+        assert!(email_from_row(&r).unwrap_err().contains("bad address"));
+        let mut r = row();
+        r.to_emails = vec!["a@example.com".into()];
+        r.calendar_method = Some("PUBLISH".into());
+        r.calendar_ics = Some("BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n".into());
+        assert!(email_from_row(&r).unwrap_err().contains("PUBLISH"));
+    }
+}
