@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the test SMTP receiver (scripts/services/smtp_sink.py on aiosmtpd) on loopback, with its
 # venv and data under $SVC_DIR/smtp. Idempotent: when it already runs, only prints the details.
-# Prints SMTP_HOST=..., SMTP_PORT=..., SMTP_SINK_DIR=... for the caller to eval.
+# Prints SMTP_HOST=..., SMTP_PORT=... (plain), SMTP_STARTTLS_PORT=... (STARTTLS required),
+# SMTP_TLS_PORT=... (implicit TLS), SMTP_SINK_CA=... (the CA its certificate is signed by) and
+# SMTP_SINK_DIR=... for the caller to eval.
 # Stop it with: kill "$(cat "$SVC_DIR/smtp/sink.pid")"
 set -euo pipefail
 
@@ -9,6 +11,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
 SMTP_HOST=127.0.0.1
 SMTP_PORT=${SMTP_SINK_PORT:-12625}
+SMTP_STARTTLS_PORT=${SMTP_SINK_STARTTLS_PORT:-12626}
+SMTP_TLS_PORT=${SMTP_SINK_TLS_PORT:-12627}
 dir="$SVC_DIR/smtp"
 venv="$dir/venv"
 pidfile="$dir/sink.pid"
@@ -19,8 +23,11 @@ details() {
   echo "SMTP_HOST=$SMTP_HOST"
   echo "SMTP_PORT=$SMTP_PORT"
   echo "SMTP_SINK_DIR=$dir/data"
+  echo "SMTP_STARTTLS_PORT=$SMTP_STARTTLS_PORT"
+  echo "SMTP_TLS_PORT=$SMTP_TLS_PORT"
+  echo "SMTP_SINK_CA=$dir/tls/ca.pem"
 }
-port_open() { (exec 3<>"/dev/tcp/$SMTP_HOST/$SMTP_PORT") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/$SMTP_HOST/${1:-$SMTP_PORT}") 2>/dev/null; }
 ours_running() {
   [[ -s $pidfile ]] || return 1
   local pid
@@ -32,13 +39,30 @@ ours_running() {
 }
 
 mkdir -p "$dir/data"
-if ours_running && port_open; then
+if ours_running && port_open && port_open "$SMTP_TLS_PORT"; then
   details
   exit 0
 fi
-if port_open; then
-  say "127.0.0.1:$SMTP_PORT is taken by another program; set SMTP_SINK_PORT"
-  exit 1
+for p in "$SMTP_PORT" "$SMTP_STARTTLS_PORT" "$SMTP_TLS_PORT"; do
+  if port_open "$p"; then
+    say "127.0.0.1:$p is taken by another program; set SMTP_SINK_PORT, SMTP_SINK_STARTTLS_PORT, SMTP_SINK_TLS_PORT"
+    exit 1
+  fi
+done
+
+# A private CA and a certificate for 127.0.0.1/localhost signed by it, made once: the TLS
+# listeners present it, and tests trust the CA (outbound.smtp.ca_file).
+tls="$dir/tls"
+if [[ ! -s $tls/server.pem || ! -s $tls/ca.pem ]]; then
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=CAMS test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+    >"$tls/ext.cnf"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$tls/ext.cnf" -out "$tls/server.pem" 2>/dev/null
 fi
 
 if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("aiosmtpd") != sys.argv[1])' \
@@ -49,10 +73,11 @@ if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.vers
 fi
 
 nohup "$venv/bin/python" "$here/smtp_sink.py" --host "$SMTP_HOST" --port "$SMTP_PORT" \
-  --dir "$dir/data" >>"$dir/sink.log" 2>&1 </dev/null &
+  --dir "$dir/data" --cert "$tls/server.pem" --key "$tls/server.key" \
+  --starttls-port "$SMTP_STARTTLS_PORT" --tls-port "$SMTP_TLS_PORT" >>"$dir/sink.log" 2>&1 </dev/null &
 echo $! >"$pidfile"
 for _ in $(seq 1 150); do
-  if port_open; then
+  if port_open && port_open "$SMTP_STARTTLS_PORT" && port_open "$SMTP_TLS_PORT"; then
     say "listening on $SMTP_HOST:$SMTP_PORT (pid $(cat "$pidfile"))"
     details
     exit 0

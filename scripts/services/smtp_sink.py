@@ -2,7 +2,7 @@
 """CAMS test SMTP receiver: keeps every message it is given, and fails on request.
 
 Each DATA transaction is written byte for byte (atomically: temp file, fsync, rename) to
-<dir>/messages/<n>.eml and described by one JSON line in <dir>/received.jsonl:
+<dir>/messages/<pid>-<n>.eml and described by one JSON line in <dir>/received.jsonl:
   {"file", "message_id", "mail_from", "rcpt_tos", "size", "replied"}
 where "replied" is false when the connection was dropped instead of answering 250.
 Every injected failure is also logged to <dir>/events.jsonl ({"event", "rcpt", "count"}).
@@ -13,13 +13,18 @@ permanent for that address, with it the address fails N times and is then accept
   permfail+x@...     RCPT answered 550 5.1.1
   dropconn[N]+x@...  message stored, then the connection is cut before the 250 reply
 Counts are per full address, in memory: a test uses addresses of its own.
+
+With --cert/--key it also listens with STARTTLS required (--starttls-port) and with TLS from
+the first byte (--tls-port); each record names the listener that took it ("plain", "starttls",
+"tls"), so a test can prove its mail went over TLS.
 """
 import argparse
-import asyncio
+import itertools
 import json
 import os
 import re
 import signal
+import ssl
 import threading
 
 from aiosmtpd.controller import Controller
@@ -29,13 +34,18 @@ MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.I | re.M
 
 
 class Sink:
-    def __init__(self, root: str):
+    def __init__(self, root: str, listener: str = "plain", shared: "Sink | None" = None):
+        self.listener = listener
+        if shared is not None:
+            # Another listener of the same receiver: one store, one set of failure counts.
+            self.__dict__.update({k: v for k, v in shared.__dict__.items() if k != "listener"})
+            return
         self.root = root
         self.messages = os.path.join(root, "messages")
         os.makedirs(self.messages, exist_ok=True)
         self.lock = threading.Lock()
         self.seen = {}  # (rule, address) -> failures injected so far
-        self.seq = len(os.listdir(self.messages))
+        self.counter = itertools.count(1)
 
     def _should_fail(self, rule: str, address: str) -> bool:
         m = RULE.match(address)
@@ -69,8 +79,7 @@ class Sink:
         head = raw.split(b"\r\n\r\n", 1)[0]
         m = MESSAGE_ID.search(head)
         with self.lock:
-            self.seq += 1
-            name = f"{self.seq:06d}.eml"
+            name = f"{os.getpid()}-{next(self.counter):06d}.eml"
         # Made again each time: a test run may have cleaned the directory while we run.
         os.makedirs(self.messages, exist_ok=True)
         path = os.path.join(self.messages, name)
@@ -86,6 +95,7 @@ class Sink:
             "rcpt_tos": envelope.rcpt_tos,
             "size": len(raw),
             "replied": not drop,
+            "listener": self.listener,
         })
         if drop:
             # The message is kept but the client never hears "250": the case where a sender cannot
@@ -100,19 +110,37 @@ def main() -> None:
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--dir", required=True)
+    ap.add_argument("--cert", help="PEM certificate chain for the TLS listeners")
+    ap.add_argument("--key", help="PEM private key for the TLS listeners")
+    ap.add_argument("--starttls-port", type=int)
+    ap.add_argument("--tls-port", type=int)
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         raise SystemExit("the test SMTP receiver listens on loopback only")
-    controller = Controller(Sink(args.dir), hostname=args.host, port=args.port,
-                            server_hostname="sink.cams.test", decode_data=False,
-                            data_size_limit=50 * 1024 * 1024)
-    controller.start()
-    print(f"listening on {args.host}:{args.port}, storing under {args.dir}", flush=True)
+    common = dict(hostname=args.host, server_hostname="sink.cams.test", decode_data=False,
+                  data_size_limit=50 * 1024 * 1024)
+    plain = Sink(args.dir)
+    controllers = [Controller(plain, port=args.port, **common)]
+    if args.cert and args.key:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.cert, args.key)
+        if args.starttls_port:
+            controllers.append(Controller(
+                Sink(args.dir, "starttls", plain), port=args.starttls_port,
+                tls_context=ctx, require_starttls=True, **common))
+        if args.tls_port:
+            controllers.append(Controller(
+                Sink(args.dir, "tls", plain), port=args.tls_port, ssl_context=ctx, **common))
+    for c in controllers:
+        c.start()
+    print(f"listening on {args.host} ports "
+          f"{[args.port, args.starttls_port, args.tls_port]}, storing under {args.dir}", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
-    controller.stop()
+    for c in controllers:
+        c.stop()
 
 
 if __name__ == "__main__":
