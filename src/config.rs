@@ -125,6 +125,10 @@ pub struct SmtpConfig {
     pub timeout_secs: u64,
     /// Open connections kept for reuse.
     pub pool_max_size: u32,
+    /// A PEM file of extra root certificates to trust (a private relay's CA), besides the
+    /// built-in Mozilla roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// How the SMTP connection is protected.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
@@ -119,8 +119,26 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     pub fn new(host: &str, c: &SmtpConfig) -> Result<SmtpMailer, MailerSetupError> {
-        let tls_params =
-            || TlsParameters::new(host.to_string()).map_err(|e| MailerSetupError(e.to_string()));
+        let extra_root = match &c.ca_file {
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| MailerSetupError(format!("ca_file {}: {e}", path.display())))?;
+                Some(
+                    Certificate::from_pem(&pem).map_err(|e| {
+                        MailerSetupError(format!("ca_file {}: {e}", path.display()))
+                    })?,
+                )
+            }
+            None => None,
+        };
+        let tls_params = || {
+            let mut b = TlsParameters::builder(host.to_string());
+            if let Some(cert) = extra_root.clone() {
+                b = b.add_root_certificate(cert);
+            }
+            b.build_rustls()
+                .map_err(|e| MailerSetupError(e.to_string()))
+        };
         let tls = match c.security {
             SmtpSecurity::Tls => Tls::Wrapper(tls_params()?),
             SmtpSecurity::Starttls => Tls::Required(tls_params()?),

@@ -381,7 +381,9 @@ mod tests {
         assert!(!email.approved);
         assert_eq!(email.message_id.as_str(), "r@cams.test");
         let raw = email.to_message().unwrap().formatted();
-        let parsed = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
         let first = parsed.to().unwrap().first().unwrap();
         assert_eq!(first.name.as_deref(), Some("Müller, Jörg"));
         assert_eq!(first.address.as_deref(), Some("jm@example.de"));

@@ -25,22 +25,24 @@ struct Sink {
 }
 
 fn sink() -> Sink {
-    let var = |k: &str| {
-        std::env::var(k).unwrap_or_else(|_| {
-            panic!(
-                "{k} is not set: the outbound tests need the test SMTP receiver. Start it with \
-                 `eval \"$(scripts/services/smtp-sink.sh)\"` and export SMTP_HOST, SMTP_PORT and \
-                 SMTP_SINK_DIR (scripts/test.sh does this)"
-            )
-        })
-    };
     Sink {
-        host: var("SMTP_HOST"),
-        port: var("SMTP_PORT")
+        host: sink_var("SMTP_HOST"),
+        port: sink_var("SMTP_PORT")
             .parse()
             .expect("SMTP_PORT is a port number"),
-        dir: var("SMTP_SINK_DIR").into(),
+        dir: sink_var("SMTP_SINK_DIR").into(),
     }
+}
+
+fn sink_var(k: &str) -> String {
+    std::env::var(k).unwrap_or_else(|_| {
+        panic!(
+            "{k} is not set: the outbound tests need the test SMTP receiver. Start it with \
+             `eval \"$(scripts/services/smtp-sink.sh)\"` and export SMTP_HOST, SMTP_PORT, \
+             SMTP_STARTTLS_PORT, SMTP_TLS_PORT, SMTP_SINK_CA and SMTP_SINK_DIR \
+             (scripts/test.sh does this)"
+        )
+    })
 }
 
 /// One DATA transaction the receiver kept.
@@ -50,6 +52,7 @@ struct Received {
     message_id: Option<String>,
     rcpt_tos: Vec<String>,
     replied: bool,
+    listener: String,
 }
 
 impl Sink {
@@ -580,4 +583,61 @@ async fn approved_invitations_and_per_domain_throttling() {
         .find(|p| p.is_content_type("text", "calendar"))
         .expect("a text/calendar part");
     assert!(cal.text_contents().unwrap().contains("UID:it-1@cams.test"));
+}
+
+/// Sends one reply to `ann` through the receiver's TLS listener on `port` and returns the row.
+async fn send_over(
+    security: SmtpSecurity,
+    port_var: &str,
+    trust_ca: bool,
+    ann: &str,
+) -> responses::ResponseRow {
+    let sink = sink();
+    let db = TestDb::new().await;
+    let mut config = config(&db, Some(&sink), 1);
+    config.outbound.smtp.host = Some("127.0.0.1".into());
+    config.outbound.smtp.port = sink_var(port_var).parse().unwrap();
+    config.outbound.smtp.security = security;
+    if trust_ca {
+        config.outbound.smtp.ca_file = Some(sink_var("SMTP_SINK_CA").into());
+    }
+    let queued = queue_reply(
+        &db.pool,
+        &config,
+        &original(ann, &unique("bob", "example.org")),
+    )
+    .await;
+    run_until_final(&worker(&db, &config), &db.pool, queued.id).await
+}
+
+#[tokio::test]
+async fn starttls_and_implicit_tls_deliver_over_a_verified_connection() {
+    support::logging();
+    let sink = sink();
+    let ann = unique("ann-starttls", "example.com");
+    let row = send_over(SmtpSecurity::Starttls, "SMTP_STARTTLS_PORT", true, &ann).await;
+    assert_eq!(row.delivery_status, "sent", "{row:?}");
+    let got = sink.received_for(&ann);
+    assert_eq!(got.len(), 1);
+    // That listener refuses mail before STARTTLS: this arrived encrypted.
+    assert_eq!(got[0].listener, "starttls");
+
+    let ann = unique("ann-tls", "example.com");
+    let row = send_over(SmtpSecurity::Tls, "SMTP_TLS_PORT", true, &ann).await;
+    assert_eq!(row.delivery_status, "sent", "{row:?}");
+    let got = sink.received_for(&ann);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].listener, "tls");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused() {
+    support::logging();
+    let sink = sink();
+    let ann = unique("ann-untrusted", "example.com");
+    let row = send_over(SmtpSecurity::Starttls, "SMTP_STARTTLS_PORT", false, &ann).await;
+    assert_eq!(row.delivery_status, "failed");
+    let why = row.error_details.unwrap();
+    assert!(why.to_lowercase().contains("certificate"), "{why}");
+    assert!(sink.received_for(&ann).is_empty());
 }
