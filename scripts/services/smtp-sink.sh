@@ -2,8 +2,8 @@
 # Starts the test SMTP receiver (scripts/services/smtp_sink.py on aiosmtpd) on loopback, with its
 # venv and data under $SVC_DIR/smtp. Idempotent: when it already runs, only prints the details.
 # Prints SMTP_HOST=..., SMTP_PORT=... (plain), SMTP_STARTTLS_PORT=... (STARTTLS required),
-# SMTP_TLS_PORT=... (implicit TLS), SMTP_SINK_CA=... (the CA its certificate is signed by) and
-# SMTP_SINK_DIR=... for the caller to eval.
+# SMTP_TLS_PORT=... (implicit TLS), SMTP_SINK_CA=... (the CA its certificate is signed by),
+# SMTP_SINK_USER/SMTP_SINK_PASSWORD (AUTH on the TLS ports) and SMTP_SINK_DIR=... for eval.
 # Stop it with: kill "$(cat "$SVC_DIR/smtp/sink.pid")"
 set -euo pipefail
 
@@ -26,6 +26,8 @@ details() {
   echo "SMTP_STARTTLS_PORT=$SMTP_STARTTLS_PORT"
   echo "SMTP_TLS_PORT=$SMTP_TLS_PORT"
   echo "SMTP_SINK_CA=$dir/tls/ca.pem"
+  echo "SMTP_SINK_USER=cams"
+  echo "SMTP_SINK_PASSWORD=sink-secret"
 }
 port_open() { (exec 3<>"/dev/tcp/$SMTP_HOST/${1:-$SMTP_PORT}") 2>/dev/null; }
 ours_running() {

@@ -16,7 +16,9 @@ Counts are per full address, in memory: a test uses addresses of its own.
 
 With --cert/--key it also listens with STARTTLS required (--starttls-port) and with TLS from
 the first byte (--tls-port); each record names the listener that took it ("plain", "starttls",
-"tls"), so a test can prove its mail went over TLS.
+"tls"), so a test can prove its mail went over TLS. Those listeners offer AUTH PLAIN/LOGIN for
+user "cams", password "sink-secret" (optional; a wrong password gets 535). Each record also has
+the client's "peer" address (one per connection: it shows connection reuse) and its "auth_user".
 """
 import argparse
 import itertools
@@ -28,6 +30,18 @@ import ssl
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# The one account the TLS listeners accept for SMTP AUTH (loopback test data, not a secret).
+AUTH_USER, AUTH_PASSWORD = "cams", "sink-secret"
+
+
+def check_login(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == AUTH_USER
+          and auth_data.password.decode() == AUTH_PASSWORD)
+    # handled=False: aiosmtpd then answers 535 itself (with the default it stays silent).
+    return AuthResult(success=ok, handled=False, auth_data=AUTH_USER if ok else None)
+
 
 RULE = re.compile(r"^(tempfail|permfail|dropconn)(\d*)\+", re.I)
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.I | re.M)
@@ -96,6 +110,8 @@ class Sink:
             "size": len(raw),
             "replied": not drop,
             "listener": self.listener,
+            "peer": "%s:%s" % tuple(session.peer[:2]),
+            "auth_user": session.auth_data if session.authenticated else None,
         })
         if drop:
             # The message is kept but the client never hears "250": the case where a sender cannot
@@ -127,10 +143,12 @@ def main() -> None:
         if args.starttls_port:
             controllers.append(Controller(
                 Sink(args.dir, "starttls", plain), port=args.starttls_port,
-                tls_context=ctx, require_starttls=True, **common))
+                tls_context=ctx, require_starttls=True, authenticator=check_login,
+                auth_require_tls=True, **common))
         if args.tls_port:
             controllers.append(Controller(
-                Sink(args.dir, "tls", plain), port=args.tls_port, ssl_context=ctx, **common))
+                Sink(args.dir, "tls", plain), port=args.tls_port, ssl_context=ctx,
+                authenticator=check_login, auth_require_tls=True, **common))
     for c in controllers:
         c.start()
     print(f"listening on {args.host} ports "

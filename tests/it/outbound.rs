@@ -53,6 +53,8 @@ struct Received {
     rcpt_tos: Vec<String>,
     replied: bool,
     listener: String,
+    peer: String,
+    auth_user: Option<String>,
 }
 
 impl Sink {
@@ -590,6 +592,7 @@ async fn send_over(
     security: SmtpSecurity,
     port_var: &str,
     trust_ca: bool,
+    password: Option<&str>,
     ann: &str,
 ) -> responses::ResponseRow {
     let sink = sink();
@@ -600,6 +603,10 @@ async fn send_over(
     config.outbound.smtp.security = security;
     if trust_ca {
         config.outbound.smtp.ca_file = Some(sink_var("SMTP_SINK_CA").into());
+    }
+    if let Some(p) = password {
+        config.outbound.smtp.username = Some(sink_var("SMTP_SINK_USER"));
+        config.outbound.smtp.password = Some(p.to_string().into());
     }
     let queued = queue_reply(
         &db.pool,
@@ -615,15 +622,24 @@ async fn starttls_and_implicit_tls_deliver_over_a_verified_connection() {
     support::logging();
     let sink = sink();
     let ann = unique("ann-starttls", "example.com");
-    let row = send_over(SmtpSecurity::Starttls, "SMTP_STARTTLS_PORT", true, &ann).await;
+    let password = sink_var("SMTP_SINK_PASSWORD");
+    let row = send_over(
+        SmtpSecurity::Starttls,
+        "SMTP_STARTTLS_PORT",
+        true,
+        Some(&password),
+        &ann,
+    )
+    .await;
     assert_eq!(row.delivery_status, "sent", "{row:?}");
     let got = sink.received_for(&ann);
     assert_eq!(got.len(), 1);
-    // That listener refuses mail before STARTTLS: this arrived encrypted.
+    // That listener refuses mail before STARTTLS: this arrived encrypted, and authenticated.
     assert_eq!(got[0].listener, "starttls");
+    assert_eq!(got[0].auth_user.as_deref(), Some("cams"));
 
     let ann = unique("ann-tls", "example.com");
-    let row = send_over(SmtpSecurity::Tls, "SMTP_TLS_PORT", true, &ann).await;
+    let row = send_over(SmtpSecurity::Tls, "SMTP_TLS_PORT", true, None, &ann).await;
     assert_eq!(row.delivery_status, "sent", "{row:?}");
     let got = sink.received_for(&ann);
     assert_eq!(got.len(), 1);
@@ -635,9 +651,74 @@ async fn an_untrusted_certificate_is_refused() {
     support::logging();
     let sink = sink();
     let ann = unique("ann-untrusted", "example.com");
-    let row = send_over(SmtpSecurity::Starttls, "SMTP_STARTTLS_PORT", false, &ann).await;
+    let row = send_over(
+        SmtpSecurity::Starttls,
+        "SMTP_STARTTLS_PORT",
+        false,
+        None,
+        &ann,
+    )
+    .await;
     assert_eq!(row.delivery_status, "failed");
     let why = row.error_details.unwrap();
     assert!(why.to_lowercase().contains("certificate"), "{why}");
     assert!(sink.received_for(&ann).is_empty());
+}
+
+#[tokio::test]
+async fn a_wrong_smtp_password_fails_without_retry() {
+    support::logging();
+    let sink = sink();
+    let ann = unique("ann-badauth", "example.com");
+    let row = send_over(
+        SmtpSecurity::Starttls,
+        "SMTP_STARTTLS_PORT",
+        true,
+        Some("not-the-password"),
+        &ann,
+    )
+    .await;
+    assert_eq!(row.delivery_status, "failed");
+    assert_eq!(row.delivery_attempts, 1);
+    let why = row.error_details.unwrap();
+    assert!(why.contains("535"), "{why}");
+    assert!(sink.received_for(&ann).is_empty());
+}
+
+/// Consecutive sends reuse one pooled SMTP connection.
+#[tokio::test]
+async fn sends_share_a_pooled_connection() {
+    support::logging();
+    let sink = sink();
+    let db = TestDb::new().await;
+    let mut config = config(&db, Some(&sink), 3);
+    // All to one domain: lift the throttle, which would otherwise pace these at 1 a second.
+    config.outbound.per_domain_per_minute = 100_000;
+    config.outbound.per_domain_burst = 1_000;
+    let w = worker(&db, &config);
+    let ann = unique("ann-pool", "example.com");
+    let n = 20;
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        ids.push(
+            queue_reply(
+                &db.pool,
+                &config,
+                &original(&ann, &unique("bob", "example.org")),
+            )
+            .await
+            .id,
+        );
+    }
+    let started = Instant::now();
+    w.run_until_empty().await.unwrap();
+    let elapsed = started.elapsed();
+    for id in ids {
+        assert_eq!(response(&db.pool, id).await.delivery_status, "sent");
+    }
+    let got = sink.received_for(&ann);
+    assert_eq!(got.len(), n);
+    let peers: std::collections::BTreeSet<_> = got.iter().map(|r| r.peer.clone()).collect();
+    assert_eq!(peers.len(), 1, "one connection for all: {peers:?}");
+    eprintln!("{n} sends through one pooled connection in {elapsed:?}");
 }
