@@ -22,6 +22,16 @@ pub fn registry(config: &Config) -> Registry {
         crate::ingest::process::parse_only,
         config.inbound.max_attempts,
     );
+    match crate::outbound::Outbound::from_config(config) {
+        Ok(o) => crate::outbound::send::register(&mut r, Arc::new(o)),
+        Err(e) => {
+            tracing::error!("outbound mail is disabled: {e}");
+            crate::outbound::send::register_broken(
+                &mut r,
+                format!("outbound mail is disabled: {e}"),
+            );
+        }
+    }
     r
 }
 

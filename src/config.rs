@@ -23,6 +23,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
+    pub outbound: OutboundConfig,
     pub limits: LimitsConfig,
 }
 
@@ -98,6 +99,57 @@ pub struct InboundConfig {
     pub max_attempts: i32,
 }
 
+/// Mail CAMS sends: who it is from, how Message-IDs are made, throttling, and the SMTP relay.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct OutboundConfig {
+    /// The From of every email CAMS sends (`Name <address>` or a bare address).
+    pub from: String,
+    /// The right-hand side of the Message-IDs CAMS makes: `<response-id@message_id_domain>`.
+    pub message_id_domain: String,
+    /// Other addresses that are CAMS itself (aliases), never put among a reply's recipients.
+    pub own_addresses: Vec<String>,
+    /// A send is tried this many times in all before the response is marked failed.
+    pub max_attempts: i32,
+    /// Sends allowed per recipient domain per minute, with this burst.
+    pub per_domain_per_minute: u32,
+    pub per_domain_burst: u32,
+    /// A throttled send waits this long at most, then goes back to the queue to try later.
+    pub throttle_max_wait_secs: u64,
+    pub smtp: SmtpConfig,
+}
+
+/// The SMTP relay. With no host, mail is written to `<data_dir>/outbox` as `.eml` files.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SmtpConfig {
+    #[serde(default)]
+    pub host: Option<String>,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default, serialize_with = "redact_opt")]
+    pub password: Option<SecretString>,
+    pub timeout_secs: u64,
+    /// Open connections kept for reuse.
+    pub pool_max_size: u32,
+    /// A PEM file of extra root certificates to trust (a private relay's CA), besides the
+    /// built-in Mozilla roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain, then STARTTLS, which must succeed (port 587).
+    Starttls,
+    /// No encryption at all: loopback and tests only.
+    None,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct SecretsConfig {
     #[serde(default, serialize_with = "redact_opt")]
@@ -110,6 +162,66 @@ fn redact_opt<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok
     match value {
         Some(_) => s.serialize_str("[redacted]"),
         None => s.serialize_none(),
+    }
+}
+
+impl OutboundConfig {
+    /// The checks of the `[outbound]` section, each naming its key.
+    fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: String| {
+            out.push(ConfigProblem {
+                key: format!("outbound.{key}"),
+                message,
+            })
+        };
+        if let Err(e) = self.from.parse::<lettre::message::Mailbox>() {
+            bad("from", format!("not an email address: {e}"));
+        }
+        if !crate::outbound::threading::valid_id_domain(&self.message_id_domain) {
+            bad(
+                "message_id_domain",
+                "must be a domain name such as cams.example.org".into(),
+            );
+        }
+        for (i, a) in self.own_addresses.iter().enumerate() {
+            if a.parse::<lettre::Address>().is_err() {
+                bad(
+                    &format!("own_addresses[{i}]"),
+                    "not an email address".into(),
+                );
+            }
+        }
+        if self.max_attempts < 1 {
+            bad("max_attempts", "must be at least 1".into());
+        }
+        if self.per_domain_per_minute == 0 {
+            bad("per_domain_per_minute", "must be at least 1".into());
+        }
+        if self.per_domain_burst == 0 {
+            bad("per_domain_burst", "must be at least 1".into());
+        }
+        if let Some(host) = &self.smtp.host
+            && url::Host::parse(host).is_err()
+        {
+            bad("smtp.host", "must be a host name or an IP address".into());
+        }
+        if self.smtp.port == 0 {
+            bad("smtp.port", "must be a TCP port".into());
+        }
+        if self.smtp.password.is_some() && self.smtp.username.is_none() {
+            bad(
+                "smtp.username",
+                "is required when smtp.password is set".into(),
+            );
+        }
+        if self.smtp.timeout_secs == 0 {
+            bad("smtp.timeout_secs", "must be at least 1".into());
+        }
+        if self.smtp.pool_max_size == 0 {
+            bad("smtp.pool_max_size", "must be at least 1".into());
+        }
+        out
     }
 }
 
@@ -185,6 +297,7 @@ impl Config {
         problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
         problems.extend(section_problems::<InboundConfig>(fig, "inbound"));
         problems.extend(section_problems::<LimitsConfig>(fig, "limits"));
+        problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -305,6 +418,7 @@ impl Config {
                 Err(_) => bad("secrets.encryption_key", "must be base64".into()),
             }
         }
+        out.extend(self.outbound.problems());
         out
     }
 
@@ -480,6 +594,45 @@ mod tests {
         assert!(!printed.contains("0123456789abcdef"), "{printed}");
         assert!(printed.contains("[redacted]"));
         assert!(!format!("{c:?}").contains("hunter2secret"));
+    }
+
+    #[test]
+    fn outbound_problems_name_their_key_and_the_smtp_password_is_redacted() {
+        let c = with(
+            "[outbound.smtp]\nhost = \"smtp.example.org\"\nusername = \"cams\"\n\
+             password = \"smtp-hunter2\"\n",
+        )
+        .unwrap();
+        assert!(!c.to_redacted_toml().contains("smtp-hunter2"));
+        assert!(!format!("{c:?}").contains("smtp-hunter2"));
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\n\
+             password = \"x\"\nsecurity = \"ssl\"\ntypo = 1\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        assert!(
+            keys.contains(&"outbound.smtp.security".to_string()),
+            "{keys:?}"
+        );
+        assert!(keys.contains(&"outbound.smtp.typo".to_string()), "{keys:?}");
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\npassword = \"x\"\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        for k in [
+            "outbound.from",
+            "outbound.message_id_domain",
+            "outbound.per_domain_burst",
+            "outbound.smtp.host",
+            "outbound.smtp.username",
+        ] {
+            assert!(keys.contains(&k.to_string()), "{k} not in {keys:?}");
+        }
+        assert!(!err.to_string().contains("\"x\""));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod http;
 pub mod ingest;
 /// Pure text understanding: MIME to clean text, time expressions, intent and confidence.
 pub mod nlp;
+/// Mail out: threaded replies, SMTP/outbox/memory mailers, the `outbound.send` job.
+pub mod outbound;
 /// Logging and metrics.
 pub mod telemetry;
 /// Sender trust: Authentication-Results from our server, or DKIM/ARC/DMARC verified here.

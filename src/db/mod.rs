@@ -5,6 +5,7 @@ pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
 pub mod rate_limits;
+pub mod responses;
 
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};

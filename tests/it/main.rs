@@ -4,6 +4,7 @@
 mod constraints;
 mod inbound;
 mod limits;
+mod outbound;
 mod queue;
 mod rls;
 mod schema;
