@@ -1,0 +1,286 @@
+//! Feature extraction: normalised words, hashed unigrams and bigrams, dense facts and fired rules.
+
+use super::IntentInput;
+use super::rules::{self, RuleSet};
+
+/// Dense facts, in feature order after the hashed block.
+pub const DENSE: [&str; 9] = [
+    "is_reply",
+    "is_forward",
+    "no_times",
+    "one_time",
+    "several_times",
+    "question_mark",
+    "short_body",
+    "long_body",
+    "empty_body",
+];
+
+/// Words of the body that feed the hashed features: the request is at the top of the new text.
+const MAX_FEATURE_WORDS: usize = 250;
+/// A long body is normalised for rules as its head and tail only: list footers sit at the end.
+const RULE_HEAD_BYTES: usize = 4000;
+const RULE_TAIL_BYTES: usize = 1500;
+const SHORT_BODY_WORDS: usize = 12;
+const LONG_BODY_WORDS: usize = 150;
+
+/// Features of one message: sorted, distinct indices with their values, and the rules that fired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extracted {
+    pub features: Vec<(u32, f32)>,
+    pub rules_fired: Vec<&'static str>,
+}
+
+/// Names of the non-hashed features (dense facts, header rules, phrase rules) in order; a model
+/// records them so that one trained with another layout is refused at load time.
+pub fn layout_names() -> Vec<&'static str> {
+    DENSE
+        .iter()
+        .copied()
+        .chain(rules::HEADER_RULES)
+        .chain(RuleSet::names())
+        .collect()
+}
+
+/// Total number of features for a hash width.
+pub fn feature_count(hash_bits: u8) -> usize {
+    (1usize << hash_bits) + layout_names().len()
+}
+
+/// Extracts the features of one message.
+pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extracted {
+    let buckets = 1u64 << hash_bits;
+    let mut body_norm = String::with_capacity(input.body.len().min(RULE_HEAD_BYTES) + 16);
+    let (head, tail) = head_and_tail(input.body);
+    normalise_into(head, &mut body_norm);
+    let head_norm_len = body_norm.len();
+    if let Some(tail) = tail {
+        normalise_into(tail, &mut body_norm);
+    }
+    let mut subject_norm = String::with_capacity(input.subject.len() + 2);
+    normalise_into(input.subject, &mut subject_norm);
+
+    let mut indices: Vec<u32> = Vec::with_capacity(2 * MAX_FEATURE_WORDS + 32);
+    let mut words = 0usize;
+    let mut prev = START;
+    for word in body_norm[..head_norm_len].split(' ').filter(|w| !w.is_empty()) {
+        words += 1;
+        if words > MAX_FEATURE_WORDS {
+            continue;
+        }
+        let h = word_hash(word);
+        indices.push(bucket(mix(h, NS_UNIGRAM), buckets));
+        indices.push(bucket(mix(prev.rotate_left(17) ^ h, NS_BIGRAM), buckets));
+        prev = h;
+    }
+    if words > 0 {
+        indices.push(bucket(mix(prev.rotate_left(17) ^ END, NS_BIGRAM), buckets));
+    }
+    let mut prev = START;
+    for word in subject_norm.split(' ').filter(|w| !w.is_empty()) {
+        let h = word_hash(word);
+        indices.push(bucket(mix(h, NS_SUBJECT), buckets));
+        indices.push(bucket(mix(prev.rotate_left(17) ^ h, NS_SUBJECT_BIGRAM), buckets));
+        prev = h;
+    }
+
+    let base = buckets as u32;
+    let question = head.contains('?');
+    let dense = [
+        input.is_reply,
+        input.is_forward,
+        input.proposed_times == 0,
+        input.proposed_times == 1,
+        input.proposed_times >= 2,
+        question,
+        words > 0 && words <= SHORT_BODY_WORDS,
+        words > LONG_BODY_WORDS,
+        words == 0,
+    ];
+    for (i, on) in dense.into_iter().enumerate() {
+        if on {
+            indices.push(base + i as u32);
+        }
+    }
+    let mut rules_fired = Vec::new();
+    let header_base = base + DENSE.len() as u32;
+    for (i, on) in rules::header_rules(&input.headers).into_iter().enumerate() {
+        if on {
+            indices.push(header_base + i as u32);
+            rules_fired.push(rules::HEADER_RULES[i]);
+        }
+    }
+    let rule_base = header_base + rules::HEADER_RULES.len() as u32;
+    let fired = rules.fire(&body_norm, &subject_norm);
+    for i in 0..rules.len() {
+        if fired & (1 << i) != 0 {
+            indices.push(rule_base + i as u32);
+            if let Some(name) = RuleSet::name(i) {
+                rules_fired.push(name);
+            }
+        }
+    }
+
+    indices.sort_unstable();
+    indices.dedup();
+    Extracted {
+        features: indices.into_iter().map(|i| (i, 1.0)).collect(),
+        rules_fired,
+    }
+}
+
+/// The body's head, and its tail when the body is long (cut on character boundaries).
+fn head_and_tail(body: &str) -> (&str, Option<&str>) {
+    if body.len() <= RULE_HEAD_BYTES + RULE_TAIL_BYTES {
+        return (body, None);
+    }
+    let mut head_end = RULE_HEAD_BYTES;
+    while !body.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let mut tail_start = body.len() - RULE_TAIL_BYTES;
+    while !body.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    (&body[..head_end], Some(&body[tail_start..]))
+}
+
+/// Appends the text as lower-case words joined by single spaces, each preceded by a space. Letters
+/// and digits make words; an apostrophe (straight or curly) inside a word is kept, so "can't" and
+/// "can’t" are one word; everything else separates words.
+pub fn normalise_into(text: &str, out: &mut String) {
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if !in_word {
+                out.push(' ');
+                in_word = true;
+            }
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        } else if in_word && (c == '\'' || c == '\u{2019}') {
+            out.push('\'');
+        } else if in_word {
+            if out.ends_with('\'') {
+                out.pop();
+            }
+            in_word = false;
+        }
+    }
+    if in_word && out.ends_with('\'') {
+        out.pop();
+    }
+}
+
+const NS_UNIGRAM: u64 = 1;
+const NS_BIGRAM: u64 = 2;
+const NS_SUBJECT: u64 = 3;
+const NS_SUBJECT_BIGRAM: u64 = 4;
+const START: u64 = 0x5354_4152_5400_0001;
+const END: u64 = 0x454e_4400_0000_0002;
+
+/// FNV-1a of the word's shape: a word with a digit is reduced to "#" plus its letters, so "3pm"
+/// and "11pm" share a feature, and so do "15th" and "2nd"-like ordinals of the same suffix.
+fn word_hash(word: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h = OFFSET;
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        h = (h ^ u64::from(b'#')).wrapping_mul(PRIME);
+        for b in word.bytes().filter(|b| !b.is_ascii_digit()) {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    } else {
+        for b in word.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    }
+    h
+}
+
+/// SplitMix64 finaliser over a value and its namespace: spreads FNV's low bits across buckets.
+fn mix(value: u64, namespace: u64) -> u64 {
+    let mut z = value ^ namespace.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn bucket(h: u64, buckets: u64) -> u32 {
+    // buckets is a power of two no larger than 2^24 (checked by TrainConfig and Model), so it fits.
+    (h & (buckets - 1)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlp::intent::HeaderFacts;
+
+    fn norm(s: &str) -> String {
+        let mut out = String::new();
+        normalise_into(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn normalisation_lowercases_and_keeps_inner_apostrophes() {
+        assert_eq!(norm("Can’t make it -- RESCHEDULE?"), " can't make it reschedule");
+        assert_eq!(norm("'quoted' words,  spaced"), " quoted words spaced");
+        assert_eq!(norm(""), "");
+    }
+
+    #[test]
+    fn times_share_a_shape() {
+        assert_eq!(word_hash("3pm"), word_hash("11pm"));
+        assert_ne!(word_hash("3pm"), word_hash("3am"));
+    }
+
+    #[test]
+    fn features_are_sorted_distinct_and_in_range() {
+        let rules = RuleSet::new().unwrap();
+        let input = IntentInput {
+            subject: "Re: sync",
+            body: "Works for me, see you then! Works for me.",
+            is_reply: true,
+            proposed_times: 1,
+            headers: HeaderFacts {
+                list: true,
+                ..HeaderFacts::default()
+            },
+            ..IntentInput::default()
+        };
+        let x = extract(&input, &rules, 12);
+        let idx: Vec<u32> = x.features.iter().map(|f| f.0).collect();
+        assert!(idx.windows(2).all(|w| w[0] < w[1]));
+        assert!(idx.iter().all(|&i| (i as usize) < feature_count(12)));
+        assert!(x.rules_fired.contains(&"confirm_time"));
+        assert!(x.rules_fired.contains(&"header_list_id"));
+    }
+
+    #[test]
+    fn long_bodies_keep_their_footer_for_rules() {
+        let rules = RuleSet::new().unwrap();
+        let body = format!("{} To unsubscribe click here.", "news ".repeat(2000));
+        let input = IntentInput {
+            body: &body,
+            ..IntentInput::default()
+        };
+        let x = extract(&input, &rules, 12);
+        assert!(x.rules_fired.contains(&"list_footer"));
+    }
+
+    #[test]
+    fn multibyte_text_near_the_cut_does_not_panic() {
+        let rules = RuleSet::new().unwrap();
+        let body = "é".repeat(5000);
+        let input = IntentInput {
+            body: &body,
+            ..IntentInput::default()
+        };
+        let x = extract(&input, &rules, 12);
+        assert!(!x.features.is_empty());
+    }
+}

@@ -1,0 +1,1 @@
+//! Unit tests of the intent engine on realistic short emails.
