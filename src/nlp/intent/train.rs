@@ -104,13 +104,13 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            hash_bits: 16,
-            epochs: 20,
-            learning_rate: 0.2,
-            l2: 1e-4,
+            hash_bits: 17,
+            epochs: 10,
+            learning_rate: 0.1,
+            l2: 1e-3,
             seed: 0x00c0_ffee,
-            public_weight: 0.5,
-            min_count: 2,
+            public_weight: 0.1,
+            min_count: 4,
             calibration_folds: 5,
         }
     }
