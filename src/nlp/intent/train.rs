@@ -79,8 +79,10 @@ impl Example {
     }
 }
 
-/// Training settings; the defaults are what `models/intent/model.json` was trained with.
+/// Training settings; the defaults are what `models/intent/model.json` was trained with (a JSON
+/// form may name only the fields it changes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
     /// Feature hash width in bits.
     pub hash_bits: u8,
