@@ -20,7 +20,7 @@ pub use model::{Model, ModelError};
 pub use rules::RuleSet;
 pub use train::{
     Example, Origin, TrainConfig, TrainError, TrainReport, evaluate, is_validation, parse_examples,
-    retrain_dir, train,
+    retrain, retrain_dir, train,
 };
 
 /// What the sender of an email wants, as far as scheduling is concerned.

@@ -180,13 +180,12 @@ mod tests {
 
     #[test]
     fn ece_is_the_weighted_gap() {
-        // 10 at 0.95 all right (gap 0.05); 10 at 0.95 half right (gap 0.45) -> same bin:
-        // accuracy 0.75, confidence 0.95, gap 0.2.
+        // 20 predictions at 0.95, 15 right: one bin, accuracy 0.75, gap 0.2.
         let mut s = vec![(0.95, true); 15];
         s.extend([(0.95, false); 5]);
         assert!((ece(&s, 10).unwrap() - 0.2).abs() < 1e-12);
-        // Two bins: 0.3 confident, always right (gap 0.7, weight 1/2); 1.0 confident, always
-        // right (gap 0, last bin holds confidence 1).
+        // Two bins of one prediction each: at 0.3 and right (gap 0.7), at 1.0 and right (gap 0;
+        // a confidence of exactly 1 falls in the last bin).
         let s = [(0.3, true), (1.0, true)];
         assert!((ece(&s, 10).unwrap() - 0.35).abs() < 1e-12);
     }

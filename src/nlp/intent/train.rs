@@ -383,39 +383,44 @@ impl std::fmt::Display for TrainReport {
     }
 }
 
-/// Retrains from `dir/data/*.jsonl` (read in file-name order) and writes `dir/model.json` and
-/// `dir/validation.txt`; the same files give the same bytes. The validation split
-/// ([`is_validation`]) is left out of training and measured.
-pub fn retrain_dir(dir: &Path, cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
-    let data_dir = dir.join("data");
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |source| TrainError::Io { path, source }
-    };
-    let mut files: Vec<PathBuf> = fs::read_dir(&data_dir)
-        .map_err(io(&data_dir))?
+/// Trains from the JSONL files of `data_dir` (read in file-name order), leaving out and measuring
+/// the validation split ([`is_validation`]); the same files give the same model, bit for bit.
+pub fn retrain(data_dir: &Path, cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
+    let mut files: Vec<PathBuf> = fs::read_dir(data_dir)
+        .map_err(io_error(data_dir))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
     let mut examples = Vec::new();
     for file in &files {
-        let text = fs::read_to_string(file).map_err(io(file))?;
+        let text = fs::read_to_string(file).map_err(io_error(file))?;
         examples.extend(parse_examples(&text, file)?);
     }
     let (validation, training): (Vec<Example>, Vec<Example>) =
         examples.into_iter().partition(is_validation);
     let model = train(&training, cfg)?;
     let engine = RuleModelEngine::new(model.clone())?;
-    let report = TrainReport {
+    Ok(TrainReport {
         validation: evaluate(&engine, &validation),
         model,
         train_examples: training.len(),
         validation_examples: validation.len(),
-    };
+    })
+}
+
+/// Retrains from `dir/data/` and writes `dir/model.json` and `dir/validation.txt` (what
+/// `cams nlp train` runs on `models/intent`).
+pub fn retrain_dir(dir: &Path, cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
+    let report = retrain(&dir.join("data"), cfg)?;
     let model_path = dir.join("model.json");
-    fs::write(&model_path, report.model.to_json()).map_err(io(&model_path))?;
+    fs::write(&model_path, report.model.to_json()).map_err(io_error(&model_path))?;
     let report_path = dir.join("validation.txt");
-    fs::write(&report_path, report.to_string()).map_err(io(&report_path))?;
+    fs::write(&report_path, report.to_string()).map_err(io_error(&report_path))?;
     Ok(report)
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError {
+    let path = path.to_owned();
+    move |source| TrainError::Io { path, source }
 }
