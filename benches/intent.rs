@@ -13,7 +13,12 @@ const EMAILS: &[(&str, &str, bool, u32)] = &[
         false,
         2,
     ),
-    ("Re: Quick call next week?", "Tuesday at 3pm ET works for me. See you then!", true, 1),
+    (
+        "Re: Quick call next week?",
+        "Tuesday at 3pm ET works for me. See you then!",
+        true,
+        1,
+    ),
     (
         "Re: Roadmap review",
         "Hi Dana, something came up and I need to reschedule our meeting tomorrow. Could we move \

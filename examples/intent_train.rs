@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use cams::nlp::intent::{
-    Evaluation, IntentEngine, Origin, RuleModelEngine, TrainConfig, evaluate, is_validation, parse_examples,
-    retrain_dir, train,
+    Evaluation, IntentEngine, Origin, RuleModelEngine, TrainConfig, evaluate, is_validation,
+    parse_examples, retrain_dir, train,
 };
 
 fn main() -> anyhow::Result<()> {
@@ -31,7 +31,11 @@ fn main() -> anyhow::Result<()> {
                     p.confidence.get(),
                     p.rules_fired,
                     e.subject,
-                    e.text.replace('\n', " ").chars().take(160).collect::<String>()
+                    e.text
+                        .replace('\n', " ")
+                        .chars()
+                        .take(160)
+                        .collect::<String>()
                 );
             }
         }
@@ -49,7 +53,12 @@ fn main() -> anyhow::Result<()> {
                 is_reply: subject.starts_with("Re:"),
                 ..Default::default()
             });
-            println!("{} {:.2} {:?} | {line}", p.intent, p.confidence.get(), p.rules_fired);
+            println!(
+                "{} {:.2} {:?} | {line}",
+                p.intent,
+                p.confidence.get(),
+                p.rules_fired
+            );
         }
         return Ok(());
     }

@@ -90,7 +90,9 @@ impl fmt::Display for Intent {
 
 /// A string that names no intent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown intent {0:?} (expected one of schedule, reschedule, cancel, availability_check, confirm, decline, other)")]
+#[error(
+    "unknown intent {0:?} (expected one of schedule, reschedule, cancel, availability_check, confirm, decline, other)"
+)]
 pub struct UnknownIntent(pub String);
 
 impl FromStr for Intent {
@@ -290,7 +292,11 @@ impl IntentEngine for RuleModelEngine {
             intent,
             confidence,
             distribution,
-            rules_fired: extracted.rules_fired.into_iter().map(Cow::Borrowed).collect(),
+            rules_fired: extracted
+                .rules_fired
+                .into_iter()
+                .map(Cow::Borrowed)
+                .collect(),
         }
     }
 }

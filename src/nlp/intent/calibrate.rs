@@ -207,7 +207,9 @@ mod tests {
             z[i % 7] = 4.0 + (i % 5) as f64;
             z[(i + 3) % 7] = 1.0;
             let p = softmax(&z, 2.0);
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let u = (state >> 11) as f64 / (1u64 << 53) as f64;
             let mut acc = 0.0;
             let mut y = 6;

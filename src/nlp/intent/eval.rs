@@ -93,7 +93,9 @@ impl Evaluation {
 
     /// Share of predictions that were right.
     pub fn accuracy(&self) -> Option<f64> {
-        let right = (0..Intent::COUNT).map(|k| self.confusion[k][k]).sum::<usize>();
+        let right = (0..Intent::COUNT)
+            .map(|k| self.confusion[k][k])
+            .sum::<usize>();
         (!self.is_empty()).then(|| right as f64 / self.len() as f64)
     }
 
@@ -135,7 +137,9 @@ impl fmt::Display for Evaluation {
             pct(self.ece().ok())
         )?;
         writeln!(f, "confusion (rows: truth, columns: predicted)")?;
-        let short = ["sched", "resch", "cancel", "avail", "confirm", "decline", "other"];
+        let short = [
+            "sched", "resch", "cancel", "avail", "confirm", "decline", "other",
+        ];
         write!(f, "{:<19}", "")?;
         for s in short {
             write!(f, " {:>7}", s)?;

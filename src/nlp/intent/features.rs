@@ -17,9 +17,9 @@ pub const DENSE: [&str; 9] = [
 ];
 
 /// Words of the body that feed the hashed features: the request is at the top of the new text.
-const MAX_FEATURE_WORDS: usize = 250;
+const MAX_FEATURE_WORDS: usize = 150;
 /// A long body is normalised for rules as its head and tail only: list footers sit at the end.
-const RULE_HEAD_BYTES: usize = 4000;
+const RULE_HEAD_BYTES: usize = 2500;
 const RULE_TAIL_BYTES: usize = 1500;
 const SHORT_BODY_WORDS: usize = 12;
 const LONG_BODY_WORDS: usize = 150;
@@ -63,7 +63,10 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
     let mut indices: Vec<u32> = Vec::with_capacity(2 * MAX_FEATURE_WORDS + 32);
     let mut words = 0usize;
     let mut prev = START;
-    for word in body_norm[..head_norm_len].split(' ').filter(|w| !w.is_empty()) {
+    for word in body_norm[..head_norm_len]
+        .split(' ')
+        .filter(|w| !w.is_empty())
+    {
         words += 1;
         if words > MAX_FEATURE_WORDS {
             continue;
@@ -80,7 +83,10 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
     for word in subject_norm.split(' ').filter(|w| !w.is_empty()) {
         let h = word_hash(word);
         indices.push(bucket(mix(h, NS_SUBJECT), buckets));
-        indices.push(bucket(mix(prev.rotate_left(17) ^ h, NS_SUBJECT_BIGRAM), buckets));
+        indices.push(bucket(
+            mix(prev.rotate_left(17) ^ h, NS_SUBJECT_BIGRAM),
+            buckets,
+        ));
         prev = h;
     }
 
@@ -227,7 +233,10 @@ mod tests {
 
     #[test]
     fn normalisation_lowercases_and_keeps_inner_apostrophes() {
-        assert_eq!(norm("Can’t make it -- RESCHEDULE?"), " can't make it reschedule");
+        assert_eq!(
+            norm("Can’t make it -- RESCHEDULE?"),
+            " can't make it reschedule"
+        );
         assert_eq!(norm("'quoted' words,  spaced"), " quoted words spaced");
         assert_eq!(norm(""), "");
     }

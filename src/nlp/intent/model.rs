@@ -202,7 +202,9 @@ impl Model {
                 )));
             }
             if row.iter().chain(&model.bias).any(|w| !w.is_finite()) {
-                return Err(ModelError::Shape(format!("weight row {index} is not finite")));
+                return Err(ModelError::Shape(format!(
+                    "weight row {index} is not finite"
+                )));
             }
             model.weights[index * Intent::COUNT..(index + 1) * Intent::COUNT].copy_from_slice(&row);
         }
@@ -239,7 +241,10 @@ mod tests {
 
     #[test]
     fn a_model_for_another_layout_is_refused() {
-        let json = Model::zeros(8).unwrap().to_json().replace("is_reply", "was_reply");
+        let json = Model::zeros(8)
+            .unwrap()
+            .to_json()
+            .replace("is_reply", "was_reply");
         assert!(matches!(
             Model::from_json(&json),
             Err(ModelError::Layout { .. })

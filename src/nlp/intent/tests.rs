@@ -156,7 +156,13 @@ fn invitation_notifications_are_other() {
 
 #[test]
 fn distribution_is_a_probability_and_confidence_is_its_maximum() {
-    for body in ["", "Works for me.", "x", "¿Nos vemos el martes?", "\u{0}\u{fffd}"] {
+    for body in [
+        "",
+        "Works for me.",
+        "x",
+        "¿Nos vemos el martes?",
+        "\u{0}\u{fffd}",
+    ] {
         let p = read("", body, false, 0);
         let d = p.distribution.to_array();
         assert!((d.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{p:?}");
@@ -195,7 +201,10 @@ fn confidence_accepts_only_probabilities() {
     assert!(Confidence::new(-0.1).is_err());
     assert!(Confidence::new(f64::NAN).is_err());
     assert!(serde_json::from_str::<Confidence>("1.5").is_err());
-    assert_eq!(serde_json::from_str::<Confidence>("0.5").unwrap().get(), 0.5);
+    assert_eq!(
+        serde_json::from_str::<Confidence>("0.5").unwrap().get(),
+        0.5
+    );
 }
 
 fn sample_examples() -> Vec<Example> {
@@ -286,7 +295,8 @@ fn training_rejects_bad_input() {
 
 #[test]
 fn parse_errors_name_the_line() {
-    let text = "{\"text\": \"ok\", \"intent\": \"confirm\"}\n\n{\"text\": \"x\", \"intent\": \"meet\"}";
+    let text =
+        "{\"text\": \"ok\", \"intent\": \"confirm\"}\n\n{\"text\": \"x\", \"intent\": \"meet\"}";
     match parse_examples(text, Path::new("f.jsonl")) {
         Err(TrainError::Parse { line, .. }) => assert_eq!(line, 3),
         other => panic!("expected a parse error, got {other:?}"),

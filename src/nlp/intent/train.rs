@@ -252,12 +252,20 @@ fn fit(rows: &[Row], idx: &[usize], cfg: &TrainConfig) -> Result<Model, TrainErr
         }
     }
     let keep = |f: u32| f >= hashed || seen[f as usize] >= cfg.min_count;
-    let data: Vec<(Vec<(u32, f32)>, usize, f32)> = idx
+    let data: Vec<Row> = idx
         .iter()
         .map(|&i| {
             let r = &rows[i];
-            let x = r.features.iter().copied().filter(|&(f, _)| keep(f)).collect();
-            (x, r.label, r.weight)
+            Row {
+                features: r
+                    .features
+                    .iter()
+                    .copied()
+                    .filter(|&(f, _)| keep(f))
+                    .collect(),
+                label: r.label,
+                weight: r.weight,
+            }
         })
         .collect();
 
@@ -269,22 +277,25 @@ fn fit(rows: &[Row], idx: &[usize], cfg: &TrainConfig) -> Result<Model, TrainErr
     for _ in 0..cfg.epochs {
         shuffle(&mut order, &mut rng);
         for &n in &order {
-            let (x, y, w) = &data[n];
+            let Row {
+                features: x,
+                label: y,
+                weight: w,
+            } = &data[n];
             let p = calibrate::softmax(&model.logits(x), 1.0);
             let grad: [f32; K] =
                 std::array::from_fn(|k| w * (p[k] as f32 - if k == *y { 1.0 } else { 0.0 }));
             let (weights, bias) = model.weights_mut();
-            for k in 0..K {
-                g2_bias[k] += grad[k] * grad[k];
-                bias[k] -= lr * grad[k] / (g2_bias[k].sqrt() + 1e-6);
+            for ((b, g2b), g) in bias.iter_mut().zip(&mut g2_bias).zip(grad) {
+                *g2b += g * g;
+                *b -= lr * g / (g2b.sqrt() + 1e-6);
             }
             for &(f, v) in x {
-                let base = f as usize * K;
-                for k in 0..K {
-                    let j = base + k;
-                    let g = grad[k] * v + cfg.l2 * weights[j];
-                    g2[j] += g * g;
-                    weights[j] -= lr * g / (g2[j].sqrt() + 1e-6);
+                let row = f as usize * K..(f as usize + 1) * K;
+                for ((wj, g2j), gk) in weights[row.clone()].iter_mut().zip(&mut g2[row]).zip(grad) {
+                    let g = gk * v + cfg.l2 * *wj;
+                    *g2j += g * g;
+                    *wj -= lr * g / (g2j.sqrt() + 1e-6);
                 }
             }
         }
@@ -344,10 +355,15 @@ pub fn is_validation(example: &Example) -> bool {
         return false;
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in example.subject.bytes().chain([0]).chain(example.text.bytes()) {
+    for b in example
+        .subject
+        .bytes()
+        .chain([0])
+        .chain(example.text.bytes())
+    {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    h % 5 == 0
+    h.is_multiple_of(5)
 }
 
 /// Predictions of an engine on labelled examples.
