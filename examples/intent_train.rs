@@ -97,12 +97,28 @@ fn main() -> anyhow::Result<()> {
                 for e in &te {
                     let p = engine.classify(&e.input());
                     all.record(e.intent, p.intent, p.confidence);
+                    if p.intent != e.intent && args.get(4).map(String::as_str) == Some("-v") {
+                        println!(
+                            "{} -> {} ({:.2}) {:?} | {} | {}",
+                            e.intent,
+                            p.intent,
+                            p.confidence.get(),
+                            p.rules_fired,
+                            e.subject,
+                            e.text.replace('\n', " ").chars().take(150).collect::<String>()
+                        );
+                    }
                 }
             }
             print!("CV {all}");
             return Ok(());
         }
-        let (val, tr): (Vec<_>, Vec<_>) = examples.into_iter().partition(is_validation);
+        let (mut val, tr): (Vec<_>, Vec<_>) = examples.into_iter().partition(is_validation);
+        if args.get(3).map(String::as_str) == Some("--on") {
+            // Measure on another file instead of the validation split.
+            let path = PathBuf::from(args.get(4).map_or("", String::as_str));
+            val = parse_examples(&std::fs::read_to_string(&path)?, &path)?;
+        }
         let model = train(&tr, &cfg)?;
         let engine = RuleModelEngine::new(model)?;
         for e in &val {

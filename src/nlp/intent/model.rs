@@ -48,6 +48,7 @@ struct ModelHeader {
     format: String,
     hash_bits: u8,
     layout: Vec<String>,
+    named_feature_value: f32,
     labels: Vec<String>,
     temperature: f64,
     bias: [f32; Intent::COUNT],
@@ -135,6 +136,7 @@ impl Model {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            named_feature_value: features::NAMED_FEATURE_VALUE,
             labels: Intent::ALL.iter().map(|i| i.as_str().to_owned()).collect(),
             temperature: self.temperature,
             bias: self.bias.map(quantise),
@@ -175,6 +177,15 @@ impl Model {
                     expected.len(),
                     expected,
                     header.layout
+                ),
+            });
+        }
+        if header.named_feature_value != features::NAMED_FEATURE_VALUE {
+            return Err(ModelError::Layout {
+                detail: format!(
+                    "named features valued {} at training, {} now",
+                    header.named_feature_value,
+                    features::NAMED_FEATURE_VALUE
                 ),
             });
         }
