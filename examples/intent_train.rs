@@ -105,7 +105,11 @@ fn main() -> anyhow::Result<()> {
                             p.confidence.get(),
                             p.rules_fired,
                             e.subject,
-                            e.text.replace('\n', " ").chars().take(150).collect::<String>()
+                            e.text
+                                .replace('\n', " ")
+                                .chars()
+                                .take(150)
+                                .collect::<String>()
                         );
                     }
                 }

@@ -4,7 +4,7 @@ use super::IntentInput;
 use super::rules::{self, RuleSet};
 
 /// Dense facts, in feature order after the hashed block.
-pub const DENSE: [&str; 9] = [
+pub const DENSE: [&str; 10] = [
     "is_reply",
     "is_forward",
     "no_times",
@@ -14,6 +14,7 @@ pub const DENSE: [&str; 9] = [
     "short_body",
     "long_body",
     "empty_body",
+    "clock_time",
 ];
 
 /// Words of the body that feed the hashed features: the request is at the top of the new text.
@@ -107,6 +108,7 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
         words > 0 && words <= SHORT_BODY_WORDS,
         words > LONG_BODY_WORDS,
         words == 0,
+        has_clock_time(head),
     ];
     for (i, on) in dense.into_iter().enumerate() {
         if on {
@@ -141,6 +143,52 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
             .collect(),
         rules_fired,
     }
+}
+
+/// Whether the text names a clock time ("3pm", "10:30", "9 a.m.", "16 Uhr", "14h"): a request
+/// with one proposes a meeting (`schedule`), one with only days or windows asks for availability.
+pub fn has_clock_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let hour_digits = i - start;
+        if hour_digits > 2 {
+            continue;
+        }
+        // "10:30" or "10.30" (two digits after the separator, not a date like 10.3.2026).
+        if b.get(i).is_some_and(|&c| c == b':' || c == b'.')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+            && !b
+                .get(i + 3)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+        {
+            return true;
+        }
+        let mut j = i;
+        while j < b.len() && b[j] == b' ' {
+            j += 1;
+        }
+        let rest = &b[j..];
+        let word_end = |n: usize| !rest.get(n).is_some_and(u8::is_ascii_alphanumeric);
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        if (starts(b"am") || starts(b"pm")) && word_end(2)
+            || (starts(b"a.m") || starts(b"p.m"))
+            || starts(b"uhr") && word_end(3)
+            || j == i && starts(b"h") && word_end(1)
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// The body's head, and its tail when the body is long (cut on character boundaries).
@@ -247,6 +295,31 @@ mod tests {
         );
         assert_eq!(norm("'quoted' words,  spaced"), " quoted words spaced");
         assert_eq!(norm(""), "");
+    }
+
+    #[test]
+    fn clock_times_are_recognised() {
+        for yes in [
+            "at 3pm",
+            "10:30 works",
+            "9 a.m. ET",
+            "um 16 Uhr",
+            "à 14h",
+            "say 11.30?",
+            "5 PM",
+        ] {
+            assert!(has_clock_time(yes), "{yes}");
+        }
+        for no in [
+            "on the 3rd",
+            "Tuesday morning",
+            "in 2026",
+            "10.3.2026",
+            "room 301",
+            "v2",
+        ] {
+            assert!(!has_clock_time(no), "{no}");
+        }
     }
 
     #[test]
