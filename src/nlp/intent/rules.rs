@@ -716,10 +716,14 @@ impl RuleSet {
     pub fn fire(&self, body_norm: &str, subject_norm: &str) -> u64 {
         let mut fired = 0u64;
         for m in self.body.find_overlapping_iter(body_norm) {
-            fired |= 1 << self.body_rule[m.pattern().as_usize()];
+            if !negated(&body_norm[..m.start()]) {
+                fired |= 1 << self.body_rule[m.pattern().as_usize()];
+            }
         }
         for m in self.subject.find_overlapping_iter(subject_norm) {
-            fired |= 1 << self.subject_rule[m.pattern().as_usize()];
+            if !negated(&subject_norm[..m.start()]) {
+                fired |= 1 << self.subject_rule[m.pattern().as_usize()];
+            }
         }
         fired
     }
@@ -728,6 +732,20 @@ impl RuleSet {
     pub fn name(index: usize) -> Option<&'static str> {
         RULES.get(index).map(|r| r.name)
     }
+}
+
+/// Whether one of the two words before a phrase negates it: "Monday doesn't work for me" is not
+/// a confirmation, "I don't need to cancel" not a cancellation.
+fn negated(before: &str) -> bool {
+    const NEGATIONS: [&str; 14] = [
+        "not", "no", "never", "doesn't", "don't", "didn't", "won't", "wouldn't", "isn't", "can't",
+        "cannot", "nothing", "hardly", "longer",
+    ];
+    before
+        .rsplit(' ')
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .any(|w| NEGATIONS.contains(&w))
 }
 
 /// Header facts as rule names, in [`HEADER_RULES`] order.
@@ -782,6 +800,34 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), n);
         assert!(RULES.iter().all(|r| !r.phrases.is_empty()));
+    }
+
+    fn fired_names(body: &str) -> Vec<&'static str> {
+        let rules = RuleSet::new().unwrap();
+        let mut norm = String::new();
+        crate::nlp::intent::features::normalise_into(body, &mut norm);
+        let bits = rules.fire(&norm, "");
+        (0..RULES.len())
+            .filter(|i| bits & (1 << i) != 0)
+            .map(|i| RULES[i].name)
+            .collect()
+    }
+
+    #[test]
+    fn phrases_fire_at_word_starts_in_any_inflection() {
+        assert!(fired_names("So sorry, I need to CANCEL our call.").contains(&"cancel_meeting"));
+        assert!(fired_names("We are rescheduling the review").contains(&"reschedule_request"));
+        assert!(fired_names("Thursday at 2 works for me!").contains(&"confirm_time"));
+        assert!(fired_names("I am out of the office until May").contains(&"out_of_office"));
+        // "uncancelled" does not start with "cancel".
+        assert!(!fired_names("the uncancelled flights").contains(&"cancel_word"));
+    }
+
+    #[test]
+    fn negated_phrases_do_not_fire() {
+        assert!(!fired_names("Monday doesn't work for me.").contains(&"confirm_time"));
+        assert!(!fired_names("We don't need to cancel anything").contains(&"cancel_meeting"));
+        assert!(fired_names("Monday works for me, not Tuesday").contains(&"confirm_time"));
     }
 
     #[test]
