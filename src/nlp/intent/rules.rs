@@ -108,6 +108,8 @@ const RULES: &[Rule] = &[
             "see you there",
             "see you on",
             "see you tomorrow",
+            "see you at",
+            "see you next",
             "talk then",
             "speak then",
             "confirmed",
