@@ -22,6 +22,8 @@ const MAX_FEATURE_WORDS: usize = 150;
 /// A long body is normalised for rules as its head and tail only: list footers sit at the end.
 const RULE_HEAD_BYTES: usize = 2500;
 const RULE_TAIL_BYTES: usize = 1500;
+/// A malformed message can carry a huge Subject; real ones are short.
+const MAX_SUBJECT_BYTES: usize = 1000;
 const SHORT_BODY_WORDS: usize = 12;
 const LONG_BODY_WORDS: usize = 150;
 
@@ -63,8 +65,9 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
     if let Some(tail) = tail {
         normalise_into(tail, &mut body_norm);
     }
-    let mut subject_norm = String::with_capacity(input.subject.len() + 2);
-    normalise_into(input.subject, &mut subject_norm);
+    let subject = prefix(input.subject, MAX_SUBJECT_BYTES);
+    let mut subject_norm = String::with_capacity(subject.len() + 2);
+    normalise_into(subject, &mut subject_norm);
 
     let mut indices: Vec<u32> = Vec::with_capacity(2 * MAX_FEATURE_WORDS + 32);
     let mut words = 0usize;
@@ -196,15 +199,23 @@ fn head_and_tail(body: &str) -> (&str, Option<&str>) {
     if body.len() <= RULE_HEAD_BYTES + RULE_TAIL_BYTES {
         return (body, None);
     }
-    let mut head_end = RULE_HEAD_BYTES;
-    while !body.is_char_boundary(head_end) {
-        head_end -= 1;
-    }
     let mut tail_start = body.len() - RULE_TAIL_BYTES;
     while !body.is_char_boundary(tail_start) {
         tail_start += 1;
     }
-    (&body[..head_end], Some(&body[tail_start..]))
+    (prefix(body, RULE_HEAD_BYTES), Some(&body[tail_start..]))
+}
+
+/// At most `max` bytes of the text, cut on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Appends the text as lower-case words joined by single spaces, each preceded by a space. Letters
@@ -366,7 +377,9 @@ mod tests {
     fn multibyte_text_near_the_cut_does_not_panic() {
         let rules = RuleSet::new().unwrap();
         let body = "é".repeat(5000);
+        let subject = "ü".repeat(3000);
         let input = IntentInput {
+            subject: &subject,
             body: &body,
             ..IntentInput::default()
         };
