@@ -323,3 +323,20 @@ fn shipped_model_is_reproducible_from_its_data() {
         include_str!("../../../models/intent/validation.txt")
     );
 }
+
+#[test]
+fn the_engine_can_be_shared_across_threads_behind_the_trait() {
+    let engine: std::sync::Arc<dyn IntentEngine> = std::sync::Arc::new(ENGINE.clone());
+    let handle = {
+        let engine = std::sync::Arc::clone(&engine);
+        std::thread::spawn(move || {
+            engine
+                .classify(&IntentInput {
+                    body: "I need to cancel our meeting on Friday.",
+                    ..IntentInput::default()
+                })
+                .intent
+        })
+    };
+    assert_eq!(handle.join().unwrap(), Intent::Cancel);
+}
