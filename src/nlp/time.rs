@@ -228,6 +228,12 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
         let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
+        // Duckling moves a passed "today at 9am" to tomorrow's 9am; the writer meant today,
+        // which is past.
+        let says_today = body.contains("today") || body.contains("tonight");
+        if says_today && local.start.date() != facts.reference_local.date() {
+            continue;
+        }
         let (zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
         let (Some(start), Some(end)) = (zone.resolve(local.start), zone.resolve(local.end)) else {
             continue;

@@ -109,6 +109,8 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     let before = lower[c.start..span.start].replace('’', "'");
     let after_in_clause = &lower[span.end..c.end];
     let whole = lower[c.clone()].replace('’', "'");
+    // Duckling often takes "by" into the time ("by EOD Thursday"): read it as a word before.
+    let before = if body.starts_with("by ") { format!("{before} by") } else { before };
     let (before, whole) = (before.as_str(), whole.as_str());
     if is_deadline(before, whole) {
         return Some(NotAProposal::Deadline);

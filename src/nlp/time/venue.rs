@@ -51,7 +51,7 @@ static PLACE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NAMED_ROOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:in|at)\s+(?P<place>(?:the\s+)?(?:(?:our|my|your|the)\s+)?(?:conference room|meeting room|boardroom|room)(?:\s+[A-Z0-9][\w-]*)?)")
+    Regex::new(r"\b(?:in|at)\s+(?P<place>(?:the\s+)?(?:(?:our|my|your|the)\s+)?(?i:conference room|meeting room|boardroom|room)(?:\s+[A-Z0-9][\w-]*)?)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -74,7 +74,7 @@ pub fn mode(lower: &str, location: Option<&str>) -> Option<MeetingMode> {
 pub fn location(text: &str) -> Option<String> {
     for caps in PLACE.captures_iter(text) {
         let Some(m) = caps.name("place") else { continue };
-        let place = trim_place(m.as_str());
+        let place = trim_place(cut_at_time_words(m.as_str()));
         if place.is_empty() || !is_place(place) {
             continue;
         }
@@ -84,6 +84,26 @@ pub fn location(text: &str) -> Option<String> {
         .captures(text)
         .and_then(|c| c.name("place"))
         .map(|m| m.as_str().trim().to_string())
+}
+
+/// "Blue Bottle on Market St Thursday at 10": the place ends where the time begins.
+fn cut_at_time_words(raw: &str) -> &str {
+    let mut end = raw.len();
+    let mut first = true;
+    for (i, w) in raw.split_whitespace().map(|w| (w.as_ptr() as usize - raw.as_ptr() as usize, w)) {
+        if !first && (is_stop_word(w) || w.starts_with(|c: char| c.is_ascii_digit())) {
+            end = i;
+            break;
+        }
+        first = false;
+    }
+    &raw[..end]
+}
+
+fn is_stop_word(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let lower = lower.trim_end_matches(['.', ',', '\'', '’', 's']);
+    NOT_PLACES.contains(&lower)
 }
 
 fn trim_place(raw: &str) -> &str {
@@ -100,6 +120,19 @@ fn trim_place(raw: &str) -> &str {
     s
 }
 
+const NOT_PLACES: &[&str] = &[
+    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
+    "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun", "january", "jan",
+    "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul",
+    "august", "aug", "september", "sep", "sept", "october", "oct", "november", "nov",
+    "december", "dec", "noon", "midnight", "eod", "cob", "et", "est", "edt", "pt", "pst",
+    "pdt", "ct", "cst", "cdt", "mt", "mst", "mdt", "gmt", "utc", "bst", "cet", "cest", "ist",
+    "jst", "aest", "aedt", "i", "zoom", "teams", "google", "skype", "webex", "your", "my",
+    "our", "all", "any", "least", "most", "first", "last", "this", "that", "the", "pacific",
+    "eastern", "central", "mountain", "lunch", "lunchtime", "breakfast", "dinner", "end",
+    "close", "tomorrow", "today", "tonight", "morning", "afternoon", "evening", "night",
+];
+
 /// Rejects times, zones, people and platforms that follow "at" with a capital letter.
 fn is_place(place: &str) -> bool {
     let mut words = place
@@ -113,18 +146,7 @@ fn is_place(place: &str) -> bool {
     }
     let first_lower = first.to_ascii_lowercase();
     let first_lower = first_lower.trim_end_matches(['.', '\'', '’', 's']);
-    const NOT_PLACES: &[&str] = &[
-        "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
-        "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun", "january", "jan",
-        "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul",
-        "august", "aug", "september", "sep", "sept", "october", "oct", "november", "nov",
-        "december", "dec", "noon", "midnight", "eod", "cob", "et", "est", "edt", "pt", "pst",
-        "pdt", "ct", "cst", "cdt", "mt", "mst", "mdt", "gmt", "utc", "bst", "cet", "cest", "ist",
-        "jst", "aest", "aedt", "i", "zoom", "teams", "google", "skype", "webex", "your", "my",
-        "our", "all", "any", "least", "most", "first", "last", "this", "that", "the", "pacific",
-        "eastern", "central", "mountain", "lunch", "lunchtime", "breakfast", "dinner", "end",
-        "close", "tomorrow", "today", "tonight", "morning", "afternoon", "evening", "night",
-    ];
+
     !first.is_empty()
         && !first.chars().all(|c| c.is_ascii_digit())
         && first.starts_with(|c: char| c.is_ascii_uppercase())
