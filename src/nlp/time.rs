@@ -12,15 +12,16 @@ mod duration;
 mod new_text;
 mod nonproposals;
 mod rank;
+mod segments;
 mod venue;
 mod zones;
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use duckling::{Context, DimensionKind, DimensionValue, Lang, Locale, Options, TimePoint};
+use duckling::{Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint, TimeValue};
 use serde::{Deserialize, Serialize};
 
 pub use conventions::DEFAULT_MEETING_MINUTES;
@@ -65,6 +66,15 @@ impl TimeContext {
     /// The same context with the sender's IANA zone.
     pub fn with_zone(mut self, tz: Tz) -> Self {
         self.sender_zone = Zone::Iana(tz);
+        self
+    }
+
+    /// The same context with the sender's IANA zone guessed from the Date header's offset
+    /// when it is not known (see [`Zone::likely_for`]); a known zone is kept.
+    pub fn guess_zone(mut self) -> Self {
+        if let Zone::Fixed(_) = self.sender_zone {
+            self.sender_zone = Zone::likely_for(self.reference);
+        }
         self
     }
 
@@ -164,12 +174,220 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     }
 }
 
-/// One Duckling answer placed back in the email's text.
+/// One resolved time placed back in the email's text.
+#[derive(Debug, Clone)]
 struct Found {
     span: Range<usize>,
-    value: duckling::TimeValue,
+    value: TimeValue,
     /// The cue window it came from (for the words around it).
     window: Range<usize>,
+    /// A day with no time of day ("Tuesday", "Dec 3").
+    date_only: bool,
+    /// A time of day with no date of its own ("at 3pm", "10-11am").
+    clock_only: bool,
+}
+
+/// Calls Duckling on one rewritten segment, time dimension only.
+fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>, TimeValue)> {
+    let options = Options { with_latent: false };
+    duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
+        .into_iter()
+        .filter_map(|e| {
+            let DimensionValue::Time(v) = e.value else { return None };
+            Some((seg.original(e.start..e.end)?, v))
+        })
+        .collect()
+}
+
+fn is_day_value(v: &TimeValue) -> bool {
+    match v {
+        TimeValue::Single { value: TimePoint::Naive { grain, .. }, .. } => *grain == DGrain::Day,
+        _ => false,
+    }
+}
+
+fn is_clock_value(v: &TimeValue) -> bool {
+    let fine = |p: &TimePoint| matches!(p, TimePoint::Naive { grain: DGrain::Hour | DGrain::Minute, .. });
+    match v {
+        TimeValue::Single { value, .. } => fine(value),
+        TimeValue::Interval { from, to, .. } => {
+            from.as_ref().is_none_or(fine) && to.as_ref().is_none_or(fine) && (from.is_some() || to.is_some())
+        }
+    }
+}
+
+fn day_of(v: &TimeValue) -> Option<NaiveDate> {
+    match v {
+        TimeValue::Single { value: TimePoint::Naive { value, .. }, .. } => Some(value.date()),
+        TimeValue::Interval { from: Some(TimePoint::Naive { value, .. }), .. } => Some(value.date()),
+        _ => None,
+    }
+}
+
+/// The clock value moved onto `date` (its end may fall on the next day).
+fn on_date(v: &TimeValue, date: NaiveDate) -> Option<TimeValue> {
+    let anchor = match v {
+        TimeValue::Single { value: TimePoint::Naive { value, .. }, .. } => value.date(),
+        TimeValue::Interval { from: Some(TimePoint::Naive { value, .. }), .. } => value.date(),
+        TimeValue::Interval { from: None, to: Some(TimePoint::Naive { value, .. }), .. } => value.date(),
+        _ => return None,
+    };
+    let shift = date.signed_duration_since(anchor);
+    let move_point = |p: &TimePoint| -> Option<TimePoint> {
+        match p {
+            TimePoint::Naive { value, grain } => Some(TimePoint::Naive {
+                value: value.checked_add_signed(shift)?,
+                grain: *grain,
+            }),
+            TimePoint::Instant { .. } => None,
+        }
+    };
+    Some(match v {
+        TimeValue::Single { value, .. } => TimeValue::Single {
+            value: move_point(value)?,
+            values: Vec::new(),
+            holiday: None,
+        },
+        TimeValue::Interval { from, to, .. } => TimeValue::Interval {
+            from: match from {
+                Some(p) => Some(move_point(p)?),
+                None => None,
+            },
+            to: match to {
+                Some(p) => Some(move_point(p)?),
+                None => None,
+            },
+            values: Vec::new(),
+            holiday: None,
+        },
+    })
+}
+
+/// Resolves every cue window: date and clock parts separately, joined back when a window
+/// holds both ("Tue 1/12: 10:00-11:00 AM").
+fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMention], dctx: &Context) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    for w in windows {
+        let mut parts: Vec<(segments::Role, Range<usize>, TimeValue)> = Vec::new();
+        for seg in segments::split(clean, w.span.clone(), mentions) {
+            for (span, v) in resolve_segment(&seg, dctx) {
+                parts.push((seg.role, span, v));
+            }
+        }
+        parts.sort_by_key(|p| p.1.start);
+        // Duckling sometimes answers twice for one span (a day and a time): keep the finer.
+        parts.dedup_by(|b, a| {
+            if a.1 == b.1 {
+                if is_clock_value(&b.2) && !is_clock_value(&a.2) {
+                    std::mem::swap(a, b);
+                }
+                true
+            } else {
+                false
+            }
+        });
+        let dates: Vec<usize> = (0..parts.len()).filter(|&k| is_day_value(&parts[k].2) || (parts[k].0 == segments::Role::Date && matches!(parts[k].2, TimeValue::Interval { .. }) && is_clock_value(&parts[k].2))).collect();
+        let mut used = vec![false; parts.len()];
+        let mut out: Vec<Found> = Vec::new();
+        for k in 0..parts.len() {
+            let (role, span, v) = &parts[k];
+            if *role != segments::Role::Clock || !is_clock_value(v) {
+                continue;
+            }
+            let date_k = dates.iter().rev().find(|&&d| d < k).or_else(|| dates.iter().find(|&&d| d > k)).copied();
+            let Some(d) = date_k else { continue };
+            let Some(date) = day_of(&parts[d].2) else { continue };
+            let Some(moved) = on_date(v, date) else { continue };
+            used[k] = true;
+            used[d] = true;
+            let ds = &parts[d].1;
+            out.push(Found {
+                span: span.start.min(ds.start)..span.end.max(ds.end),
+                value: moved,
+                window: w.span.clone(),
+                date_only: false,
+                clock_only: false,
+            });
+        }
+        for (k, (role, span, v)) in parts.into_iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            out.push(Found {
+                span,
+                date_only: is_day_value(&v),
+                clock_only: role == segments::Role::Clock && is_clock_value(&v),
+                value: v,
+                window: w.span.clone(),
+            });
+        }
+        found.extend(out);
+    }
+    found.sort_by_key(|f| f.span.start);
+    join_across_sentences(clean, found)
+}
+
+/// "Dinner Saturday? 7:30 at Via Carota", "mon or tues? ... like 7:30": a time of day
+/// written just after one or more bare days applies to each of them.
+fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if f.clock_only {
+            let mut days: Vec<usize> = Vec::new();
+            for k in (0..out.len()).rev() {
+                let o = &out[k];
+                let gap = clean.get(o.span.end..f.span.start).unwrap_or("");
+                if !o.date_only || gap.contains("\n\n") || f.span.start.saturating_sub(o.span.end) > 160 {
+                    break;
+                }
+                days.push(k);
+            }
+            if !days.is_empty() {
+                days.reverse();
+                let mut joined = Vec::new();
+                for &k in &days {
+                    let d = &out[k];
+                    if let Some(date) = day_of(&d.value)
+                        && let Some(moved) = on_date(&f.value, date)
+                    {
+                        joined.push(Found {
+                            span: d.span.clone(),
+                            value: moved,
+                            window: d.window.clone(),
+                            date_only: false,
+                            clock_only: false,
+                        });
+                    }
+                }
+                if !joined.is_empty() {
+                    out.truncate(days[0]);
+                    out.extend(joined);
+                    continue;
+                }
+            }
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
+/// instant said again for the reader, not a second proposal.
+fn is_restatement(lower: &str, span: &Range<usize>, earlier_in_sentence: bool) -> bool {
+    if !earlier_in_sentence {
+        return false;
+    }
+    let before = lower[..span.start].trim_end();
+    let after = lower[span.end..].trim_start();
+    before.ends_with('(')
+        || before.ends_with('/')
+        || before.ends_with('=')
+        || ["that's", "that is", "which is", "which would be", "i.e.", "or", "aka"]
+            .iter()
+            .any(|w| before.ends_with(w) && *w != "or")
+        || ["your time", "for you", "here", "my time)", "in london", "your end", "on your side"]
+            .iter()
+            .any(|w| after.starts_with(w))
 }
 
 fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u32>) -> Vec<ProposedSlot> {
@@ -182,28 +400,8 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
         Zone::Fixed(off) => ctx.reference.with_timezone(&off),
     };
     let dctx = Context::new(sender_ref, *LOCALE);
-    let options = Options { with_latent: false };
     let mentions = zones::all_mentions(clean);
-
-    let mut found: Vec<Found> = Vec::new();
-    for w in &windows {
-        let input = blank_zone_words(clean, w.span.clone(), &mentions);
-        let entities = duckling::parse(&input, &LOCALE, &[DimensionKind::Time], &dctx, &options);
-        for e in entities {
-            let DimensionValue::Time(value) = e.value else { continue };
-            let start = w.span.start + e.start.min(input.len());
-            let end = w.span.start + e.end.min(input.len());
-            if start >= end || !clean.is_char_boundary(start) || !clean.is_char_boundary(end) {
-                continue;
-            }
-            found.push(Found {
-                span: start..end,
-                value,
-                window: w.span.clone(),
-            });
-        }
-    }
-    found.sort_by_key(|f| f.span.start);
+    let found = find_times(clean, &windows, &mentions, &dctx);
 
     let facts = conventions::Facts {
         reference_local: sender_ref.naive_local(),
@@ -220,6 +418,13 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     for (k, f) in found.iter().enumerate() {
         if nonproposals::classify(lower, &f.span).is_some() {
+            continue;
+        }
+        let sentence_start = lower[..f.span.start]
+            .rfind(['.', '!', '?', '\n'])
+            .map_or(0, |i| i + 1);
+        let earlier = found[..k].iter().any(|o| o.span.end > sentence_start);
+        if is_restatement(lower, &f.span, earlier) {
             continue;
         }
         let body = &lower[f.span.clone()];
@@ -268,6 +473,16 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
             true
         }
     });
+    // "Could we find 45 minutes next week? Wednesday the 11th at 2pm would be ideal": a
+    // window that holds a more precise proposal is its context, not another option.
+    let precise: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> =
+        slots.iter().map(|(_, s)| (s.start, s.end)).collect();
+    slots.retain(|(_, s)| {
+        !s.flexible
+            || !precise
+                .iter()
+                .any(|&(a, b)| s.start <= a && b <= s.end && (a, b) != (s.start, s.end))
+    });
     let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();
     let ranks = rank::ranks(lower, &spans);
     let mut out: Vec<ProposedSlot> = slots
@@ -280,22 +495,6 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
         .collect();
     out.sort_by_key(|s| s.rank);
     out
-}
-
-/// The window's text with zone words replaced by spaces: Duckling reads "EST" as a fixed
-/// UTC-5 all year, and misses "ET" or "London time"; zones are applied by `zones` instead.
-fn blank_zone_words(clean: &str, span: Range<usize>, mentions: &[zones::ZoneMention]) -> String {
-    let mut s = clean[span.clone()].to_string();
-    for m in mentions {
-        if m.start >= span.start && m.end <= span.end {
-            let (a, b) = (m.start - span.start, m.end - span.start);
-            // Zone mentions are ASCII, so the replacement keeps byte offsets and UTF-8.
-            if s.is_char_boundary(a) && s.is_char_boundary(b) && s[a..b].is_ascii() {
-                s.replace_range(a..b, &" ".repeat(b - a));
-            }
-        }
-    }
-    s
 }
 
 /// The words of the cue window around a found time, stopping at its neighbours: a part of
@@ -365,3 +564,4 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 
 #[cfg(test)]
 mod tests;
+

@@ -351,9 +351,3 @@ fn context_parses_untrusted_strings() {
     assert!(wed().with_meeting_minutes(0).is_err());
 }
 
-#[test]
-fn debug_print() {
-    for t in ["Can you do today at 9am?"] {
-        eprintln!("{t} => {:?}", read_times(t, &wed()));
-    }
-}

@@ -75,6 +75,40 @@ impl Zone {
     }
 }
 
+/// Zones tried, most common senders first, when only a Date header's offset is known.
+const LIKELY_ZONES: &[Tz] = &[
+    Tz::America__New_York,
+    Tz::America__Chicago,
+    Tz::America__Denver,
+    Tz::America__Los_Angeles,
+    Tz::America__Phoenix,
+    Tz::Europe__London,
+    Tz::Europe__Paris,
+    Tz::Asia__Kolkata,
+    Tz::Asia__Tokyo,
+    Tz::Australia__Sydney,
+    Tz::Asia__Shanghai,
+    Tz::Asia__Singapore,
+    Tz::Asia__Dubai,
+    Tz::America__Sao_Paulo,
+    Tz::Pacific__Auckland,
+];
+
+impl Zone {
+    /// The most likely IANA zone of a sender whose Date header shows `at` (its offset at
+    /// that instant), else that fixed offset. A guess: -05:00 in January is taken as New
+    /// York, so a proposal after the US DST change lands at -04:00 as the sender meant; a
+    /// sender in Bogota (-05:00 all year) would be an hour off for such dates.
+    pub fn likely_for(at: DateTime<FixedOffset>) -> Zone {
+        let utc = at.naive_utc();
+        let want = at.offset().local_minus_utc();
+        LIKELY_ZONES
+            .iter()
+            .find(|tz| tz.offset_from_utc_datetime(&utc).fix().local_minus_utc() == want)
+            .map_or(Zone::Fixed(*at.offset()), |tz| Zone::Iana(*tz))
+    }
+}
+
 fn resolve_in_tz(tz: Tz, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
     use chrono::LocalResult;
     match tz.from_local_datetime(&local) {

@@ -1,0 +1,365 @@
+//! Splits a cue window into its date part and its clock part, and rewrites each into the
+//! forms Duckling resolves reliably, keeping a map back to the email's byte offsets.
+//!
+//! Why: Duckling 0.4 swallows or garbles some combinations ("Tue 1/12 10:00-11:00 AM" comes
+//! back as the day alone, "Wednesday 8 April" as 1 April, "12 to 1" as 12:48) and its cost
+//! grows faster than the input. Resolving "Tue 1/12" and "10:00-11:00 AM" separately and
+//! joining them is both right and cheaper.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::zones::ZoneMention;
+
+/// What a segment names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A day, date, week, month or relative date ("Tuesday", "Dec 3", "next week").
+    Date,
+    /// A time of day or a range of times ("at 3pm", "10-11:30 AM").
+    Clock,
+}
+
+/// A rewritten segment ready for a resolver, with the map back to the email.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Date or clock.
+    pub role: Role,
+    /// The text handed to the resolver.
+    pub text: String,
+    /// For each byte of `text`, the email byte range it came from.
+    map: Vec<(usize, usize)>,
+}
+
+impl Segment {
+    /// The email byte range of `text[range]`.
+    pub fn original(&self, range: Range<usize>) -> Option<Range<usize>> {
+        if range.start >= range.end || range.end > self.map.len() {
+            return None;
+        }
+        // Reordered text ("April 8" from "8 April") maps out of order: take the hull.
+        let slice = &self.map[range];
+        let start = slice.iter().map(|m| m.0).min()?;
+        let end = slice.iter().map(|m| m.1).max()?;
+        (start < end).then_some(start..end)
+    }
+
+    /// The whole email byte range of the segment.
+    #[cfg(test)]
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.original(0..self.text.len())
+    }
+
+    fn push(&mut self, s: &str, from: Range<usize>) {
+        for _ in 0..s.len() {
+            self.map.push((from.start, from.end));
+        }
+        self.text.push_str(s);
+    }
+
+    /// Copies `s`, which is `clean[at..at + s.len()]`, byte for byte.
+    fn copy(&mut self, s: &str, at: usize) {
+        for i in 0..s.len() {
+            self.map.push((at + i, at + i + 1));
+        }
+        self.text.push_str(s);
+    }
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9]+(?:[:/.'’\-][A-Za-z0-9]+)*(?:\.(?:m\.)?)?").unwrap_or_else(|_| unreachable!())
+});
+
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.?|p\.m\.?|a|p|ish|h)|\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?(?:am|pm)?-\d{1,2}(?::\d{2})?(?:am|pm)?)$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A bare hour range "10-11": the form Duckling reads as a date (10 November).
+static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}(?::\d{2})?)-(\d{1,2}(?::\d{2})?(?:am|pm)?)$").unwrap_or_else(|_| unreachable!())
+});
+
+#[derive(Debug, Clone)]
+struct Tok {
+    start: usize,
+    end: usize,
+    lower: String,
+    kind: TokKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    Connector,
+    Clock,
+    Date,
+    Zone,
+}
+
+fn is_month(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "january" | "jan" | "february" | "feb" | "march" | "mar" | "april" | "apr" | "may" | "june"
+            | "jun" | "july" | "jul" | "august" | "aug" | "september" | "sep" | "sept" | "october"
+            | "oct" | "november" | "nov" | "december" | "dec"
+    )
+}
+
+fn is_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "minute" | "minutes" | "min" | "mins" | "hour" | "hours" | "hr" | "hrs" | "day" | "days"
+            | "week" | "weeks" | "month" | "months" | "year" | "years"
+    )
+}
+
+fn is_connector(w: &str) -> bool {
+    matches!(
+        w,
+        "at" | "on" | "from" | "to" | "until" | "till" | "til" | "between" | "and" | "the" | "of"
+            | "by" | "before" | "after" | "around" | "about" | "through" | "thru" | "in"
+    )
+}
+
+/// Full weekday names for the abbreviations Duckling does not know.
+fn expand(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "tues" => "tuesday",
+        "weds" => "wednesday",
+        "thur" | "thurs" => "thursday",
+        "tmrw" | "tmr" | "tomorow" | "tomorrows" => "tomorrow",
+        "sept" => "sep",
+        _ => return None,
+    })
+}
+
+/// Splits `clean[window]` into date and clock segments, rewritten for resolution.
+pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Segment> {
+    let Some(text) = clean.get(window.clone()) else {
+        return Vec::new();
+    };
+    let mut toks: Vec<Tok> = TOKEN
+        .find_iter(text)
+        .map(|m| {
+            let start = window.start + m.start();
+            let end = window.start + m.end();
+            let lower = m.as_str().to_ascii_lowercase();
+            let in_zone = zones.iter().any(|z| start >= z.start && end <= z.end);
+            let kind = if in_zone {
+                TokKind::Zone
+            } else if is_connector(&lower) {
+                TokKind::Connector
+            } else if CLOCK.is_match(&lower)
+                || matches!(lower.as_str(), "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "noon" | "midnight" | "o'clock" | "oclock" | "o’clock" | "ish")
+            {
+                TokKind::Clock
+            } else {
+                TokKind::Date
+            };
+            Tok { start, end, lower, kind }
+        })
+        .collect();
+    classify_bare_numbers(&mut toks);
+    // Connectors take the role of what follows them ("on Tuesday", "at 3"), or of what
+    // precedes them at the end of a window.
+    let n = toks.len();
+    let mut roles: Vec<Option<Role>> = toks
+        .iter()
+        .map(|t| match t.kind {
+            TokKind::Clock => Some(Role::Clock),
+            TokKind::Date => Some(Role::Date),
+            _ => None,
+        })
+        .collect();
+    for k in (0..n).rev() {
+        if toks[k].kind == TokKind::Connector {
+            roles[k] = roles[k + 1..].iter().flatten().next().copied();
+        }
+    }
+    for k in 0..n {
+        if toks[k].kind == TokKind::Connector && roles[k].is_none() {
+            roles[k] = roles[..k].iter().flatten().last().copied();
+        }
+    }
+    // Runs of one role, zone words skipped.
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < n {
+        let Some(role) = roles[k].filter(|_| toks[k].kind != TokKind::Zone) else {
+            k += 1;
+            continue;
+        };
+        let mut j = k;
+        while j + 1 < n && (roles[j + 1] == Some(role) || toks[j + 1].kind == TokKind::Zone) {
+            j += 1;
+        }
+        let mut last = j;
+        while last > k && toks[last].kind == TokKind::Zone {
+            last -= 1;
+        }
+        let run = &toks[k..=last];
+        if run.iter().any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date)) {
+            out.push(build(clean, run, role));
+        }
+        k = j + 1;
+    }
+    out
+}
+
+/// A bare number is a clock hour ("at 3", "from 10 to 11") unless it is part of a date
+/// ("8 April", "April 8", "the 8th") or of a length ("in 2 hours").
+fn classify_bare_numbers(toks: &mut [Tok]) {
+    let n = toks.len();
+    for k in 0..n {
+        let w = toks[k].lower.as_str();
+        let bare = toks[k].kind != TokKind::Zone
+            && !w.is_empty()
+            && w.len() <= 4
+            && w.bytes().all(|b| b.is_ascii_digit());
+        if !bare {
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|p| toks[p].lower.as_str());
+        let next = toks.get(k + 1).map(|t| t.lower.as_str());
+        let near_month = prev.is_some_and(is_month)
+            || next.is_some_and(is_month)
+            || (prev == Some("of") && k >= 2 && is_month(&toks[k - 2].lower))
+            || (next == Some("of") && toks.get(k + 2).is_some_and(|t| is_month(&t.lower)));
+        let unit = next.is_some_and(is_unit);
+        let year = w.len() == 4;
+        let after_date_comma = prev.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            && k >= 2
+            && is_month(&toks[k - 2].lower);
+        toks[k].kind = if near_month || unit || year || after_date_comma || prev == Some("the") {
+            TokKind::Date
+        } else {
+            TokKind::Clock
+        };
+    }
+}
+
+fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
+    let mut seg = Segment {
+        role,
+        text: String::new(),
+        map: Vec::new(),
+    };
+    // A clock range without "from"/"between" reads as minutes-to ("12 to 1" = 12:48) or as
+    // a date ("10-11" = 10 November) to Duckling: say "from".
+    let first_real = run.iter().find(|t| t.kind != TokKind::Zone);
+    let has_lead = first_real.is_some_and(|t| matches!(t.lower.as_str(), "from" | "between" | "at" | "after" | "before" | "until" | "till" | "by"));
+    let has_range_word = run.iter().any(|t| matches!(t.lower.as_str(), "to" | "until" | "till" | "and"));
+    let first_is_number = first_real.is_some_and(|t| t.lower.starts_with(|c: char| c.is_ascii_digit()));
+    let mut need_from = role == Role::Clock && !has_lead && has_range_word && first_is_number;
+    let mut k = 0;
+    let mut prev_end: Option<usize> = None;
+    while k < run.len() {
+        let t = &run[k];
+        if t.kind == TokKind::Zone {
+            k += 1;
+            continue;
+        }
+        if let Some(pe) = prev_end {
+            // Keep the separator as written (a space, a comma, a hyphen), one byte per byte.
+            let gap = &clean[pe..t.start];
+            let gap = if gap.contains(':') || gap.contains('/') { " " } else { gap };
+            if gap.len() == t.start - pe {
+                seg.copy(gap, pe);
+            } else {
+                seg.push(gap, pe..t.start);
+            }
+        }
+        if need_from {
+            seg.push("from ", t.start..t.end);
+            need_from = false;
+        }
+        let raw = &clean[t.start..t.end];
+        // "8 April" -> "April 8": Duckling 0.4 resolves day-first dates to the 1st.
+        if role == Role::Date
+            && t.lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']).bytes().all(|b| b.is_ascii_digit())
+            && t.lower.starts_with(|c: char| c.is_ascii_digit())
+        {
+            let (month_at, skip) = match run.get(k + 1) {
+                Some(m) if is_month(&m.lower) => (Some(k + 1), 1),
+                Some(of) if of.lower == "of" && run.get(k + 2).is_some_and(|m| is_month(&m.lower)) => {
+                    (Some(k + 2), 2)
+                }
+                _ => (None, 0),
+            };
+            if let Some(mi) = month_at {
+                let m = &run[mi];
+                let month_raw = &clean[m.start..m.end];
+                seg.push(month_raw, m.start..m.end);
+                seg.push(" ", t.end..m.start);
+                seg.push(raw, t.start..t.end);
+                prev_end = Some(m.end);
+                k += 1 + skip;
+                continue;
+            }
+        }
+        if let Some(full) = expand(t.lower.trim_end_matches('.')) {
+            seg.push(full, t.start..t.end);
+        } else if role == Role::Clock
+            && let Some(c) = BARE_RANGE.captures(&t.lower)
+        {
+            let (a, b) = (c.get(1).map_or("", |m| m.as_str()), c.get(2).map_or("", |m| m.as_str()));
+            let lead = if has_lead || seg.text.ends_with("from ") { "" } else { "from " };
+            let s = format!("{lead}{a} to {b}");
+            seg.push(&s, t.start..t.end);
+        } else {
+            seg.copy(raw, t.start);
+        }
+        prev_end = Some(t.end);
+        k += 1;
+    }
+    seg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(text: &str) -> Vec<(Role, String)> {
+        split(text, 0..text.len(), &[])
+            .into_iter()
+            .map(|s| (s.role, s.text))
+            .collect()
+    }
+
+    #[test]
+    fn date_and_clock_are_split() {
+        assert_eq!(
+            parts("Tue 1/12: 10:00-11:00 AM"),
+            vec![(Role::Date, "Tue 1/12".into()), (Role::Clock, "from 10:00 to 11:00 AM".into())]
+        );
+        assert_eq!(
+            parts("between 2 and 4 on Thursday"),
+            vec![(Role::Clock, "between 2 and 4".into()), (Role::Date, "on Thursday".into())]
+        );
+    }
+
+    #[test]
+    fn rewrites_the_forms_duckling_misreads() {
+        assert_eq!(
+            parts("Wednesday 8 April at 9am"),
+            vec![(Role::Date, "Wednesday April 8".into()), (Role::Clock, "at 9am".into())]
+        );
+        assert_eq!(
+            parts("Tuesday the 28th, 12 to 1"),
+            vec![(Role::Date, "Tuesday the 28th".into()), (Role::Clock, "from 12 to 1".into())]
+        );
+        assert_eq!(parts("Friday 10-11")[1].1, "from 10 to 11");
+        assert_eq!(parts("tues")[0].1, "tuesday");
+        assert_eq!(parts("in 2 hours"), vec![(Role::Date, "in 2 hours".into())]);
+    }
+
+    #[test]
+    fn map_points_back_to_the_email() {
+        let text = "Wednesday 8 April at 9am";
+        let segs = split(text, 0..text.len(), &[]);
+        assert_eq!(segs[0].span(), Some(0..17));
+        assert_eq!(segs[1].span(), Some(18..24));
+    }
+}
