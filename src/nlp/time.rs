@@ -165,10 +165,10 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let stated = ctx.meeting_minutes.or_else(|| duration::stated_minutes(&lower));
     let location = venue::location(&clean);
     let mode = venue::mode(&lower, location.as_deref());
-    let slots = proposed_slots(&clean, &lower, ctx, stated);
+    let (slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
     TimeReading {
         slots,
-        duration_minutes: stated,
+        duration_minutes: stated.or(range_minutes),
         mode,
         location,
     }
@@ -185,6 +185,9 @@ struct Found {
     date_only: bool,
     /// A time of day with no date of its own ("at 3pm", "10-11am").
     clock_only: bool,
+    /// Words of a neighbour that also speak of this time ("Tuesday or Wednesday evening":
+    /// "evening" is Tuesday's too).
+    shared_words: Option<Range<usize>>,
 }
 
 /// Calls Duckling on one rewritten segment, time dimension only.
@@ -307,6 +310,7 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                 window: w.span.clone(),
                 date_only: false,
                 clock_only: false,
+                shared_words: None,
             });
         }
         for (k, (role, span, v)) in parts.into_iter().enumerate() {
@@ -319,6 +323,7 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                 clock_only: role == segments::Role::Clock && is_clock_value(&v),
                 value: v,
                 window: w.span.clone(),
+                shared_words: None,
             });
         }
         found.extend(out);
@@ -356,6 +361,7 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                             window: d.window.clone(),
                             date_only: false,
                             clock_only: false,
+                            shared_words: None,
                         });
                     }
                 }
@@ -368,13 +374,91 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         }
         out.push(f);
     }
+    share_across_or(clean, &mut out);
     out
 }
 
+/// "Tuesday 8 or Wednesday 9 December, between 15:00 and 18:00", "Tuesday 11am or
+/// Wednesday", "Tuesday or Wednesday evening": a bare day joined by "or" to a neighbour with
+/// a time of day, or a part of day, takes it too.
+fn share_across_or(clean: &str, out: &mut [Found]) {
+    let joined = |a: &Found, b: &Found| -> bool {
+        let gap = clean.get(a.span.end..b.span.start).unwrap_or("x").trim().to_ascii_lowercase();
+        matches!(gap.as_str(), "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the")
+    };
+    for i in 0..out.len() {
+        if !out[i].date_only {
+            continue;
+        }
+        let neighbours = [i.checked_add(1), i.checked_sub(1)];
+        for j in neighbours.into_iter().flatten() {
+            if j >= out.len() {
+                continue;
+            }
+            let (a, b) = if i < j { (&out[i], &out[j]) } else { (&out[j], &out[i]) };
+            if !joined(a, b) {
+                continue;
+            }
+            let n = &out[j];
+            if !n.date_only && !n.clock_only {
+                if let Some(date) = day_of(&out[i].value)
+                    && let Some(moved) = on_date(&n.value, date)
+                {
+                    out[i].value = moved;
+                    out[i].date_only = false;
+                    break;
+                }
+            } else if n.date_only && j > i {
+                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening".
+                out[i].shared_words = Some(n.span.clone());
+            }
+        }
+    }
+}
+
+/// "Could we find 45 minutes next week? ... Thursday morning works": a bare weekday after
+/// "next week" is that week's, not the coming one.
+fn apply_next_week(lower: &str, found: &mut [Found]) {
+    let Some(k) = found.iter().position(|f| {
+        lower.get(f.span.clone()).is_some_and(|b| b.contains("next week"))
+            && matches!(&f.value, TimeValue::Single { value: TimePoint::Naive { grain: DGrain::Week, .. }, .. })
+    }) else {
+        return;
+    };
+    let Some(monday) = day_of(&found[k].value) else { return };
+    for f in found.iter_mut().skip(k + 1) {
+        let body = lower.get(f.span.clone()).unwrap_or("");
+        let bare_weekday = !body.contains("next")
+            && !body.contains("this")
+            && !body.contains("tomorrow")
+            && !body.contains("today")
+            && !has_date_number(body);
+        if !bare_weekday {
+            continue;
+        }
+        if let Some(d) = day_of(&f.value)
+            && d < monday
+            && let Some(moved) = on_date(&f.value, d + chrono::Duration::days(7))
+        {
+            f.value = moved;
+        }
+    }
+}
+
+/// "the 11th", "Dec 3", "1/12": the day is written, not implied by a weekday.
+fn has_date_number(body: &str) -> bool {
+    let b = body.as_bytes();
+    b.windows(2)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'/' | b's' | b'n' | b'r' | b't'))
+        || ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .any(|m| body.contains(m))
+}
+
 /// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
-/// instant said again for the reader, not a second proposal.
-fn is_restatement(lower: &str, span: &Range<usize>, earlier_in_sentence: bool) -> bool {
-    if !earlier_in_sentence {
+/// instant said again for the reader, not a second proposal. Only after a first time.
+fn is_restatement(lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
+    if !earlier_time {
         return false;
     }
     let before = lower[..span.start].trim_end();
@@ -390,10 +474,17 @@ fn is_restatement(lower: &str, span: &Range<usize>, earlier_in_sentence: bool) -
             .any(|w| after.starts_with(w))
 }
 
-fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u32>) -> Vec<ProposedSlot> {
+/// The proposed slots, most preferred first, and the length of an exact clock range among
+/// them ("from 10 to 11:30" states a 90-minute meeting).
+fn proposed_slots(
+    clean: &str,
+    lower: &str,
+    ctx: &TimeContext,
+    stated: Option<u32>,
+) -> (Vec<ProposedSlot>, Option<u32>) {
     let windows = cues::windows(clean);
     if windows.is_empty() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let sender_ref = match ctx.sender_zone {
         Zone::Iana(tz) => ctx.reference.with_timezone(&tz).fixed_offset(),
@@ -401,7 +492,8 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
     };
     let dctx = Context::new(sender_ref, *LOCALE);
     let mentions = zones::all_mentions(clean);
-    let found = find_times(clean, &windows, &mentions, &dctx);
+    let mut found = find_times(clean, &windows, &mentions, &dctx);
+    apply_next_week(lower, &mut found);
 
     let facts = conventions::Facts {
         reference_local: sender_ref.naive_local(),
@@ -416,20 +508,18 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
     };
 
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
+    let mut range_minutes: Option<u32> = None;
     for (k, f) in found.iter().enumerate() {
         if nonproposals::classify(lower, &f.span).is_some() {
             continue;
         }
-        let sentence_start = lower[..f.span.start]
-            .rfind(['.', '!', '?', '\n'])
-            .map_or(0, |i| i + 1);
-        let earlier = found[..k].iter().any(|o| o.span.end > sentence_start);
+        let earlier = found[..k].iter().any(|o| !o.date_only);
         if is_restatement(lower, &f.span, earlier) {
             continue;
         }
         let body = &lower[f.span.clone()];
         let around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
-        let words = conventions::wording(body, around);
+        let words = conventions::wording(body, &around);
         let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
@@ -448,6 +538,9 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
         let past = if local.flexible { end <= ctx.reference } else { start < ctx.reference };
         if past || end <= start {
             continue;
+        }
+        if local.from_range && !local.flexible && range_minutes.is_none() {
+            range_minutes = u32::try_from((end - start).num_minutes()).ok();
         }
         slots.push((
             text_span.clone(),
@@ -494,12 +587,12 @@ fn proposed_slots(clean: &str, lower: &str, ctx: &TimeContext, stated: Option<u3
         })
         .collect();
     out.sort_by_key(|s| s.rank);
-    out
+    (out, range_minutes)
 }
 
 /// The words of the cue window around a found time, stopping at its neighbours: a part of
 /// day written beside a day ("lunch Thursday") belongs to it.
-fn words_around<'a>(lower: &'a str, f: &Found, prev: Option<&Found>, next: Option<&Found>) -> &'a str {
+fn words_around(lower: &str, f: &Found, prev: Option<&Found>, next: Option<&Found>) -> String {
     let mut lo = f.window.start;
     if let Some(p) = prev.filter(|p| p.window == f.window) {
         lo = lo.max(p.span.end);
@@ -510,7 +603,22 @@ fn words_around<'a>(lower: &'a str, f: &Found, prev: Option<&Found>, next: Optio
     }
     let lo = lo.min(f.span.start);
     let hi = hi.max(f.span.end);
-    lower.get(lo..hi).unwrap_or("")
+    let mut words = lower.get(lo..hi).unwrap_or("").to_string();
+    if let Some(shared) = f.shared_words.as_ref().and_then(|r| lower.get(r.clone())) {
+        words.push(' ');
+        words.push_str(shared);
+    }
+    words
+}
+
+/// "...at 3pm (" or "...10:30 (": the parenthesis restates the zone of that time.
+fn ends_with_time(head: &str) -> bool {
+    head.ends_with(|c: char| c.is_ascii_digit())
+        || head.ends_with("am")
+        || head.ends_with("pm")
+        || head.ends_with("a.m.")
+        || head.ends_with("p.m.")
+        || head.ends_with("noon")
 }
 
 /// The zone of a time, and the text span to report (the time plus its zone word).
@@ -555,6 +663,7 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
             || tail.ends_with("i am on")
             || tail.ends_with("based in")
             || tail.ends_with("all in")
+            || (tail.ends_with('(') && !ends_with_time(tail[..tail.len() - 1].trim_end()))
     };
     if let Some(m) = mentions.iter().find(|m| lower_stmt(m)) {
         return (m.zone, span.clone());
@@ -564,4 +673,5 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 
 #[cfg(test)]
 mod tests;
+
 

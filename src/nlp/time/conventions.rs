@@ -15,9 +15,10 @@ use super::Grain;
 /// Default length of a meeting proposed at a clock time when the email states none.
 pub const DEFAULT_MEETING_MINUTES: u32 = 30;
 
-/// A range no longer than this (and no longer than the stated meeting) is the meeting
-/// itself ("3-4pm"), so it is exact; a longer range is a window to place a meeting in.
-const EXACT_RANGE_MAX_MINUTES: i64 = 60;
+/// With no stated meeting length, a range up to this long is the meeting itself ("3-4pm",
+/// "10 to 11:30"), so it is exact; a longer one is a window. With a stated length, a range
+/// longer than the meeting is a window ("between 15:00 and 18:00" for a 45-minute call).
+const EXACT_RANGE_MAX_MINUTES: i64 = 120;
 
 /// A part of the day named in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,8 @@ pub struct LocalSlot {
     pub grain: Grain,
     /// True for a window to place a meeting in, false for an exact time.
     pub flexible: bool,
+    /// Written as a clock range ("10 to 11:30"): when exact, its length is the meeting's.
+    pub from_range: bool,
 }
 
 /// How the phrase was written, as far as the conventions care.
@@ -175,6 +178,7 @@ fn day_window(date: NaiveDate, words: Wording) -> LocalSlot {
                 end: at(date, b),
                 grain: Grain::Hour,
                 flexible: true,
+                from_range: false,
             }
         }
         None => LocalSlot {
@@ -182,17 +186,22 @@ fn day_window(date: NaiveDate, words: Wording) -> LocalSlot {
             end: at(date, 17),
             grain: Grain::Day,
             flexible: true,
+            from_range: false,
         },
     }
 }
 
 /// Business-hours reading of an hour written without am/pm: nobody proposes a 3 a.m.
-/// meeting by writing "at 3", so 1–7 o'clock means the afternoon.
+/// meeting by writing "at 3", so 1–7 o'clock means the afternoon; and Duckling's pick of
+/// the next "10:00" after an afternoon email is 22:00, where the writer meant 10 a.m.
 fn business_hour(t: NaiveDateTime, words: Wording) -> NaiveDateTime {
-    if !words.explicit_meridiem && (1..=7).contains(&t.hour()) {
-        t + Duration::hours(12)
-    } else {
-        t
+    if words.explicit_meridiem {
+        return t;
+    }
+    match t.hour() {
+        1..=7 => t + Duration::hours(12),
+        20..=23 => t - Duration::hours(12),
+        _ => t,
     }
 }
 
@@ -210,6 +219,7 @@ fn single(t: NaiveDateTime, grain: DGrain, words: Wording, facts: &Facts) -> Opt
                     Grain::Minute
                 },
                 flexible: false,
+                from_range: false,
             })
         }
         DGrain::Day => Some(day_window(t.date(), words)),
@@ -233,6 +243,7 @@ fn single(t: NaiveDateTime, grain: DGrain, words: Wording, facts: &Facts) -> Opt
                 end: at(last, 17),
                 grain: Grain::Month,
                 flexible: true,
+                from_range: false,
             })
         }
         DGrain::Year => None,
@@ -245,6 +256,7 @@ fn week_window(monday: NaiveDate) -> LocalSlot {
         end: at(monday + Duration::days(4), 17),
         grain: Grain::Week,
         flexible: true,
+        from_range: false,
     }
 }
 
@@ -265,6 +277,7 @@ fn closed(
             end: at(saturday + Duration::days(1), 17),
             grain: Grain::Day,
             flexible: true,
+            from_range: false,
         });
     }
     let fine = |g: DGrain| matches!(g, DGrain::Minute | DGrain::Hour | DGrain::Second);
@@ -280,17 +293,16 @@ fn closed(
                 end: at(f.date(), b),
                 grain: Grain::Hour,
                 flexible: true,
+                from_range: false,
             });
         }
         // Duckling closes "3 to 5pm" at the end of the last named unit (18:00); the range as
         // written ends at 17:00.
         let end = t - grain_length(tg);
-        let mut start = business_hour(f, words);
-        let mut end = business_hour(end, words);
-        if start >= end && start.date() == end.date() && start.hour() >= 12 {
-            // "11-1": 11 am to 1 pm, the business-hour shift above moved only the end.
-            start = f;
-        }
+        let start = business_hour(f, words);
+        // The end is on the start's day: Duckling may put "from 12 to 1" at 02:00 the next
+        // day, and the business-hour reading fixes the hour, not the date.
+        let mut end = start.date().and_time(business_hour(end, words).time());
         if end <= start {
             end = end.checked_add_signed(Duration::hours(12)).filter(|e| *e > start)?;
         }
@@ -304,6 +316,7 @@ fn closed(
             end,
             grain,
             flexible: minutes > exact_max,
+            from_range: true,
         });
     }
     // Day ranges: "Monday to Wednesday" is Monday 09:00 to Wednesday 17:00.
@@ -317,6 +330,7 @@ fn closed(
         end: at(last_day, 17),
         grain: Grain::Day,
         flexible: true,
+        from_range: false,
     })
 }
 
@@ -358,6 +372,7 @@ fn after((f, fg): (NaiveDateTime, DGrain), words: Wording) -> Option<LocalSlot> 
                 end,
                 grain: if start.minute() == 0 { Grain::Hour } else { Grain::Minute },
                 flexible: true,
+                from_range: false,
             })
         }
         DGrain::Day => {
@@ -368,6 +383,7 @@ fn after((f, fg): (NaiveDateTime, DGrain), words: Wording) -> Option<LocalSlot> 
                 end: at(first + Duration::days(6), 17),
                 grain: Grain::Day,
                 flexible: true,
+                from_range: false,
             })
         }
         _ => None,
@@ -384,6 +400,7 @@ fn before((t, tg): (NaiveDateTime, DGrain), words: Wording, facts: &Facts) -> Op
                 end,
                 grain: Grain::Hour,
                 flexible: true,
+                from_range: false,
             })
         }
         DGrain::Day => {
@@ -395,6 +412,7 @@ fn before((t, tg): (NaiveDateTime, DGrain), words: Wording, facts: &Facts) -> Op
                 end: at(end_day, 17),
                 grain: Grain::Day,
                 flexible: true,
+                from_range: false,
             })
         }
         _ => None,

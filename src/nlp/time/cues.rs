@@ -127,7 +127,7 @@ fn joinable(text: &str, a: &Token, b: &Token) -> bool {
     if gap.len() > 4 {
         return false;
     }
-    !gap.bytes().any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b'\n' | b'(' | b')' | b'[' | b']' | b'"' | b'|' | b'>' | b'*'))
+    !gap.bytes().any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b'\n' | b'(' | b')' | b'[' | b']' | b'"' | b'|' | b'>' | b'*' | b'/'))
 }
 
 fn is_leading_noise(word: &str) -> bool {
@@ -251,7 +251,7 @@ fn classify_numeric(w: &str) -> Kind {
         if rest.is_empty() {
             return Kind::Link;
         }
-        if matches!(rest, "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish")
+        if matches!(rest, "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish" | "h")
             || matches!(rest, "st" | "nd" | "rd" | "th")
         {
             return Kind::Cue;

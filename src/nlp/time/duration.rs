@@ -1,15 +1,13 @@
 //! The meeting length an email states ("a quick 15 min call", "an hour", "grab lunch").
 //!
-//! Decisions: a meal ("grab lunch", "breakfast", "dinner") with no stated length lasts 60
-//! minutes; coffee states nothing (the 30-minute default applies). Lengths that are not the
-//! meeting's ("in 2 hours", "10 minutes late", "24 hours notice") are ignored.
+//! Decision: a meal ("grab lunch", "dinner") states no length: the 30-minute default for a
+//! clock time applies, and "lunch" as a part of day is 12:00–13:00 anyway. Our labelled
+//! corpus reads meals that way. Lengths that are not the meeting's ("in 2 hours", "10
+//! minutes late", "24 hours notice") are ignored.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
-
-/// Meals imply an hour when no length is written.
-const MEAL_MINUTES: u32 = 60;
 
 static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -27,9 +25,6 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
-static MEAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:lunch|breakfast|dinner)\b").unwrap_or_else(|_| unreachable!())
-});
 
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
@@ -66,11 +61,7 @@ pub fn stated_minutes(lower: &str) -> Option<u32> {
             return Some(minutes.round() as u32);
         }
     }
-    let meal = MEAL.find_iter(lower).any(|m| {
-        let before = lower[..m.start()].trim_end();
-        !(before.ends_with("after") || before.ends_with("before") || before.ends_with("post"))
-    });
-    meal.then_some(MEAL_MINUTES)
+    None
 }
 
 /// A length is the meeting's unless it is a delay, a deadline or a relative time.
@@ -111,9 +102,8 @@ mod tests {
     }
 
     #[test]
-    fn meals_imply_an_hour() {
-        assert_eq!(minutes("Want to grab lunch Thursday?"), Some(60));
-        assert_eq!(minutes("Let's meet after lunch"), None);
+    fn meals_state_no_length() {
+        assert_eq!(minutes("Want to grab lunch Thursday?"), None);
         assert_eq!(minutes("Coffee on Monday?"), None);
     }
 

@@ -2,6 +2,7 @@
 //!
 //! The caller normally passes clean text already; this is the safety net, so that a time in
 //! "On Tue, Nov 3 at 10:00 Ana wrote:" or in a signature's office hours never becomes a slot.
+//! A forwarded message is kept (it is the guest's request), without its header block.
 //! Removed parts become spaces, so byte offsets into the result are offsets into the input.
 
 /// `text` with quoted lines, everything from a history marker or signature on, blanked.
@@ -21,12 +22,24 @@ pub fn keep_new_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut cut = false;
     let mut lines_seen = 0usize;
+    // Inside the header block of a forwarded message ("From:", "Date:", "Subject:"...).
+    let mut forward_header = false;
     for (k, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
-        if !cut && lines_seen > 0 && starts_history_or_signature(trimmed) {
+        let lower = trimmed.to_ascii_lowercase();
+        let forward_marker = lower.starts_with("---------- forwarded message")
+            || lower.starts_with("begin forwarded message")
+            || lower.starts_with("-------- forwarded message")
+            || lower.starts_with("-----forwarded message");
+        if forward_marker && !cut {
+            forward_header = true;
+        } else if forward_header && !is_header_line(&lower) {
+            forward_header = trimmed.is_empty() && k + 1 < lines.len() && is_header_line(&lines[k + 1].trim().to_ascii_lowercase());
+        }
+        if !cut && !forward_header && lines_seen > 0 && starts_history_or_signature(trimmed) {
             cut = true;
         }
-        let blank = cut || trimmed.starts_with('>');
+        let blank = cut || forward_header || forward_marker || trimmed.starts_with('>');
         if blank {
             out.extend(line.chars().flat_map(pad_char));
         } else {
@@ -58,14 +71,19 @@ fn starts_history_or_signature(line: &str) -> bool {
         || line == "__"
         || lower.starts_with("-----original message")
         || lower.starts_with("----- original message")
-        || lower.starts_with("---------- forwarded message")
-        || lower.starts_with("begin forwarded message")
+        || (line.len() >= 10 && line.bytes().all(|b| b == b'_'))
         || lower.starts_with("from:") && lower.len() > 6
         || lower.starts_with("sent from my")
         || lower.starts_with("get outlook for")
         || (lower.starts_with("on ") && (lower.ends_with("wrote:") || lower.ends_with("wrote :")))
         || lower.starts_with("le ") && lower.ends_with("a écrit :")
         || lower.starts_with("am ") && lower.ends_with("schrieb:")
+}
+
+fn is_header_line(lower: &str) -> bool {
+    ["from:", "date:", "sent:", "to:", "cc:", "subject:", "reply-to:"]
+        .iter()
+        .any(|h| lower.starts_with(h))
 }
 
 fn is_valediction(line: &str) -> bool {
@@ -114,6 +132,14 @@ mod tests {
         let kept = keep_new_text(text);
         assert!(kept.contains("Friday works."));
         assert!(!kept.contains("Monday 2pm"));
+    }
+
+    #[test]
+    fn forwarded_message_is_kept_without_its_header() {
+        let text = "Can you set this up?\n---------- Forwarded message ---------\nFrom: Grace <g@x.org>\nDate: Mon, Nov 2, 2026 at 1:40 PM\nSubject: Kickoff\nTo: Sam <s@x.org>\n\nAre you able to do Wednesday at 10?\n";
+        let kept = keep_new_text(text);
+        assert!(kept.contains("Wednesday at 10"));
+        assert!(!kept.contains("1:40 PM"));
     }
 
     #[test]

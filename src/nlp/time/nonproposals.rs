@@ -115,8 +115,16 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if is_deadline(before, whole) {
         return Some(NotAProposal::Deadline);
     }
-    if CANCEL.iter().any(|w| whole.contains(w)) {
-        return Some(NotAProposal::Cancelled);
+    if let Some(w) = CANCEL.iter().find(|w| whole.contains(*w)) {
+        // "move our call from Friday to Monday": the time after "to" is the new proposal.
+        let at = whole.find(w).unwrap_or(0);
+        let clause_rel = span.start.saturating_sub(c.start);
+        let between = whole.get(at..clause_rel).unwrap_or("");
+        let moved_to = MOVE.iter().any(|m| w.starts_with(m))
+            && (between.contains(" to ") || between.ends_with(" to") || between.contains(" for "));
+        if !moved_to {
+            return Some(NotAProposal::Cancelled);
+        }
     }
     if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
         return Some(NotAProposal::Unavailable);
@@ -158,7 +166,13 @@ const CANCEL: &[&str] = &[
     "push our",
     "push back our",
     "push the",
+    "shift our",
+    "shift the",
+    "bump our",
 ];
+
+/// Cancel phrases that move a meeting: a time after their "to" is the new one.
+const MOVE: &[&str] = &["move", "push", "shift", "bump", "reschedule"];
 
 const UNAVAILABLE: &[&str] = &[
     "out of office",
@@ -199,6 +213,7 @@ const UNAVAILABLE: &[&str] = &[
 const PAST_BEFORE: &[&str] = &[
     "was", "were", "had", "did", "went", "met", "spoke", "talked", "missed", "sent",
     "received", "attended", "happened", "yesterday", "earlier", "last", "wrote", "called",
+    "finished", "started", "ended", "arrived", "landed", "returned",
 ];
 
 fn contains_word(hay: &str, word: &str) -> bool {
@@ -230,7 +245,10 @@ fn sentence(lower: &str, span: &Range<usize>) -> Range<usize> {
 
 /// "due Friday", "deadline is the 20th", "by EOD Thursday", "no later than Monday".
 fn is_deadline(before: &str, whole: &str) -> bool {
-    if ["due", "deadline", "expires", "expire", "submit", "no later than", "turn in", "deliver"]
+    if [
+        "due", "deadline", "expires", "expire", "submit", "no later than", "turn in", "deliver",
+        "wants an answer", "need an answer", "needs an answer", "decision", "respond",
+    ]
         .iter()
         .any(|w| before.contains(w))
     {

@@ -72,14 +72,17 @@ fn hour_without_am_pm_is_a_business_hour() {
 
 #[test]
 fn range_is_taken_as_written_end_exclusive() {
-    let s = slots("I'm free from 3pm to 5pm on Thursday.", &wed());
-    assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T15:00:00-05:00");
+    let s = slots("I'm free from 2pm to 5pm on Thursday.", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T14:00:00-05:00");
     assert_eq!(s[0].end.to_rfc3339(), "2026-11-26T17:00:00-05:00");
-    assert!(s[0].flexible, "a two-hour range is a window");
-    let s = slots("Let's do 3-4pm Friday.", &wed());
-    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T15:00:00-05:00");
-    assert_eq!(s[0].end.to_rfc3339(), "2026-11-27T16:00:00-05:00");
-    assert!(!s[0].flexible, "an hour range is the meeting itself");
+    assert!(s[0].flexible, "a three-hour range is a window");
+    let r = read_times("Let's do 3-4pm Friday.", &wed());
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-27T15:00:00-05:00");
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-11-27T16:00:00-05:00");
+    assert!(!r.slots[0].flexible, "an hour range is the meeting itself");
+    assert_eq!(r.duration_minutes, Some(60), "the range states the length");
+    let s = slots("A 30 minute call between 1pm and 3pm Friday?", &wed());
+    assert!(s[0].flexible, "a range longer than the stated meeting is a window");
     let s = slots("Thursday between 2 and 4 works.", &wed());
     assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T14:00:00-05:00");
     assert_eq!(s[0].end.to_rfc3339(), "2026-11-26T16:00:00-05:00");
@@ -304,7 +307,7 @@ fn mode_and_place() {
     assert_eq!(r.mode, Some(MeetingMode::InPerson));
     assert_eq!(r.slots.len(), 1);
     let r = read_times("Let's grab lunch Thursday.", &wed());
-    assert_eq!(r.duration_minutes, Some(60));
+    assert_eq!(r.duration_minutes, None);
     assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-26T12:00:00-05:00");
     let r = read_times("Zoom on Friday at 11?", &wed());
     assert_eq!(r.mode, Some(MeetingMode::Video));

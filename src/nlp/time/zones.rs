@@ -164,6 +164,13 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "jst" | "japan" | "tokyo" => Tz::Asia__Tokyo,
         "aest" | "aedt" | "sydney" => Tz::Australia__Sydney,
         "nyc" => Tz::America__New_York,
+        "uae" | "gst" | "dubai" | "gulf" => Tz::Asia__Dubai,
+        "wat" | "lagos" | "nigeria" => Tz::Africa__Lagos,
+        "sgt" | "singapore" => Tz::Asia__Singapore,
+        "hkt" => Tz::Asia__Hong_Kong,
+        "sast" => Tz::Africa__Johannesburg,
+        "nzst" | "nzdt" => Tz::Pacific__Auckland,
+        "brt" => Tz::America__Sao_Paulo,
         _ => return None,
     };
     Some(Zone::Iana(tz))
@@ -188,6 +195,12 @@ fn needs_time_suffix(word: &str) -> bool {
             | "tokyo"
             | "sydney"
             | "nyc"
+            | "dubai"
+            | "gulf"
+            | "uae"
+            | "lagos"
+            | "nigeria"
+            | "singapore"
             | "central"
             | "mountain"
     )
