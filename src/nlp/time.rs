@@ -185,6 +185,8 @@ struct Found {
     date_only: bool,
     /// A time of day with no date of its own ("at 3pm", "10-11am").
     clock_only: bool,
+    /// A date and a clock joined ("Tue 1/12" + "10:00-11:00 AM").
+    combined: bool,
     /// Words of a neighbour that also speak of this time ("Tuesday or Wednesday evening":
     /// "evening" is Tuesday's too).
     shared_words: Option<Range<usize>>,
@@ -310,6 +312,7 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                 window: w.span.clone(),
                 date_only: false,
                 clock_only: false,
+                combined: true,
                 shared_words: None,
             });
         }
@@ -323,6 +326,7 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                 clock_only: role == segments::Role::Clock && is_clock_value(&v),
                 value: v,
                 window: w.span.clone(),
+                combined: false,
                 shared_words: None,
             });
         }
@@ -361,6 +365,7 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                             window: d.window.clone(),
                             date_only: false,
                             clock_only: false,
+                            combined: true,
                             shared_words: None,
                         });
                     }
@@ -400,15 +405,16 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 continue;
             }
             let n = &out[j];
-            if !n.date_only && !n.clock_only {
+            if n.combined {
                 if let Some(date) = day_of(&out[i].value)
                     && let Some(moved) = on_date(&n.value, date)
                 {
                     out[i].value = moved;
                     out[i].date_only = false;
+                    out[i].combined = true;
                     break;
                 }
-            } else if n.date_only && j > i {
+            } else if !n.clock_only && j > i {
                 // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening".
                 out[i].shared_words = Some(n.span.clone());
             }
@@ -673,5 +679,6 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 
 #[cfg(test)]
 mod tests;
+
 
 

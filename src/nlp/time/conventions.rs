@@ -18,7 +18,7 @@ pub const DEFAULT_MEETING_MINUTES: u32 = 30;
 /// With no stated meeting length, a range up to this long is the meeting itself ("3-4pm",
 /// "10 to 11:30"), so it is exact; a longer one is a window. With a stated length, a range
 /// longer than the meeting is a window ("between 15:00 and 18:00" for a 45-minute call).
-const EXACT_RANGE_MAX_MINUTES: i64 = 120;
+const EXACT_RANGE_MAX_MINUTES: i64 = 90;
 
 /// A part of the day named in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,11 @@ pub struct Wording {
     pub explicit_meridiem: bool,
     /// The phrase names the weekend.
     pub weekend: bool,
+    /// "between 2 and 4": the writer offers a window, whatever its length.
+    pub between: bool,
+    /// The hour as written in 24-hour form ("09:00", "15:00"), which Duckling may move by
+    /// twelve hours when it picks the next occurrence.
+    pub written_hour: Option<u32>,
 }
 
 /// Reads a lower-case phrase for the wording facts the conventions use.
@@ -132,7 +137,22 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
         part_of_day: part_of_day(context_lower),
         explicit_meridiem,
         weekend: lower.contains("weekend"),
+        between: lower.contains("between"),
+        written_hour: written_24h_hour(lower),
     }
+}
+
+/// The first hour written in 24-hour form: a leading zero ("09:00") or 13–23.
+fn written_24h_hour(lower: &str) -> Option<u32> {
+    let b = lower.as_bytes();
+    (0..b.len().saturating_sub(2)).find_map(|i| {
+        let starts = i == 0 || !b[i - 1].is_ascii_digit();
+        if !(starts && b[i].is_ascii_digit() && b[i + 1].is_ascii_digit() && b[i + 2] == b':') {
+            return None;
+        }
+        let h = u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+        (b[i] == b'0' || (13..=23).contains(&h)).then_some(h)
+    })
 }
 
 /// "07:30", "13:00", "0930": a 24-hour clock leaves no am/pm doubt.
@@ -195,6 +215,11 @@ fn day_window(date: NaiveDate, words: Wording) -> LocalSlot {
 /// meeting by writing "at 3", so 1–7 o'clock means the afternoon; and Duckling's pick of
 /// the next "10:00" after an afternoon email is 22:00, where the writer meant 10 a.m.
 fn business_hour(t: NaiveDateTime, words: Wording) -> NaiveDateTime {
+    if let Some(h) = words.written_hour
+        && (t.hour() + 12) % 24 == h
+    {
+        return t + Duration::hours(12) - Duration::hours(if t.hour() >= 12 { 24 } else { 0 });
+    }
     if words.explicit_meridiem {
         return t;
     }
@@ -299,10 +324,15 @@ fn closed(
         // Duckling closes "3 to 5pm" at the end of the last named unit (18:00); the range as
         // written ends at 17:00.
         let end = t - grain_length(tg);
-        let start = business_hour(f, words);
+        let mut start = business_hour(f, words);
+        let end_time = business_hour(end, words).time();
+        if start.hour() >= 12 && start.time() >= end_time && (start - Duration::hours(12)).time() < end_time {
+            // "10:00-11:00 AM" after an 11:05 email: Duckling starts at the next 10:00 (22:00).
+            start -= Duration::hours(12);
+        }
         // The end is on the start's day: Duckling may put "from 12 to 1" at 02:00 the next
         // day, and the business-hour reading fixes the hour, not the date.
-        let mut end = start.date().and_time(business_hour(end, words).time());
+        let mut end = start.date().and_time(end_time);
         if end <= start {
             end = end.checked_add_signed(Duration::hours(12)).filter(|e| *e > start)?;
         }
@@ -315,7 +345,7 @@ fn closed(
             start,
             end,
             grain,
-            flexible: minutes > exact_max,
+            flexible: words.between || minutes > exact_max,
             from_range: true,
         });
     }

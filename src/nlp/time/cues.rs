@@ -251,7 +251,7 @@ fn classify_numeric(w: &str) -> Kind {
         if rest.is_empty() {
             return Kind::Link;
         }
-        if matches!(rest, "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish" | "h")
+        if matches!(rest, "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish")
             || matches!(rest, "st" | "nd" | "rd" | "th")
         {
             return Kind::Cue;

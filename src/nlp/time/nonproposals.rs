@@ -167,6 +167,7 @@ const CANCEL: &[&str] = &[
     "push back our",
     "push the",
     "shift our",
+    "conflict with",
     "shift the",
     "bump our",
 ];

@@ -73,13 +73,14 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.?|p\.m\.?|a|p|ish|h)|\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?(?:am|pm)?-\d{1,2}(?::\d{2})?(?:am|pm)?)$")
+    Regex::new(r"^(?:\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.?|p\.m\.?|a|p|ish)|\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?(?:am|pm)?-\d{1,2}(?::\d{2})?(?:am|pm)?)$")
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// A bare hour range "10-11": the form Duckling reads as a date (10 November).
+/// A bare hour range "10-11": the form Duckling reads as a date (10 November). Ranges with
+/// minutes ("10:00-11:00 AM") Duckling reads right as written.
 static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,2}(?::\d{2})?)-(\d{1,2}(?::\d{2})?(?:am|pm)?)$").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"^(\d{1,2})-(\d{1,2}(?:am|pm)?)$").unwrap_or_else(|_| unreachable!())
 });
 
 #[derive(Debug, Clone)]
@@ -105,6 +106,27 @@ fn is_month(w: &str) -> bool {
             | "jun" | "july" | "jul" | "august" | "aug" | "september" | "sep" | "sept" | "october"
             | "oct" | "november" | "nov" | "december" | "dec"
     )
+}
+
+fn is_weekday(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches([',', '.']),
+        "monday" | "mon" | "tuesday" | "tue" | "tues" | "wednesday" | "wed" | "weds" | "thursday"
+            | "thu" | "thur" | "thurs" | "friday" | "fri" | "saturday" | "sat" | "sunday" | "sun"
+    )
+}
+
+/// "8" -> "8th": Duckling reads "Tuesday the 8th", not "Tuesday 8".
+fn ordinal(n: &str) -> String {
+    let v: u32 = n.parse().unwrap_or(0);
+    let suffix = match (v % 10, v % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn is_unit(w: &str) -> bool {
@@ -232,7 +254,12 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
         let after_date_comma = prev.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
             && k >= 2
             && is_month(&toks[k - 2].lower);
-        toks[k].kind = if near_month || unit || year || after_date_comma || prev == Some("the") {
+        // "Tuesday 8 or Wednesday 9 December": a day of the month after a weekday.
+        let after_weekday = prev.is_some_and(is_weekday)
+            && !next.is_some_and(|n| {
+                matches!(n, "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "to" | "until" | "till" | "o'clock")
+            });
+        toks[k].kind = if near_month || unit || year || after_date_comma || after_weekday || prev == Some("the") {
             TokKind::Date
         } else {
             TokKind::Clock
@@ -299,7 +326,25 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
                 continue;
             }
         }
-        if let Some(full) = expand(t.lower.trim_end_matches('.')) {
+        let bare_day = role == Role::Date
+            && !t.lower.is_empty()
+            && t.lower.len() <= 2
+            && t.lower.bytes().all(|b| b.is_ascii_digit());
+        let prev_word = k.checked_sub(1).map(|p| run[p].lower.as_str());
+        // A lone ordinal or a day after a weekday needs "the" ("12th" -> "the 12th",
+        // "Tuesday 8" -> "Tuesday the 8th").
+        let lone_ordinal = role == Role::Date
+            && k == 0
+            && run.len() == 1
+            && t.lower.len() <= 4
+            && t.lower.starts_with(|c: char| c.is_ascii_digit())
+            && ["st", "nd", "rd", "th"].iter().any(|s| t.lower.ends_with(s));
+        if lone_ordinal {
+            seg.push("the ", t.start..t.end);
+            seg.copy(raw, t.start);
+        } else if bare_day && prev_word.is_some_and(is_weekday) {
+            seg.push(&format!("the {}", ordinal(&t.lower)), t.start..t.end);
+        } else if let Some(full) = expand(t.lower.trim_end_matches('.')) {
             seg.push(full, t.start..t.end);
         } else if role == Role::Clock
             && let Some(c) = BARE_RANGE.captures(&t.lower)
@@ -332,7 +377,7 @@ mod tests {
     fn date_and_clock_are_split() {
         assert_eq!(
             parts("Tue 1/12: 10:00-11:00 AM"),
-            vec![(Role::Date, "Tue 1/12".into()), (Role::Clock, "from 10:00 to 11:00 AM".into())]
+            vec![(Role::Date, "Tue 1/12".into()), (Role::Clock, "10:00-11:00 AM".into())]
         );
         assert_eq!(
             parts("between 2 and 4 on Thursday"),
@@ -352,6 +397,8 @@ mod tests {
         );
         assert_eq!(parts("Friday 10-11")[1].1, "from 10 to 11");
         assert_eq!(parts("tues")[0].1, "tuesday");
+        assert_eq!(parts("Tuesday 8")[0].1, "Tuesday the 8th");
+        assert_eq!(parts("12th at 4pm")[0].1, "the 12th");
         assert_eq!(parts("in 2 hours"), vec![(Role::Date, "in 2 hours".into())]);
     }
 

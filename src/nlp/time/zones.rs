@@ -207,8 +207,21 @@ fn needs_time_suffix(word: &str) -> bool {
 }
 
 /// Reads a zone mention starting at byte `pos` of `text` (after optional spaces and an
-/// opening parenthesis). Returns `None` when no zone word starts there.
+/// opening parenthesis). Returns `None` when no zone word starts there. Right after a clock
+/// time ("4pm Mountain", "10:00 London"), a place-like zone word needs no "time".
 pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
+    let head = text[..pos].trim_end_matches([' ', '(']);
+    let after_time = head.ends_with(|c: char| c.is_ascii_digit())
+        || head.ends_with("am")
+        || head.ends_with("pm")
+        || head.ends_with("AM")
+        || head.ends_with("PM")
+        || head.ends_with("a.m.")
+        || head.ends_with("p.m.");
+    zone_word_at(text, pos, after_time)
+}
+
+fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention> {
     let bytes = text.as_bytes();
     let mut i = pos;
     while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'(' || bytes[i] == b'\t') {
@@ -224,7 +237,7 @@ pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
     if word == "new" {
         let (w2s, w2e) = next_word(bytes, word_end)?;
         if text[w2s..w2e].eq_ignore_ascii_case("york") {
-            return with_time_suffix(text, start, w2e, Zone::Iana(Tz::America__New_York), true);
+            return with_time_suffix(text, start, w2e, Zone::Iana(Tz::America__New_York), !after_time);
         }
         return None;
     }
@@ -247,11 +260,11 @@ pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
         return Some(ZoneMention { start, end, zone });
     }
     let zone = zone_for_word(&word)?;
-    let required = needs_time_suffix(&word);
+    let required = needs_time_suffix(&word) && !after_time;
     // "ET" must be written as a capitalised abbreviation: "et" alone is too common (French,
     // "et al.") to trust in lower case.
     let original = &text[start..word_end];
-    if word.len() <= 4 && !required && !matches!(word.as_str(), "eastern" | "pacific") {
+    if word.len() <= 4 && !needs_time_suffix(&word) && !matches!(word.as_str(), "eastern" | "pacific") {
         let upper = original.bytes().all(|b| b.is_ascii_uppercase());
         if !upper {
             return None;
@@ -453,6 +466,10 @@ fn offset_at(zone: &Zone, local: NaiveDateTime) -> Option<FixedOffset> {
             ("GMT-5", "UTC-05:00"),
             ("UTC+05:30", "UTC+05:30"),
             ("(ET)", "America/New_York"),
+            ("Mountain", "America/Denver"),
+            ("London", "Europe/London"),
+            ("UAE time", "Asia/Dubai"),
+            ("Singapore time", "Asia/Singapore"),
         ];
         for (word, name) in cases {
             let z = zone_of(&format!("at 3pm {word} works")).unwrap_or_else(|| panic!("{word}"));
