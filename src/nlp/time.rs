@@ -395,6 +395,23 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
         if !out[i].date_only {
             continue;
         }
+        // "Friday at the same time", "Wednesday, same time (10:00 UK time)": the clock of
+        // the time mentioned before, even the one being moved.
+        let after = clean.get(out[i].span.end..).unwrap_or("");
+        let after = after.get(..after.len().min(24)).unwrap_or("").to_ascii_lowercase();
+        let after = after.trim_start_matches([',', ' ']);
+        if ["at the same time", "same time", "at the same hour", "same hour"]
+            .iter()
+            .any(|w| after.starts_with(w))
+            && let Some(p) = out[..i].iter().rev().find(|p| is_clock_value(&p.value))
+            && let Some(date) = day_of(&out[i].value)
+            && let Some(moved) = on_date(&p.value, date)
+        {
+            out[i].value = moved;
+            out[i].date_only = false;
+            out[i].combined = true;
+            continue;
+        }
         let neighbours = [i.checked_add(1), i.checked_sub(1)];
         for j in neighbours.into_iter().flatten() {
             if j >= out.len() {
@@ -679,6 +696,7 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 
 #[cfg(test)]
 mod tests;
+
 
 
 

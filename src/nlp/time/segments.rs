@@ -335,6 +335,7 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         // "Tuesday 8" -> "Tuesday the 8th").
         let lone_ordinal = role == Role::Date
             && k == 0
+            && clean[..t.start].to_ascii_lowercase().ends_with("the ")
             && run.len() == 1
             && t.lower.len() <= 4
             && t.lower.starts_with(|c: char| c.is_ascii_digit())
@@ -398,7 +399,9 @@ mod tests {
         assert_eq!(parts("Friday 10-11")[1].1, "from 10 to 11");
         assert_eq!(parts("tues")[0].1, "tuesday");
         assert_eq!(parts("Tuesday 8")[0].1, "Tuesday the 8th");
-        assert_eq!(parts("12th at 4pm")[0].1, "the 12th");
+        let text = "The 12th at 4pm";
+        assert_eq!(split(text, 4..text.len(), &[])[0].text, "the 12th");
+        assert_eq!(parts("2nd floor")[0].1, "2nd floor");
         assert_eq!(parts("in 2 hours"), vec![(Role::Date, "in 2 hours".into())]);
     }
 
