@@ -192,16 +192,40 @@ struct Found {
     shared_words: Option<Range<usize>>,
 }
 
-/// Calls Duckling on one rewritten segment, time dimension only.
+/// Calls Duckling on one rewritten segment, time dimension only. Instants ("in 2 hours")
+/// become wall-clock times of the reference's offset, like every other answer.
 fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>, TimeValue)> {
     let options = Options { with_latent: false };
     duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
         .into_iter()
         .filter_map(|e| {
             let DimensionValue::Time(v) = e.value else { return None };
-            Some((seg.original(e.start..e.end)?, v))
+            Some((seg.original(e.start..e.end)?, to_naive(v, dctx.reference_time.offset())))
         })
         .collect()
+}
+
+fn to_naive(v: TimeValue, offset: &FixedOffset) -> TimeValue {
+    let naive = |p: TimePoint| match p {
+        TimePoint::Instant { value, grain } => TimePoint::Naive {
+            value: value.with_timezone(offset).naive_local(),
+            grain,
+        },
+        p => p,
+    };
+    match v {
+        TimeValue::Single { value, .. } => TimeValue::Single {
+            value: naive(value),
+            values: Vec::new(),
+            holiday: None,
+        },
+        TimeValue::Interval { from, to, .. } => TimeValue::Interval {
+            from: from.map(naive),
+            to: to.map(naive),
+            values: Vec::new(),
+            holiday: None,
+        },
+    }
 }
 
 fn is_day_value(v: &TimeValue) -> bool {
@@ -274,9 +298,33 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
     let mut found: Vec<Found> = Vec::new();
     for w in windows {
         let mut parts: Vec<(segments::Role, Range<usize>, TimeValue)> = Vec::new();
-        for seg in segments::split(clean, w.span.clone(), mentions) {
-            for (span, v) in resolve_segment(&seg, dctx) {
-                parts.push((seg.role, span, v));
+        // Duckling reads most windows right whole ("a quarter past 3pm", "the week of Dec
+        // 7"). A window with both a date and a clock that comes back without a time of day,
+        // or with a date or clock word left out, is read again in parts.
+        if let Some((seg, shape)) = segments::whole(clean, w.span.clone(), mentions) {
+            let whole = resolve_segment(&seg, dctx);
+            let complete = !(shape.has_clock && shape.has_date)
+                || (whole.iter().any(|(_, v)| is_clock_value(v))
+                    && shape
+                        .strong
+                        .iter()
+                        .all(|s| whole.iter().any(|(r, _)| r.start <= s.start && s.end <= r.end)));
+            if complete {
+                let role = if shape.has_clock && !shape.has_date {
+                    segments::Role::Clock
+                } else {
+                    segments::Role::Date
+                };
+                parts.extend(whole.into_iter().map(|(r, v)| {
+                    let role = if shape.has_date && shape.has_clock { segments::Role::Date } else { role };
+                    (role, r, v)
+                }));
+            } else {
+                for seg in segments::split(clean, w.span.clone(), mentions) {
+                    for (span, v) in resolve_segment(&seg, dctx) {
+                        parts.push((seg.role, span, v));
+                    }
+                }
             }
         }
         parts.sort_by_key(|p| p.1.start);
@@ -505,7 +553,17 @@ fn proposed_slots(
     ctx: &TimeContext,
     stated: Option<u32>,
 ) -> (Vec<ProposedSlot>, Option<u32>) {
-    let windows = cues::windows(clean);
+    // A short one-line text (a phrase: "the ides of march", "3 fridays from now") is cheap
+    // for Duckling whole; the cue pre-scan is for emails, whose length makes Duckling slow.
+    let trimmed = clean.trim();
+    let windows = if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && !trimmed.contains('\n') {
+        let start = clean.len() - clean.trim_start().len();
+        vec![cues::Window {
+            span: start..start + trimmed.len(),
+        }]
+    } else {
+        cues::windows(clean)
+    };
     if windows.is_empty() {
         return (Vec::new(), None);
     }
@@ -574,7 +632,10 @@ fn proposed_slots(
                 grain: local.grain,
                 flexible: local.flexible,
                 rank: 0,
-                text: clean[text_span].trim().to_string(),
+                text: clean[text_span]
+                    .trim()
+                    .trim_end_matches(['.', ',', '?', '!', ';', ':'])
+                    .to_string(),
             },
         ));
     }
@@ -695,7 +756,10 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 }
 
 #[cfg(test)]
+mod corpus_check;
+#[cfg(test)]
 mod tests;
+
 
 
 

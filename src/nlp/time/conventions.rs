@@ -7,7 +7,10 @@
 //! Monday 09:00 to Friday 17:00; "before the 20th" from the next business day to the 19th
 //! at 17:00.
 
+use std::sync::LazyLock;
+
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
+use regex::Regex;
 use duckling::{Grain as DGrain, TimePoint, TimeValue};
 
 use super::Grain;
@@ -122,6 +125,18 @@ pub struct Wording {
     pub written_hour: Option<u32>,
 }
 
+/// An hour written as a bare number ("at 3", "3:30", "2-4", "between 2 and 4"): the only
+/// writing whose am/pm the business-hour reading may decide. "in one hour" or "Earth Hour"
+/// have none, and Duckling's answer stands.
+static BARE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:at|from|between|and|to|til|till|until|@|around|by|before|after)\s+\d{1,2}(?::\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*-\s*\d{1,2}\b|^\s*\d{1,2}\s*$|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+\d{1,2}(?::\d{2})?\s*$)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "3:18a", "10p": a single letter for am/pm.
+static MERIDIEM_LETTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d[ap]\b").unwrap_or_else(|_| unreachable!()));
+
 /// Reads a lower-case phrase for the wording facts the conventions use.
 pub fn wording(lower: &str, context_lower: &str) -> Wording {
     let explicit_meridiem = lower.contains("am")
@@ -131,8 +146,14 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
         || lower.contains("noon")
         || lower.contains("midnight")
         || lower.contains("morning")
+        || lower.contains("evening")
+        || lower.contains("afternoon")
+        || lower.contains("night")
+        || lower.contains("tonite")
         || lower.contains("o'clock")
-        || twenty_four_hour(lower);
+        || twenty_four_hour(lower)
+        || !BARE_CLOCK.is_match(lower)
+        || MERIDIEM_LETTER.is_match(lower);
     Wording {
         part_of_day: part_of_day(context_lower),
         explicit_meridiem,
@@ -271,7 +292,20 @@ fn single(t: NaiveDateTime, grain: DGrain, words: Wording, facts: &Facts) -> Opt
                 from_range: false,
             })
         }
-        DGrain::Year => None,
+        DGrain::Year => {
+            // "next year", "in 2027": the year's business days from the next one on.
+            let first = NaiveDate::from_ymd_opt(t.year(), 1, 1)?;
+            let last = NaiveDate::from_ymd_opt(t.year(), 12, 31)?;
+            let earliest = next_business_day(facts.reference_local.date());
+            let start_day = skip_weekend(if first < earliest { earliest } else { first });
+            (start_day <= last).then_some(LocalSlot {
+                start: at(start_day, 9),
+                end: at(last, 17),
+                grain: Grain::Year,
+                flexible: true,
+                from_range: false,
+            })
+        }
     }
 }
 

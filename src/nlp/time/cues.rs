@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// Spans longer than this are cut at a comma: Duckling's cost grows with length.
-const MAX_WINDOW: usize = 80;
+pub const MAX_WINDOW: usize = 80;
 
 /// A candidate span to hand to Duckling, in byte offsets of the scanned text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,7 +213,8 @@ fn is_cue_word(w: &str) -> bool {
             | "noon" | "midday" | "midnight"
             | "morning" | "afternoon" | "evening" | "eod" | "cob" | "eow"
             | "lunch" | "lunchtime" | "breakfast" | "dinner"
-            | "weekend" | "week" | "fortnight" | "month"
+            | "weekend" | "week" | "fortnight" | "month" | "quarter" | "qtr" | "year"
+            | "christmas" | "xmas" | "thanksgiving" | "easter" | "halloween" | "eom" | "eoy"
     )
 }
 
@@ -231,7 +232,8 @@ fn is_link_word(w: &str) -> bool {
             | "hours" | "may" | "sun" | "mornings" | "afternoons" | "evenings" | "ish"
             | "et" | "est" | "edt" | "pt" | "pst" | "pdt" | "ct" | "cst" | "cdt" | "mt" | "mst"
             | "mdt" | "gmt" | "utc" | "bst" | "cet" | "cest" | "ist" | "jst" | "aest" | "aedt"
-            | "eastern" | "pacific" | "central" | "mountain" | "time"
+            | "eastern" | "pacific" | "central" | "mountain" | "time" | "current" | "upcoming"
+            | "now" | "hence" | "ago" | "black" | "eve" | "new"
     )
 }
 

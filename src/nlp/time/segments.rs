@@ -157,8 +157,46 @@ fn expand(w: &str) -> Option<&'static str> {
     })
 }
 
-/// Splits `clean[window]` into date and clock segments, rewritten for resolution.
-pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Segment> {
+/// What a window holds, to decide whether Duckling may read it whole.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    /// A clock time with minutes or am/pm ("3pm", "10:30").
+    pub has_clock: bool,
+    /// A day or date ("Tuesday", "Dec 3", "1/12", "tomorrow").
+    pub has_date: bool,
+    /// The email byte spans of those tokens: a reading that leaves one out is incomplete.
+    pub strong: Vec<Range<usize>>,
+}
+
+/// The whole window rewritten (no split), and its shape.
+pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option<(Segment, Shape)> {
+    let toks = tokens(clean, window, zones);
+    let mut shape = Shape::default();
+    for t in &toks {
+        let strong_clock = t.kind == TokKind::Clock
+            && !t.lower.bytes().all(|b| b.is_ascii_digit())
+            && !matches!(t.lower.as_str(), "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish");
+        let strong_date = t.kind == TokKind::Date
+            && (is_weekday(&t.lower)
+                || is_month(&t.lower)
+                || matches!(t.lower.as_str(), "today" | "tomorrow" | "tonight" | "tmrw")
+                || t.lower.contains('/')
+                || t.lower.starts_with(|c: char| c.is_ascii_digit()));
+        shape.has_clock |= strong_clock;
+        shape.has_date |= strong_date;
+        if strong_clock || strong_date {
+            shape.strong.push(t.start..t.end);
+        }
+    }
+    let real: Vec<Tok> = toks.into_iter().collect();
+    if !real.iter().any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date)) {
+        return None;
+    }
+    let role = if shape.has_date || !shape.has_clock { Role::Date } else { Role::Clock };
+    Some((build(clean, &real, role), shape))
+}
+
+fn tokens(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Tok> {
     let Some(text) = clean.get(window.clone()) else {
         return Vec::new();
     };
@@ -184,6 +222,12 @@ pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Se
         })
         .collect();
     classify_bare_numbers(&mut toks);
+    toks
+}
+
+/// Splits `clean[window]` into date and clock segments, rewritten for resolution.
+pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Segment> {
+    let toks = tokens(clean, window, zones);
     // Connectors take the role of what follows them ("on Tuesday", "at 3"), or of what
     // precedes them at the end of a window.
     let n = toks.len();
@@ -265,6 +309,42 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
             TokKind::Clock
         };
     }
+    // Day ranges: "13-15 July", "July 13-15", "from 13 to 15 July", "12 to 16 september".
+    for k in 0..n {
+        let range_token = toks[k].kind == TokKind::Clock
+            && toks[k].lower.contains('-')
+            && toks[k].lower.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        let next_month = toks.get(k + 1).is_some_and(|t| is_month(&t.lower));
+        let prev_month = k > 0 && is_month(&toks[k - 1].lower);
+        if range_token && (next_month || prev_month) {
+            toks[k].kind = TokKind::Date;
+        }
+    }
+    for k in (0..n).rev() {
+        let bare = toks[k].kind == TokKind::Clock && toks[k].lower.bytes().all(|b| b.is_ascii_digit());
+        let to_date = toks
+            .get(k + 1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "to" | "through" | "thru" | "until" | "till" | "and"))
+            && toks.get(k + 2).is_some_and(|t| t.kind == TokKind::Date && t.lower.starts_with(|c: char| c.is_ascii_digit()));
+        if bare && to_date {
+            toks[k].kind = TokKind::Date;
+        }
+    }
+}
+
+/// "12 to 1", "10 until 11:30": a number starting a clock range with no "from" before it.
+fn needs_from(run: &[Tok], k: usize) -> bool {
+    let numberish = |t: &Tok| t.kind == TokKind::Clock && t.lower.starts_with(|c: char| c.is_ascii_digit());
+    let t = &run[k];
+    if !numberish(t) {
+        return false;
+    }
+    let led = k > 0 && matches!(run[k - 1].lower.as_str(), "from" | "between" | "at" | "after" | "before" | "by");
+    let ranged = run
+        .get(k + 1)
+        .is_some_and(|n| matches!(n.lower.as_str(), "to" | "until" | "till"))
+        && run.get(k + 2).is_some_and(numberish);
+    !led && ranged
 }
 
 fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
@@ -273,18 +353,16 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         text: String::new(),
         map: Vec::new(),
     };
-    // A clock range without "from"/"between" reads as minutes-to ("12 to 1" = 12:48) or as
-    // a date ("10-11" = 10 November) to Duckling: say "from".
-    let first_real = run.iter().find(|t| t.kind != TokKind::Zone);
-    let has_lead = first_real.is_some_and(|t| matches!(t.lower.as_str(), "from" | "between" | "at" | "after" | "before" | "until" | "till" | "by"));
-    let has_range_word = run.iter().any(|t| matches!(t.lower.as_str(), "to" | "until" | "till" | "and"));
-    let first_is_number = first_real.is_some_and(|t| t.lower.starts_with(|c: char| c.is_ascii_digit()));
-    let mut need_from = role == Role::Clock && !has_lead && has_range_word && first_is_number;
     let mut k = 0;
     let mut prev_end: Option<usize> = None;
     while k < run.len() {
         let t = &run[k];
         if t.kind == TokKind::Zone {
+            // The zone word and what joins it ("UTC+2") are left out; a space stands for them.
+            if prev_end.is_some() {
+                seg.push(" ", t.start..t.end);
+            }
+            prev_end = Some(t.end);
             k += 1;
             continue;
         }
@@ -298,17 +376,22 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
                 seg.push(gap, pe..t.start);
             }
         }
-        if need_from {
+        // A clock range without "from"/"between" reads as minutes-to ("12 to 1" = 12:48) to
+        // Duckling: say "from".
+        if needs_from(run, k) {
             seg.push("from ", t.start..t.end);
-            need_from = false;
         }
         let raw = &clean[t.start..t.end];
         // "8 April" -> "April 8": Duckling 0.4 resolves day-first dates to the 1st.
-        if role == Role::Date
+        if t.kind == TokKind::Date
             && t.lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']).bytes().all(|b| b.is_ascii_digit())
             && t.lower.starts_with(|c: char| c.is_ascii_digit())
         {
+            let in_range = k > 0
+                && matches!(run[k - 1].lower.as_str(), "to" | "through" | "thru" | "until" | "till" | "and")
+                || clean[..t.start].trim_end().ends_with('-');
             let (month_at, skip) = match run.get(k + 1) {
+                _ if in_range => (None, 0),
                 Some(m) if is_month(&m.lower) => (Some(k + 1), 1),
                 Some(of) if of.lower == "of" && run.get(k + 2).is_some_and(|m| is_month(&m.lower)) => {
                     (Some(k + 2), 2)
@@ -326,14 +409,14 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
                 continue;
             }
         }
-        let bare_day = role == Role::Date
+        let bare_day = t.kind == TokKind::Date
             && !t.lower.is_empty()
             && t.lower.len() <= 2
             && t.lower.bytes().all(|b| b.is_ascii_digit());
         let prev_word = k.checked_sub(1).map(|p| run[p].lower.as_str());
         // A lone ordinal or a day after a weekday needs "the" ("12th" -> "the 12th",
         // "Tuesday 8" -> "Tuesday the 8th").
-        let lone_ordinal = role == Role::Date
+        let lone_ordinal = t.kind == TokKind::Date
             && k == 0
             && clean[..t.start].to_ascii_lowercase().ends_with("the ")
             && run.len() == 1
@@ -347,11 +430,12 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
             seg.push(&format!("the {}", ordinal(&t.lower)), t.start..t.end);
         } else if let Some(full) = expand(t.lower.trim_end_matches('.')) {
             seg.push(full, t.start..t.end);
-        } else if role == Role::Clock
+        } else if t.kind == TokKind::Clock
             && let Some(c) = BARE_RANGE.captures(&t.lower)
         {
             let (a, b) = (c.get(1).map_or("", |m| m.as_str()), c.get(2).map_or("", |m| m.as_str()));
-            let lead = if has_lead || seg.text.ends_with("from ") { "" } else { "from " };
+            let led = k > 0 && matches!(run[k - 1].lower.as_str(), "from" | "between");
+            let lead = if led { "" } else { "from " };
             let s = format!("{lead}{a} to {b}");
             seg.push(&s, t.start..t.end);
         } else {

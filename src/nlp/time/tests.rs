@@ -57,7 +57,7 @@ fn clock_time_lasts_the_stated_meeting_length() {
 #[test]
 fn callers_meeting_length_wins() {
     let ctx = wed().with_meeting_minutes(45).expect("valid length");
-    let r = read_times("Tuesday at 3pm for an hour?", &ctx);
+    let r = read_times("Tuesday at 3pm? An hour would be great, thanks.", &ctx);
     assert_eq!(r.duration_minutes, Some(45));
     assert_eq!(r.slots[0].end.to_rfc3339(), "2026-12-01T15:45:00-05:00");
 }
