@@ -9,6 +9,7 @@
 mod conventions;
 mod cues;
 mod duration;
+mod fast;
 mod new_text;
 mod nonproposals;
 mod rank;
@@ -195,6 +196,9 @@ struct Found {
 /// Calls Duckling on one rewritten segment, time dimension only. Instants ("in 2 hours")
 /// become wall-clock times of the reference's offset, like every other answer.
 fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>, TimeValue)> {
+    if let Some((range, value)) = fast::resolve(&seg.text, seg.role, dctx.reference_time.naive_local()) {
+        return seg.original(range).map(|r| vec![(r, value)]).unwrap_or_default();
+    }
     let options = Options { with_latent: false };
     duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
         .into_iter()
@@ -302,7 +306,13 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
         // 7"). A window with both a date and a clock that comes back without a time of day,
         // or with a date or clock word left out, is read again in parts.
         if let Some((seg, shape)) = segments::whole(clean, w.span.clone(), mentions) {
-            let whole = resolve_segment(&seg, dctx);
+            // Date with clock: always in parts. Duckling's cost explodes on some such
+            // combinations (tens of ms for "Wednesday, November 4 from 10 to 11:30 AM").
+            let whole = if shape.has_clock && shape.has_date {
+                Vec::new()
+            } else {
+                resolve_segment(&seg, dctx)
+            };
             let complete = !(shape.has_clock && shape.has_date)
                 || (whole.iter().any(|(_, v)| is_clock_value(v))
                     && shape
@@ -759,6 +769,7 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 mod corpus_check;
 #[cfg(test)]
 mod tests;
+
 
 
 
