@@ -25,7 +25,8 @@ const EMAILS: &[&str] = &[
 ];
 
 fn reference() -> TimeContext {
-    let at = DateTime::parse_from_rfc3339("2026-03-26T16:20:38+00:00").unwrap_or_else(|_| unreachable!());
+    let at = DateTime::parse_from_rfc3339("2026-03-26T16:20:38+00:00")
+        .unwrap_or_else(|_| unreachable!());
     TimeContext::new(at).guess_zone()
 }
 
@@ -47,7 +48,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("time_each");
     for (i, e) in EMAILS.iter().enumerate() {
-        g.bench_function(format!("email{i:02}"), |b| b.iter(|| black_box(read_times(black_box(e), &ctx))));
+        g.bench_function(format!("email{i:02}"), |b| {
+            b.iter(|| black_box(read_times(black_box(e), &ctx)))
+        });
     }
     g.finish();
 }

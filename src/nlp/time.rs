@@ -22,7 +22,10 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use duckling::{Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint, TimeValue};
+use duckling::{
+    Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint,
+    TimeValue,
+};
 use serde::{Deserialize, Serialize};
 
 pub use conventions::DEFAULT_MEETING_MINUTES;
@@ -163,7 +166,9 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let clean = new_text::keep_new_text(text);
     let lower = clean.to_ascii_lowercase();
-    let stated = ctx.meeting_minutes.or_else(|| duration::stated_minutes(&lower));
+    let stated = ctx
+        .meeting_minutes
+        .or_else(|| duration::stated_minutes(&lower));
     let location = venue::location(&clean);
     let mode = venue::mode(&lower, location.as_deref());
     let (slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
@@ -196,15 +201,25 @@ struct Found {
 /// Calls Duckling on one rewritten segment, time dimension only. Instants ("in 2 hours")
 /// become wall-clock times of the reference's offset, like every other answer.
 fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>, TimeValue)> {
-    if let Some((range, value)) = fast::resolve(&seg.text, seg.role, dctx.reference_time.naive_local()) {
-        return seg.original(range).map(|r| vec![(r, value)]).unwrap_or_default();
+    if let Some((range, value)) =
+        fast::resolve(&seg.text, seg.role, dctx.reference_time.naive_local())
+    {
+        return seg
+            .original(range)
+            .map(|r| vec![(r, value)])
+            .unwrap_or_default();
     }
     let options = Options { with_latent: false };
     duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
         .into_iter()
         .filter_map(|e| {
-            let DimensionValue::Time(v) = e.value else { return None };
-            Some((seg.original(e.start..e.end)?, to_naive(v, dctx.reference_time.offset())))
+            let DimensionValue::Time(v) = e.value else {
+                return None;
+            };
+            Some((
+                seg.original(e.start..e.end)?,
+                to_naive(v, dctx.reference_time.offset()),
+            ))
         })
         .collect()
 }
@@ -234,25 +249,44 @@ fn to_naive(v: TimeValue, offset: &FixedOffset) -> TimeValue {
 
 fn is_day_value(v: &TimeValue) -> bool {
     match v {
-        TimeValue::Single { value: TimePoint::Naive { grain, .. }, .. } => *grain == DGrain::Day,
+        TimeValue::Single {
+            value: TimePoint::Naive { grain, .. },
+            ..
+        } => *grain == DGrain::Day,
         _ => false,
     }
 }
 
 fn is_clock_value(v: &TimeValue) -> bool {
-    let fine = |p: &TimePoint| matches!(p, TimePoint::Naive { grain: DGrain::Hour | DGrain::Minute, .. });
+    let fine = |p: &TimePoint| {
+        matches!(
+            p,
+            TimePoint::Naive {
+                grain: DGrain::Hour | DGrain::Minute,
+                ..
+            }
+        )
+    };
     match v {
         TimeValue::Single { value, .. } => fine(value),
         TimeValue::Interval { from, to, .. } => {
-            from.as_ref().is_none_or(fine) && to.as_ref().is_none_or(fine) && (from.is_some() || to.is_some())
+            from.as_ref().is_none_or(fine)
+                && to.as_ref().is_none_or(fine)
+                && (from.is_some() || to.is_some())
         }
     }
 }
 
 fn day_of(v: &TimeValue) -> Option<NaiveDate> {
     match v {
-        TimeValue::Single { value: TimePoint::Naive { value, .. }, .. } => Some(value.date()),
-        TimeValue::Interval { from: Some(TimePoint::Naive { value, .. }), .. } => Some(value.date()),
+        TimeValue::Single {
+            value: TimePoint::Naive { value, .. },
+            ..
+        } => Some(value.date()),
+        TimeValue::Interval {
+            from: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => Some(value.date()),
         _ => None,
     }
 }
@@ -260,9 +294,19 @@ fn day_of(v: &TimeValue) -> Option<NaiveDate> {
 /// The clock value moved onto `date` (its end may fall on the next day).
 fn on_date(v: &TimeValue, date: NaiveDate) -> Option<TimeValue> {
     let anchor = match v {
-        TimeValue::Single { value: TimePoint::Naive { value, .. }, .. } => value.date(),
-        TimeValue::Interval { from: Some(TimePoint::Naive { value, .. }), .. } => value.date(),
-        TimeValue::Interval { from: None, to: Some(TimePoint::Naive { value, .. }), .. } => value.date(),
+        TimeValue::Single {
+            value: TimePoint::Naive { value, .. },
+            ..
+        } => value.date(),
+        TimeValue::Interval {
+            from: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => value.date(),
+        TimeValue::Interval {
+            from: None,
+            to: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => value.date(),
         _ => return None,
     };
     let shift = date.signed_duration_since(anchor);
@@ -298,7 +342,12 @@ fn on_date(v: &TimeValue, date: NaiveDate) -> Option<TimeValue> {
 
 /// Resolves every cue window: date and clock parts separately, joined back when a window
 /// holds both ("Tue 1/12: 10:00-11:00 AM").
-fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMention], dctx: &Context) -> Vec<Found> {
+fn find_times(
+    clean: &str,
+    windows: &[cues::Window],
+    mentions: &[zones::ZoneMention],
+    dctx: &Context,
+) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     for w in windows {
         let mut parts: Vec<(segments::Role, Range<usize>, TimeValue)> = Vec::new();
@@ -315,10 +364,11 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
             };
             let complete = !(shape.has_clock && shape.has_date)
                 || (whole.iter().any(|(_, v)| is_clock_value(v))
-                    && shape
-                        .strong
-                        .iter()
-                        .all(|s| whole.iter().any(|(r, _)| r.start <= s.start && s.end <= r.end)));
+                    && shape.strong.iter().all(|s| {
+                        whole
+                            .iter()
+                            .any(|(r, _)| r.start <= s.start && s.end <= r.end)
+                    }));
             if complete {
                 let role = if shape.has_clock && !shape.has_date {
                     segments::Role::Clock
@@ -326,7 +376,11 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                     segments::Role::Date
                 };
                 parts.extend(whole.into_iter().map(|(r, v)| {
-                    let role = if shape.has_date && shape.has_clock { segments::Role::Date } else { role };
+                    let role = if shape.has_date && shape.has_clock {
+                        segments::Role::Date
+                    } else {
+                        role
+                    };
                     (role, r, v)
                 }));
             } else {
@@ -349,7 +403,14 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
                 false
             }
         });
-        let dates: Vec<usize> = (0..parts.len()).filter(|&k| is_day_value(&parts[k].2) || (parts[k].0 == segments::Role::Date && matches!(parts[k].2, TimeValue::Interval { .. }) && is_clock_value(&parts[k].2))).collect();
+        let dates: Vec<usize> = (0..parts.len())
+            .filter(|&k| {
+                is_day_value(&parts[k].2)
+                    || (parts[k].0 == segments::Role::Date
+                        && matches!(parts[k].2, TimeValue::Interval { .. })
+                        && is_clock_value(&parts[k].2))
+            })
+            .collect();
         let mut used = vec![false; parts.len()];
         let mut out: Vec<Found> = Vec::new();
         for k in 0..parts.len() {
@@ -357,10 +418,19 @@ fn find_times(clean: &str, windows: &[cues::Window], mentions: &[zones::ZoneMent
             if *role != segments::Role::Clock || !is_clock_value(v) {
                 continue;
             }
-            let date_k = dates.iter().rev().find(|&&d| d < k).or_else(|| dates.iter().find(|&&d| d > k)).copied();
+            let date_k = dates
+                .iter()
+                .rev()
+                .find(|&&d| d < k)
+                .or_else(|| dates.iter().find(|&&d| d > k))
+                .copied();
             let Some(d) = date_k else { continue };
-            let Some(date) = day_of(&parts[d].2) else { continue };
-            let Some(moved) = on_date(v, date) else { continue };
+            let Some(date) = day_of(&parts[d].2) else {
+                continue;
+            };
+            let Some(moved) = on_date(v, date) else {
+                continue;
+            };
             used[k] = true;
             used[d] = true;
             let ds = &parts[d].1;
@@ -404,7 +474,10 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
             for k in (0..out.len()).rev() {
                 let o = &out[k];
                 let gap = clean.get(o.span.end..f.span.start).unwrap_or("");
-                if !o.date_only || gap.contains("\n\n") || f.span.start.saturating_sub(o.span.end) > 160 {
+                if !o.date_only
+                    || gap.contains("\n\n")
+                    || f.span.start.saturating_sub(o.span.end) > 160
+                {
                     break;
                 }
                 days.push(k);
@@ -446,8 +519,15 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
 /// a time of day, or a part of day, takes it too.
 fn share_across_or(clean: &str, out: &mut [Found]) {
     let joined = |a: &Found, b: &Found| -> bool {
-        let gap = clean.get(a.span.end..b.span.start).unwrap_or("x").trim().to_ascii_lowercase();
-        matches!(gap.as_str(), "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the")
+        let gap = clean
+            .get(a.span.end..b.span.start)
+            .unwrap_or("x")
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            gap.as_str(),
+            "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the"
+        )
     };
     for i in 0..out.len() {
         if !out[i].date_only {
@@ -456,11 +536,19 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
         // "Friday at the same time", "Wednesday, same time (10:00 UK time)": the clock of
         // the time mentioned before, even the one being moved.
         let after = clean.get(out[i].span.end..).unwrap_or("");
-        let after = after.get(..after.len().min(24)).unwrap_or("").to_ascii_lowercase();
+        let after = after
+            .get(..after.len().min(24))
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let after = after.trim_start_matches([',', ' ']);
-        if ["at the same time", "same time", "at the same hour", "same hour"]
-            .iter()
-            .any(|w| after.starts_with(w))
+        if [
+            "at the same time",
+            "same time",
+            "at the same hour",
+            "same hour",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
             && let Some(p) = out[..i].iter().rev().find(|p| is_clock_value(&p.value))
             && let Some(date) = day_of(&out[i].value)
             && let Some(moved) = on_date(&p.value, date)
@@ -475,7 +563,11 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
             if j >= out.len() {
                 continue;
             }
-            let (a, b) = if i < j { (&out[i], &out[j]) } else { (&out[j], &out[i]) };
+            let (a, b) = if i < j {
+                (&out[i], &out[j])
+            } else {
+                (&out[j], &out[i])
+            };
             if !joined(a, b) {
                 continue;
             }
@@ -501,12 +593,25 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
 /// "next week" is that week's, not the coming one.
 fn apply_next_week(lower: &str, found: &mut [Found]) {
     let Some(k) = found.iter().position(|f| {
-        lower.get(f.span.clone()).is_some_and(|b| b.contains("next week"))
-            && matches!(&f.value, TimeValue::Single { value: TimePoint::Naive { grain: DGrain::Week, .. }, .. })
+        lower
+            .get(f.span.clone())
+            .is_some_and(|b| b.contains("next week"))
+            && matches!(
+                &f.value,
+                TimeValue::Single {
+                    value: TimePoint::Naive {
+                        grain: DGrain::Week,
+                        ..
+                    },
+                    ..
+                }
+            )
     }) else {
         return;
     };
-    let Some(monday) = day_of(&found[k].value) else { return };
+    let Some(monday) = day_of(&found[k].value) else {
+        return;
+    };
     for f in found.iter_mut().skip(k + 1) {
         let body = lower.get(f.span.clone()).unwrap_or("");
         let bare_weekday = !body.contains("next")
@@ -531,7 +636,9 @@ fn has_date_number(body: &str) -> bool {
     let b = body.as_bytes();
     b.windows(2)
         .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'/' | b's' | b'n' | b'r' | b't'))
-        || ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        || [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
         .iter()
         .any(|m| body.contains(m))
 }
@@ -547,12 +654,28 @@ fn is_restatement(lower: &str, span: &Range<usize>, earlier_time: bool) -> bool 
     before.ends_with('(')
         || before.ends_with('/')
         || before.ends_with('=')
-        || ["that's", "that is", "which is", "which would be", "i.e.", "or", "aka"]
-            .iter()
-            .any(|w| before.ends_with(w) && *w != "or")
-        || ["your time", "for you", "here", "my time)", "in london", "your end", "on your side"]
-            .iter()
-            .any(|w| after.starts_with(w))
+        || [
+            "that's",
+            "that is",
+            "which is",
+            "which would be",
+            "i.e.",
+            "or",
+            "aka",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w) && *w != "or")
+        || [
+            "your time",
+            "for you",
+            "here",
+            "my time)",
+            "in london",
+            "your end",
+            "on your side",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
 }
 
 /// The proposed slots, most preferred first, and the length of an exact clock range among
@@ -566,14 +689,15 @@ fn proposed_slots(
     // A short one-line text (a phrase: "the ides of march", "3 fridays from now") is cheap
     // for Duckling whole; the cue pre-scan is for emails, whose length makes Duckling slow.
     let trimmed = clean.trim();
-    let windows = if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && !trimmed.contains('\n') {
-        let start = clean.len() - clean.trim_start().len();
-        vec![cues::Window {
-            span: start..start + trimmed.len(),
-        }]
-    } else {
-        cues::windows(clean)
-    };
+    let windows =
+        if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && !trimmed.contains('\n') {
+            let start = clean.len() - clean.trim_start().len();
+            vec![cues::Window {
+                span: start..start + trimmed.len(),
+            }]
+        } else {
+            cues::windows(clean)
+        };
     if windows.is_empty() {
         return (Vec::new(), None);
     }
@@ -626,7 +750,11 @@ fn proposed_slots(
         };
         // The past is not a proposal: an exact time must not have begun, a window must not
         // have ended. A window that is under way ("this week") is kept whole, as written.
-        let past = if local.flexible { end <= ctx.reference } else { start < ctx.reference };
+        let past = if local.flexible {
+            end <= ctx.reference
+        } else {
+            start < ctx.reference
+        };
         if past || end <= start {
             continue;
         }
@@ -720,7 +848,12 @@ fn ends_with_time(head: &str) -> bool {
 /// Order: a zone written right after the time ("3pm ET"); a zone later in the same
 /// sentence ("Tue at 2 or Wed at 4pm ET"); one earlier in it; an email-wide statement ("all
 /// times Pacific", "I'm in PT"); else the sender's zone.
-fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], sender: Zone) -> (Zone, Range<usize>) {
+fn zone_for(
+    clean: &str,
+    span: &Range<usize>,
+    mentions: &[zones::ZoneMention],
+    sender: Zone,
+) -> (Zone, Range<usize>) {
     let bytes = clean.as_bytes();
     if let Some(m) = mentions
         .iter()
@@ -737,10 +870,17 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
     while s_hi < bytes.len() && !is_break(bytes[s_hi]) {
         s_hi += 1;
     }
-    if let Some(m) = mentions.iter().find(|m| m.start >= span.end && m.end <= s_hi) {
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| m.start >= span.end && m.end <= s_hi)
+    {
         return (m.zone, span.clone());
     }
-    if let Some(m) = mentions.iter().rev().find(|m| m.end <= span.start && m.start >= s_lo) {
+    if let Some(m) = mentions
+        .iter()
+        .rev()
+        .find(|m| m.end <= span.start && m.start >= s_lo)
+    {
         return (m.zone, span.clone());
     }
     let lower_stmt = |m: &zones::ZoneMention| {
@@ -769,9 +909,4 @@ fn zone_for(clean: &str, span: &Range<usize>, mentions: &[zones::ZoneMention], s
 mod corpus_check;
 #[cfg(test)]
 mod tests;
-
-
-
-
-
 

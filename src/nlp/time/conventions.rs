@@ -10,8 +10,8 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
-use regex::Regex;
 use duckling::{Grain as DGrain, TimePoint, TimeValue};
+use regex::Regex;
 
 use super::Grain;
 
@@ -190,7 +190,12 @@ fn twenty_four_hour(lower: &str) -> bool {
 
 /// Applies the conventions to one Duckling value. `None` when the value is not a proposal
 /// the conventions can place (a bare "now", a year, an interval ending before it starts).
-pub fn apply(value: &TimeValue, words: Wording, facts: &Facts, to_local: &dyn Fn(&TimePoint) -> NaiveDateTime) -> Option<LocalSlot> {
+pub fn apply(
+    value: &TimeValue,
+    words: Wording,
+    facts: &Facts,
+    to_local: &dyn Fn(&TimePoint) -> NaiveDateTime,
+) -> Option<LocalSlot> {
     match value {
         TimeValue::Single { value, .. } => single(to_local(value), value.grain(), words, facts),
         TimeValue::Interval { from, to, .. } => {
@@ -360,7 +365,10 @@ fn closed(
         let end = t - grain_length(tg);
         let mut start = business_hour(f, words);
         let end_time = business_hour(end, words).time();
-        if start.hour() >= 12 && start.time() >= end_time && (start - Duration::hours(12)).time() < end_time {
+        if start.hour() >= 12
+            && start.time() >= end_time
+            && (start - Duration::hours(12)).time() < end_time
+        {
             // "10:00-11:00 AM" after an 11:05 email: Duckling starts at the next 10:00 (22:00).
             start -= Duration::hours(12);
         }
@@ -368,13 +376,19 @@ fn closed(
         // day, and the business-hour reading fixes the hour, not the date.
         let mut end = start.date().and_time(end_time);
         if end <= start {
-            end = end.checked_add_signed(Duration::hours(12)).filter(|e| *e > start)?;
+            end = end
+                .checked_add_signed(Duration::hours(12))
+                .filter(|e| *e > start)?;
         }
         let minutes = (end - start).num_minutes();
         let exact_max = facts
             .stated_minutes
             .map_or(EXACT_RANGE_MAX_MINUTES, i64::from);
-        let grain = if start.minute() == 0 && end.minute() == 0 { Grain::Hour } else { Grain::Minute };
+        let grain = if start.minute() == 0 && end.minute() == 0 {
+            Grain::Hour
+        } else {
+            Grain::Minute
+        };
         return Some(LocalSlot {
             start,
             end,
@@ -434,7 +448,11 @@ fn after((f, fg): (NaiveDateTime, DGrain), words: Wording) -> Option<LocalSlot> 
             Some(LocalSlot {
                 start,
                 end,
-                grain: if start.minute() == 0 { Grain::Hour } else { Grain::Minute },
+                grain: if start.minute() == 0 {
+                    Grain::Hour
+                } else {
+                    Grain::Minute
+                },
                 flexible: true,
                 from_range: false,
             })
@@ -517,7 +535,10 @@ mod tests {
     #[test]
     fn next_business_day_skips_the_weekend() {
         let fri = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
-        assert_eq!(next_business_day(fri), NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"));
+        assert_eq!(
+            next_business_day(fri),
+            NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
-use duckling::{Context, DimensionKind, DimensionValue, Grain as DGrain, Options, TimePoint, TimeValue};
+use duckling::{
+    Context, DimensionKind, DimensionValue, Grain as DGrain, Options, TimePoint, TimeValue,
+};
 use regex::Regex;
 
 use super::{LOCALE, TimeContext, read_times};
@@ -69,7 +71,10 @@ fn parse_examples(source: &str) -> Vec<Example> {
     for caps in EXAMPLES.captures_iter(source) {
         let args: Vec<&str> = caps[2].split(',').map(str::trim).collect();
         let nums: Vec<u32> = args.iter().filter_map(|a| a.parse().ok()).collect();
-        let Some(grain) = args.iter().find_map(|a| a.strip_prefix("Grain::").and_then(grain_of)) else {
+        let Some(grain) = args
+            .iter()
+            .find_map(|a| a.strip_prefix("Grain::").and_then(grain_of))
+        else {
             continue;
         };
         if nums.len() < 6 {
@@ -100,7 +105,11 @@ fn truncate(t: NaiveDateTime, grain: DGrain) -> NaiveDateTime {
         DGrain::Hour => t.date().and_hms_opt(t.hour_(), 0, 0).unwrap_or(t),
         DGrain::Day => day,
         DGrain::Week => day - Duration::days(i64::from(t.weekday().num_days_from_monday())),
-        DGrain::Month => t.date().with_day(1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(t),
+        DGrain::Month => t
+            .date()
+            .with_day(1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or(t),
         DGrain::Quarter => NaiveDate::from_ymd_opt(t.year(), (t.month0() / 3) * 3 + 1, 1)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .unwrap_or(t),
@@ -138,9 +147,16 @@ fn first_point(v: &TimeValue) -> Option<NaiveDateTime> {
 fn deliberate_difference(phrase: &str) -> bool {
     let lower = phrase.to_ascii_lowercase();
     super::conventions::part_of_day(&lower).is_some()
-        || ["weekend", "week-end", "wkend", "tonite", "school", "earth hour"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "weekend",
+            "week-end",
+            "wkend",
+            "tonite",
+            "school",
+            "earth hour",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
         || !super::conventions::wording(&lower, &lower).explicit_meridiem
 }
 
@@ -151,7 +167,11 @@ fn keeps_ducklings_accuracy_on_its_own_corpus() {
     };
     let source = std::fs::read_to_string(&path).unwrap_or_default();
     let examples = parse_examples(&source);
-    assert!(examples.len() > 300, "corpus parse found only {} phrases", examples.len());
+    assert!(
+        examples.len() > 300,
+        "corpus parse found only {} phrases",
+        examples.len()
+    );
 
     let offset = FixedOffset::west_opt(2 * 3600).unwrap_or_else(|| unreachable!());
     let reference = offset

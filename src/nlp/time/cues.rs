@@ -74,7 +74,10 @@ pub fn windows(text: &str) -> Vec<Window> {
         }
         // Grow left and right over links and cues, never across a sentence break.
         let mut lo = i;
-        while lo > 0 && tokens[lo - 1].kind != Kind::Other && joinable(text, &tokens[lo - 1], &tokens[lo]) {
+        while lo > 0
+            && tokens[lo - 1].kind != Kind::Other
+            && joinable(text, &tokens[lo - 1], &tokens[lo])
+        {
             lo -= 1;
         }
         let mut hi = i;
@@ -85,7 +88,10 @@ pub fn windows(text: &str) -> Vec<Window> {
             hi += 1;
         }
         let next = hi + 1;
-        while lo < hi && tokens[lo].connector && is_leading_noise(&text[tokens[lo].start..tokens[lo].end]) {
+        while lo < hi
+            && tokens[lo].connector
+            && is_leading_noise(&text[tokens[lo].start..tokens[lo].end])
+        {
             lo += 1;
         }
         while hi > lo && tokens[hi].connector {
@@ -99,7 +105,10 @@ pub fn windows(text: &str) -> Vec<Window> {
 
 fn keeps_period(raw: &str) -> bool {
     let lower = raw.to_ascii_lowercase();
-    matches!(lower.as_str(), "a.m." | "p.m." | "sept." | "mon." | "tue." | "wed." | "thu." | "fri.")
+    matches!(
+        lower.as_str(),
+        "a.m." | "p.m." | "sept." | "mon." | "tue." | "wed." | "thu." | "fri."
+    )
 }
 
 /// "3 pm", "10 a.m.", "3 o'clock": the number is a clock time, so it can start a window.
@@ -127,7 +136,24 @@ fn joinable(text: &str, a: &Token, b: &Token) -> bool {
     if gap.len() > 4 {
         return false;
     }
-    !gap.bytes().any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b'\n' | b'(' | b')' | b'[' | b']' | b'"' | b'|' | b'>' | b'*' | b'/'))
+    !gap.bytes().any(|c| {
+        matches!(
+            c,
+            b'.' | b'!'
+                | b'?'
+                | b';'
+                | b'\n'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'"'
+                | b'|'
+                | b'>'
+                | b'*'
+                | b'/'
+        )
+    })
 }
 
 fn is_leading_noise(word: &str) -> bool {
@@ -199,22 +225,92 @@ fn classify(raw: &str) -> (Kind, bool) {
 fn is_cue_word(w: &str) -> bool {
     matches!(
         w,
-        "monday" | "mon" | "mon." | "mondays"
-            | "tuesday" | "tue" | "tues" | "tue." | "tuesdays"
-            | "wednesday" | "wed" | "weds" | "wed." | "wednesdays"
-            | "thursday" | "thu" | "thur" | "thurs" | "thu." | "thursdays"
-            | "friday" | "fri" | "fri." | "fridays"
-            | "saturday" | "sat" | "saturdays"
-            | "sunday" | "sundays"
-            | "january" | "jan" | "february" | "feb" | "march" | "april" | "apr"
-            | "june" | "jun" | "july" | "jul" | "august" | "aug" | "september" | "sep" | "sept"
-            | "sept." | "october" | "oct" | "november" | "nov" | "december" | "dec"
-            | "today" | "tonight" | "tomorrow" | "tmrw" | "tmr" | "tomorrows" | "yesterday"
-            | "noon" | "midday" | "midnight"
-            | "morning" | "afternoon" | "evening" | "eod" | "cob" | "eow"
-            | "lunch" | "lunchtime" | "breakfast" | "dinner"
-            | "weekend" | "week" | "fortnight" | "month" | "quarter" | "qtr" | "year"
-            | "christmas" | "xmas" | "thanksgiving" | "easter" | "halloween" | "eom" | "eoy"
+        "monday"
+            | "mon"
+            | "mon."
+            | "mondays"
+            | "tuesday"
+            | "tue"
+            | "tues"
+            | "tue."
+            | "tuesdays"
+            | "wednesday"
+            | "wed"
+            | "weds"
+            | "wed."
+            | "wednesdays"
+            | "thursday"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "thu."
+            | "thursdays"
+            | "friday"
+            | "fri"
+            | "fri."
+            | "fridays"
+            | "saturday"
+            | "sat"
+            | "saturdays"
+            | "sunday"
+            | "sundays"
+            | "january"
+            | "jan"
+            | "february"
+            | "feb"
+            | "march"
+            | "april"
+            | "apr"
+            | "june"
+            | "jun"
+            | "july"
+            | "jul"
+            | "august"
+            | "aug"
+            | "september"
+            | "sep"
+            | "sept"
+            | "sept."
+            | "october"
+            | "oct"
+            | "november"
+            | "nov"
+            | "december"
+            | "dec"
+            | "today"
+            | "tonight"
+            | "tomorrow"
+            | "tmrw"
+            | "tmr"
+            | "tomorrows"
+            | "yesterday"
+            | "noon"
+            | "midday"
+            | "midnight"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "eod"
+            | "cob"
+            | "eow"
+            | "lunch"
+            | "lunchtime"
+            | "breakfast"
+            | "dinner"
+            | "weekend"
+            | "week"
+            | "fortnight"
+            | "month"
+            | "quarter"
+            | "qtr"
+            | "year"
+            | "christmas"
+            | "xmas"
+            | "thanksgiving"
+            | "easter"
+            | "halloween"
+            | "eom"
+            | "eoy"
     )
 }
 
@@ -222,18 +318,107 @@ fn is_cue_word(w: &str) -> bool {
 fn is_link_word(w: &str) -> bool {
     matches!(
         w,
-        "next" | "this" | "coming" | "following" | "after" | "before" | "until" | "till" | "til"
-            | "from" | "between" | "through" | "thru" | "early" | "late" | "later" | "mid" | "end"
-            | "start" | "beginning" | "first" | "second" | "third" | "fourth" | "fifth" | "last"
-            | "am" | "pm" | "a.m" | "p.m" | "a.m." | "p.m." | "o'clock" | "oclock" | "o’clock"
-            | "half" | "quarter" | "past" | "one" | "two" | "three" | "four" | "five" | "six"
-            | "seven" | "eight" | "nine" | "ten" | "eleven" | "twelve" | "fifteen" | "thirty"
-            | "forty" | "forty-five" | "days" | "day" | "weeks" | "months" | "year" | "hour"
-            | "hours" | "may" | "sun" | "mornings" | "afternoons" | "evenings" | "ish"
-            | "et" | "est" | "edt" | "pt" | "pst" | "pdt" | "ct" | "cst" | "cdt" | "mt" | "mst"
-            | "mdt" | "gmt" | "utc" | "bst" | "cet" | "cest" | "ist" | "jst" | "aest" | "aedt"
-            | "eastern" | "pacific" | "central" | "mountain" | "time" | "current" | "upcoming"
-            | "now" | "hence" | "ago" | "black" | "eve" | "new"
+        "next"
+            | "this"
+            | "coming"
+            | "following"
+            | "after"
+            | "before"
+            | "until"
+            | "till"
+            | "til"
+            | "from"
+            | "between"
+            | "through"
+            | "thru"
+            | "early"
+            | "late"
+            | "later"
+            | "mid"
+            | "end"
+            | "start"
+            | "beginning"
+            | "first"
+            | "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "last"
+            | "am"
+            | "pm"
+            | "a.m"
+            | "p.m"
+            | "a.m."
+            | "p.m."
+            | "o'clock"
+            | "oclock"
+            | "o’clock"
+            | "half"
+            | "quarter"
+            | "past"
+            | "one"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "fifteen"
+            | "thirty"
+            | "forty"
+            | "forty-five"
+            | "days"
+            | "day"
+            | "weeks"
+            | "months"
+            | "year"
+            | "hour"
+            | "hours"
+            | "may"
+            | "sun"
+            | "mornings"
+            | "afternoons"
+            | "evenings"
+            | "ish"
+            | "et"
+            | "est"
+            | "edt"
+            | "pt"
+            | "pst"
+            | "pdt"
+            | "ct"
+            | "cst"
+            | "cdt"
+            | "mt"
+            | "mst"
+            | "mdt"
+            | "gmt"
+            | "utc"
+            | "bst"
+            | "cet"
+            | "cest"
+            | "ist"
+            | "jst"
+            | "aest"
+            | "aedt"
+            | "eastern"
+            | "pacific"
+            | "central"
+            | "mountain"
+            | "time"
+            | "current"
+            | "upcoming"
+            | "now"
+            | "hence"
+            | "ago"
+            | "black"
+            | "eve"
+            | "new"
     )
 }
 
@@ -253,8 +438,10 @@ fn classify_numeric(w: &str) -> Kind {
         if rest.is_empty() {
             return Kind::Link;
         }
-        if matches!(rest, "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish")
-            || matches!(rest, "st" | "nd" | "rd" | "th")
+        if matches!(
+            rest,
+            "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish"
+        ) || matches!(rest, "st" | "nd" | "rd" | "th")
         {
             return Kind::Cue;
         }
@@ -297,10 +484,13 @@ mod tests {
     #[test]
     fn finds_weekday_and_clock_spans() {
         let t = "Hi Ana, could we meet Tuesday at 3pm ET, or Wednesday afternoon? Thanks";
-        assert_eq!(spans(t), vec!["Tuesday at 3pm ET, or Wednesday afternoon"]
-            .into_iter()
-            .flat_map(|s| s.split(", or "))
-            .collect::<Vec<_>>());
+        assert_eq!(
+            spans(t),
+            vec!["Tuesday at 3pm ET, or Wednesday afternoon"]
+                .into_iter()
+                .flat_map(|s| s.split(", or "))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -25,7 +25,6 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
-
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
     for caps in LENGTH.captures_iter(lower) {
@@ -68,13 +67,44 @@ pub fn stated_minutes(lower: &str) -> Option<u32> {
 fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
     let before = lower[..start].trim_end();
     let after = lower[end..].trim_start();
-    let relative_before = ["in", "within", "every", "past", "last", "next", "for the past", "than"]
-        .iter()
-        .any(|w| before.ends_with(w) && before[..before.len() - w.len()].ends_with(|c: char| !c.is_ascii_alphanumeric()) || before == *w);
+    let relative_before = [
+        "in",
+        "within",
+        "every",
+        "past",
+        "last",
+        "next",
+        "for the past",
+        "than",
+    ]
+    .iter()
+    .any(|w| {
+        before.ends_with(w)
+            && before[..before.len() - w.len()].ends_with(|c: char| !c.is_ascii_alphanumeric())
+            || before == *w
+    });
     let relative_after = [
-        "ago", "late", "early", "before", "after", "from now", "notice", "away", "drive",
-        "flight", "behind", "ahead", "later", "earlier", "of notice", "in advance", "turnaround",
-        "time difference", "difference", "ahead of", "delay",
+        "ago",
+        "late",
+        "early",
+        "before",
+        "after",
+        "from now",
+        "notice",
+        "away",
+        "drive",
+        "flight",
+        "behind",
+        "ahead",
+        "later",
+        "earlier",
+        "of notice",
+        "in advance",
+        "turnaround",
+        "time difference",
+        "difference",
+        "ahead of",
+        "delay",
     ]
     .iter()
     .any(|w| after.starts_with(w));
@@ -91,7 +121,10 @@ mod tests {
 
     #[test]
     fn stated_lengths() {
-        assert_eq!(minutes("Do you have time for a quick 15 min call?"), Some(15));
+        assert_eq!(
+            minutes("Do you have time for a quick 15 min call?"),
+            Some(15)
+        );
         assert_eq!(minutes("Can we block an hour on Tuesday?"), Some(60));
         assert_eq!(minutes("a 30-minute intro"), Some(30));
         assert_eq!(minutes("half an hour should do"), Some(30));

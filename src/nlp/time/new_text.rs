@@ -34,7 +34,9 @@ pub fn keep_new_text(text: &str) -> String {
         if forward_marker && !cut {
             forward_header = true;
         } else if forward_header && !is_header_line(&lower) {
-            forward_header = trimmed.is_empty() && k + 1 < lines.len() && is_header_line(&lines[k + 1].trim().to_ascii_lowercase());
+            forward_header = trimmed.is_empty()
+                && k + 1 < lines.len()
+                && is_header_line(&lines[k + 1].trim().to_ascii_lowercase());
         }
         if !cut && !forward_header && lines_seen > 0 && starts_history_or_signature(trimmed) {
             cut = true;
@@ -81,9 +83,17 @@ fn starts_history_or_signature(line: &str) -> bool {
 }
 
 fn is_header_line(lower: &str) -> bool {
-    ["from:", "date:", "sent:", "to:", "cc:", "subject:", "reply-to:"]
-        .iter()
-        .any(|h| lower.starts_with(h))
+    [
+        "from:",
+        "date:",
+        "sent:",
+        "to:",
+        "cc:",
+        "subject:",
+        "reply-to:",
+    ]
+    .iter()
+    .any(|h| lower.starts_with(h))
 }
 
 fn is_valediction(line: &str) -> bool {

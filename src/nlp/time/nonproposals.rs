@@ -27,7 +27,10 @@ pub fn clause(text: &str, span: &Range<usize>) -> Range<usize> {
     // Dashes between clauses: " - ", and the en/em dashes (UTF-8 E2 80 93 / E2 80 94).
     let is_break = |i: usize| {
         matches!(bytes[i], b'.' | b'!' | b'?' | b';' | b'\n' | b',' | b':')
-            || (bytes[i] == b'-' && i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '))
+            || (bytes[i] == b'-'
+                && i > 0
+                && bytes[i - 1] == b' '
+                && bytes.get(i + 1) == Some(&b' '))
             || (bytes[i] == 0xE2
                 && bytes.get(i + 1) == Some(&0x80)
                 && matches!(bytes.get(i + 2), Some(0x93 | 0x94)))
@@ -77,13 +80,26 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     let body = &lower[span.clone()];
     if matches!(
         body.trim(),
-        "now" | "right now" | "just now" | "immediately" | "asap" | "at the moment" | "atm"
-            | "currently" | "soon" | "recently" | "today" | "tomorrow"
+        "now"
+            | "right now"
+            | "just now"
+            | "immediately"
+            | "asap"
+            | "at the moment"
+            | "atm"
+            | "currently"
+            | "soon"
+            | "recently"
+            | "today"
+            | "tomorrow"
     ) && filler_use(lower, span)
     {
         return Some(NotAProposal::Filler);
     }
-    if matches!(body.trim(), "now" | "right now" | "just now" | "immediately" | "at the moment" | "atm") {
+    if matches!(
+        body.trim(),
+        "now" | "right now" | "just now" | "immediately" | "at the moment" | "atm"
+    ) {
         return Some(NotAProposal::Filler);
     }
     let after = &lower[span.end..];
@@ -110,7 +126,11 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     let after_in_clause = &lower[span.end..c.end];
     let whole = lower[c.clone()].replace('’', "'");
     // Duckling often takes "by" into the time ("by EOD Thursday"): read it as a word before.
-    let before = if body.starts_with("by ") { format!("{before} by") } else { before };
+    let before = if body.starts_with("by ") {
+        format!("{before} by")
+    } else {
+        before
+    };
     let (before, whole) = (before.as_str(), whole.as_str());
     if is_deadline(before, whole) {
         return Some(NotAProposal::Deadline);
@@ -212,9 +232,30 @@ const UNAVAILABLE: &[&str] = &[
 ];
 
 const PAST_BEFORE: &[&str] = &[
-    "was", "were", "had", "did", "went", "met", "spoke", "talked", "missed", "sent",
-    "received", "attended", "happened", "yesterday", "earlier", "last", "wrote", "called",
-    "finished", "started", "ended", "arrived", "landed", "returned",
+    "was",
+    "were",
+    "had",
+    "did",
+    "went",
+    "met",
+    "spoke",
+    "talked",
+    "missed",
+    "sent",
+    "received",
+    "attended",
+    "happened",
+    "yesterday",
+    "earlier",
+    "last",
+    "wrote",
+    "called",
+    "finished",
+    "started",
+    "ended",
+    "arrived",
+    "landed",
+    "returned",
 ];
 
 fn contains_word(hay: &str, word: &str) -> bool {
@@ -247,11 +288,22 @@ fn sentence(lower: &str, span: &Range<usize>) -> Range<usize> {
 /// "due Friday", "deadline is the 20th", "by EOD Thursday", "no later than Monday".
 fn is_deadline(before: &str, whole: &str) -> bool {
     if [
-        "due", "deadline", "expires", "expire", "submit", "no later than", "turn in", "deliver",
-        "wants an answer", "need an answer", "needs an answer", "decision", "respond",
+        "due",
+        "deadline",
+        "expires",
+        "expire",
+        "submit",
+        "no later than",
+        "turn in",
+        "deliver",
+        "wants an answer",
+        "need an answer",
+        "needs an answer",
+        "decision",
+        "respond",
     ]
-        .iter()
-        .any(|w| before.contains(w))
+    .iter()
+    .any(|w| before.contains(w))
     {
         return true;
     }
@@ -266,7 +318,9 @@ fn is_deadline(before: &str, whole: &str) -> bool {
     by_now && !MEETING.iter().any(|w| contains_word(whole, w))
 }
 
-const MEETING: &[&str] = &["meet", "call", "chat", "talk", "sync", "catch", "connect", "speak"];
+const MEETING: &[&str] = &[
+    "meet", "call", "chat", "talk", "sync", "catch", "connect", "speak",
+];
 
 #[cfg(test)]
 mod tests {
@@ -274,32 +328,52 @@ mod tests {
 
     fn why(text: &str, needle: &str) -> Option<NotAProposal> {
         let lower = text.to_ascii_lowercase();
-        let start = lower.find(&needle.to_ascii_lowercase()).expect("needle in text");
+        let start = lower
+            .find(&needle.to_ascii_lowercase())
+            .expect("needle in text");
         classify(&lower, &(start..start + needle.len()))
     }
 
     #[test]
     fn deadlines() {
-        assert_eq!(why("The report is due Friday.", "Friday"), Some(NotAProposal::Deadline));
-        assert_eq!(why("Please send it by EOD Thursday.", "Thursday"), Some(NotAProposal::Deadline));
+        assert_eq!(
+            why("The report is due Friday.", "Friday"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(
+            why("Please send it by EOD Thursday.", "Thursday"),
+            Some(NotAProposal::Deadline)
+        );
         assert_eq!(why("Could we meet Friday?", "Friday"), None);
     }
 
     #[test]
     fn past_cancel_unavailable() {
-        assert_eq!(why("I was out last Tuesday.", "last Tuesday"), Some(NotAProposal::Past));
+        assert_eq!(
+            why("I was out last Tuesday.", "last Tuesday"),
+            Some(NotAProposal::Past)
+        );
         assert_eq!(
             why("I need to cancel Thursday's 2pm.", "Thursday"),
             Some(NotAProposal::Cancelled)
         );
-        assert_eq!(why("I'm out Monday, but Tuesday works", "Monday"), Some(NotAProposal::Unavailable));
+        assert_eq!(
+            why("I'm out Monday, but Tuesday works", "Monday"),
+            Some(NotAProposal::Unavailable)
+        );
         assert_eq!(why("I'm out Monday, but Tuesday works", "Tuesday"), None);
     }
 
     #[test]
     fn filler() {
-        assert_eq!(why("Here is today's agenda.", "today"), Some(NotAProposal::Filler));
-        assert_eq!(why("Please reply immediately.", "immediately"), Some(NotAProposal::Filler));
+        assert_eq!(
+            why("Here is today's agenda.", "today"),
+            Some(NotAProposal::Filler)
+        );
+        assert_eq!(
+            why("Please reply immediately.", "immediately"),
+            Some(NotAProposal::Filler)
+        );
         assert_eq!(why("Can we talk today?", "today"), None);
     }
 }

@@ -90,7 +90,13 @@ fn word_bounded(lower: &str, start: usize, end: usize) -> bool {
 }
 
 /// The span a marker speaks of: within its sentence, the next (or previous) time.
-fn attach(lower: &str, spans: &[Range<usize>], m_start: usize, m_end: usize, points: Points) -> Option<usize> {
+fn attach(
+    lower: &str,
+    spans: &[Range<usize>],
+    m_start: usize,
+    m_end: usize,
+    points: Points,
+) -> Option<usize> {
     let sentence = sentence_of(lower, m_start);
     let next = spans
         .iter()
@@ -152,13 +158,19 @@ mod tests {
 
     #[test]
     fn written_order_without_markers() {
-        assert_eq!(ranked("Tuesday or Wednesday?", &["Tuesday", "Wednesday"]), vec![1, 2]);
+        assert_eq!(
+            ranked("Tuesday or Wednesday?", &["Tuesday", "Wednesday"]),
+            vec![1, 2]
+        );
     }
 
     #[test]
     fn backup_written_first_ranks_second() {
         assert_eq!(
-            ranked("Monday as a backup, but ideally Friday at 10.", &["Monday", "Friday at 10"]),
+            ranked(
+                "Monday as a backup, but ideally Friday at 10.",
+                &["Monday", "Friday at 10"]
+            ),
             vec![2, 1]
         );
     }
@@ -166,7 +178,10 @@ mod tests {
     #[test]
     fn otherwise_and_if_that_does_not_work() {
         assert_eq!(
-            ranked("Ideally Tuesday at 3, otherwise Wednesday at 10.", &["Tuesday at 3", "Wednesday at 10"]),
+            ranked(
+                "Ideally Tuesday at 3, otherwise Wednesday at 10.",
+                &["Tuesday at 3", "Wednesday at 10"]
+            ),
             vec![1, 2]
         );
         assert_eq!(

@@ -69,7 +69,8 @@ impl Segment {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9]+(?:[:/.'’\-][A-Za-z0-9]+)*(?:\.(?:m\.)?)?").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"[A-Za-z0-9]+(?:[:/.'’\-][A-Za-z0-9]+)*(?:\.(?:m\.)?)?")
+        .unwrap_or_else(|_| unreachable!())
 });
 
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
@@ -102,17 +103,54 @@ enum TokKind {
 fn is_month(w: &str) -> bool {
     matches!(
         w.trim_end_matches('.'),
-        "january" | "jan" | "february" | "feb" | "march" | "mar" | "april" | "apr" | "may" | "june"
-            | "jun" | "july" | "jul" | "august" | "aug" | "september" | "sep" | "sept" | "october"
-            | "oct" | "november" | "nov" | "december" | "dec"
+        "january"
+            | "jan"
+            | "february"
+            | "feb"
+            | "march"
+            | "mar"
+            | "april"
+            | "apr"
+            | "may"
+            | "june"
+            | "jun"
+            | "july"
+            | "jul"
+            | "august"
+            | "aug"
+            | "september"
+            | "sep"
+            | "sept"
+            | "october"
+            | "oct"
+            | "november"
+            | "nov"
+            | "december"
+            | "dec"
     )
 }
 
 fn is_weekday(w: &str) -> bool {
     matches!(
         w.trim_end_matches([',', '.']),
-        "monday" | "mon" | "tuesday" | "tue" | "tues" | "wednesday" | "wed" | "weds" | "thursday"
-            | "thu" | "thur" | "thurs" | "friday" | "fri" | "saturday" | "sat" | "sunday" | "sun"
+        "monday"
+            | "mon"
+            | "tuesday"
+            | "tue"
+            | "tues"
+            | "wednesday"
+            | "wed"
+            | "weds"
+            | "thursday"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "friday"
+            | "fri"
+            | "saturday"
+            | "sat"
+            | "sunday"
+            | "sun"
     )
 }
 
@@ -132,16 +170,46 @@ fn ordinal(n: &str) -> String {
 fn is_unit(w: &str) -> bool {
     matches!(
         w,
-        "minute" | "minutes" | "min" | "mins" | "hour" | "hours" | "hr" | "hrs" | "day" | "days"
-            | "week" | "weeks" | "month" | "months" | "year" | "years"
+        "minute"
+            | "minutes"
+            | "min"
+            | "mins"
+            | "hour"
+            | "hours"
+            | "hr"
+            | "hrs"
+            | "day"
+            | "days"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "year"
+            | "years"
     )
 }
 
 fn is_connector(w: &str) -> bool {
     matches!(
         w,
-        "at" | "on" | "from" | "to" | "until" | "till" | "til" | "between" | "and" | "the" | "of"
-            | "by" | "before" | "after" | "around" | "about" | "through" | "thru" | "in"
+        "at" | "on"
+            | "from"
+            | "to"
+            | "until"
+            | "till"
+            | "til"
+            | "between"
+            | "and"
+            | "the"
+            | "of"
+            | "by"
+            | "before"
+            | "after"
+            | "around"
+            | "about"
+            | "through"
+            | "thru"
+            | "in"
     )
 }
 
@@ -175,7 +243,10 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
     for t in &toks {
         let strong_clock = t.kind == TokKind::Clock
             && !t.lower.bytes().all(|b| b.is_ascii_digit())
-            && !matches!(t.lower.as_str(), "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish");
+            && !matches!(
+                t.lower.as_str(),
+                "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish"
+            );
         let strong_date = t.kind == TokKind::Date
             && (is_weekday(&t.lower)
                 || is_month(&t.lower)
@@ -189,10 +260,17 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
         }
     }
     let real: Vec<Tok> = toks.into_iter().collect();
-    if !real.iter().any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date)) {
+    if !real
+        .iter()
+        .any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date))
+    {
         return None;
     }
-    let role = if shape.has_date || !shape.has_clock { Role::Date } else { Role::Clock };
+    let role = if shape.has_date || !shape.has_clock {
+        Role::Date
+    } else {
+        Role::Clock
+    };
     Some((build(clean, &real, role), shape))
 }
 
@@ -212,13 +290,31 @@ fn tokens(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Tok> 
             } else if is_connector(&lower) {
                 TokKind::Connector
             } else if CLOCK.is_match(&lower)
-                || matches!(lower.as_str(), "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "noon" | "midnight" | "o'clock" | "oclock" | "o’clock" | "ish")
+                || matches!(
+                    lower.as_str(),
+                    "am" | "pm"
+                        | "a.m."
+                        | "p.m."
+                        | "a.m"
+                        | "p.m"
+                        | "noon"
+                        | "midnight"
+                        | "o'clock"
+                        | "oclock"
+                        | "o’clock"
+                        | "ish"
+                )
             {
                 TokKind::Clock
             } else {
                 TokKind::Date
             };
-            Tok { start, end, lower, kind }
+            Tok {
+                start,
+                end,
+                lower,
+                kind,
+            }
         })
         .collect();
     classify_bare_numbers(&mut toks);
@@ -266,7 +362,10 @@ pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Se
             last -= 1;
         }
         let run = &toks[k..=last];
-        if run.iter().any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date)) {
+        if run
+            .iter()
+            .any(|t| matches!(t.kind, TokKind::Clock | TokKind::Date))
+        {
             out.push(build(clean, run, role));
         }
         k = j + 1;
@@ -301,9 +400,26 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
         // "Tuesday 8 or Wednesday 9 December": a day of the month after a weekday.
         let after_weekday = prev.is_some_and(is_weekday)
             && !next.is_some_and(|n| {
-                matches!(n, "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "to" | "until" | "till" | "o'clock")
+                matches!(
+                    n,
+                    "am" | "pm"
+                        | "a.m."
+                        | "p.m."
+                        | "a.m"
+                        | "p.m"
+                        | "to"
+                        | "until"
+                        | "till"
+                        | "o'clock"
+                )
             });
-        toks[k].kind = if near_month || unit || year || after_date_comma || after_weekday || prev == Some("the") {
+        toks[k].kind = if near_month
+            || unit
+            || year
+            || after_date_comma
+            || after_weekday
+            || prev == Some("the")
+        {
             TokKind::Date
         } else {
             TokKind::Clock
@@ -313,7 +429,10 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
     for k in 0..n {
         let range_token = toks[k].kind == TokKind::Clock
             && toks[k].lower.contains('-')
-            && toks[k].lower.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+            && toks[k]
+                .lower
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-');
         let next_month = toks.get(k + 1).is_some_and(|t| is_month(&t.lower));
         let prev_month = k > 0 && is_month(&toks[k - 1].lower);
         if range_token && (next_month || prev_month) {
@@ -321,11 +440,16 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
         }
     }
     for k in (0..n).rev() {
-        let bare = toks[k].kind == TokKind::Clock && toks[k].lower.bytes().all(|b| b.is_ascii_digit());
-        let to_date = toks
-            .get(k + 1)
-            .is_some_and(|t| matches!(t.lower.as_str(), "to" | "through" | "thru" | "until" | "till" | "and"))
-            && toks.get(k + 2).is_some_and(|t| t.kind == TokKind::Date && t.lower.starts_with(|c: char| c.is_ascii_digit()));
+        let bare =
+            toks[k].kind == TokKind::Clock && toks[k].lower.bytes().all(|b| b.is_ascii_digit());
+        let to_date = toks.get(k + 1).is_some_and(|t| {
+            matches!(
+                t.lower.as_str(),
+                "to" | "through" | "thru" | "until" | "till" | "and"
+            )
+        }) && toks.get(k + 2).is_some_and(|t| {
+            t.kind == TokKind::Date && t.lower.starts_with(|c: char| c.is_ascii_digit())
+        });
         if bare && to_date {
             toks[k].kind = TokKind::Date;
         }
@@ -334,12 +458,17 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
 
 /// "12 to 1", "10 until 11:30": a number starting a clock range with no "from" before it.
 fn needs_from(run: &[Tok], k: usize) -> bool {
-    let numberish = |t: &Tok| t.kind == TokKind::Clock && t.lower.starts_with(|c: char| c.is_ascii_digit());
+    let numberish =
+        |t: &Tok| t.kind == TokKind::Clock && t.lower.starts_with(|c: char| c.is_ascii_digit());
     let t = &run[k];
     if !numberish(t) {
         return false;
     }
-    let led = k > 0 && matches!(run[k - 1].lower.as_str(), "from" | "between" | "at" | "after" | "before" | "by");
+    let led = k > 0
+        && matches!(
+            run[k - 1].lower.as_str(),
+            "from" | "between" | "at" | "after" | "before" | "by"
+        );
     let ranged = run
         .get(k + 1)
         .is_some_and(|n| matches!(n.lower.as_str(), "to" | "until" | "till"))
@@ -369,7 +498,11 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         if let Some(pe) = prev_end {
             // Keep the separator as written (a space, a comma, a hyphen), one byte per byte.
             let gap = &clean[pe..t.start];
-            let gap = if gap.contains(':') || gap.contains('/') { " " } else { gap };
+            let gap = if gap.contains(':') || gap.contains('/') {
+                " "
+            } else {
+                gap
+            };
             if gap.len() == t.start - pe {
                 seg.copy(gap, pe);
             } else {
@@ -384,16 +517,24 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         let raw = &clean[t.start..t.end];
         // "8 April" -> "April 8": Duckling 0.4 resolves day-first dates to the 1st.
         if t.kind == TokKind::Date
-            && t.lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']).bytes().all(|b| b.is_ascii_digit())
+            && t.lower
+                .trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])
+                .bytes()
+                .all(|b| b.is_ascii_digit())
             && t.lower.starts_with(|c: char| c.is_ascii_digit())
         {
             let in_range = k > 0
-                && matches!(run[k - 1].lower.as_str(), "to" | "through" | "thru" | "until" | "till" | "and")
+                && matches!(
+                    run[k - 1].lower.as_str(),
+                    "to" | "through" | "thru" | "until" | "till" | "and"
+                )
                 || clean[..t.start].trim_end().ends_with('-');
             let (month_at, skip) = match run.get(k + 1) {
                 _ if in_range => (None, 0),
                 Some(m) if is_month(&m.lower) => (Some(k + 1), 1),
-                Some(of) if of.lower == "of" && run.get(k + 2).is_some_and(|m| is_month(&m.lower)) => {
+                Some(of)
+                    if of.lower == "of" && run.get(k + 2).is_some_and(|m| is_month(&m.lower)) =>
+                {
                     (Some(k + 2), 2)
                 }
                 _ => (None, 0),
@@ -422,7 +563,9 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
             && run.len() == 1
             && t.lower.len() <= 4
             && t.lower.starts_with(|c: char| c.is_ascii_digit())
-            && ["st", "nd", "rd", "th"].iter().any(|s| t.lower.ends_with(s));
+            && ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|s| t.lower.ends_with(s));
         if lone_ordinal {
             seg.push("the ", t.start..t.end);
             seg.copy(raw, t.start);
@@ -433,7 +576,10 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         } else if t.kind == TokKind::Clock
             && let Some(c) = BARE_RANGE.captures(&t.lower)
         {
-            let (a, b) = (c.get(1).map_or("", |m| m.as_str()), c.get(2).map_or("", |m| m.as_str()));
+            let (a, b) = (
+                c.get(1).map_or("", |m| m.as_str()),
+                c.get(2).map_or("", |m| m.as_str()),
+            );
             let led = k > 0 && matches!(run[k - 1].lower.as_str(), "from" | "between");
             let lead = if led { "" } else { "from " };
             let s = format!("{lead}{a} to {b}");
@@ -462,11 +608,17 @@ mod tests {
     fn date_and_clock_are_split() {
         assert_eq!(
             parts("Tue 1/12: 10:00-11:00 AM"),
-            vec![(Role::Date, "Tue 1/12".into()), (Role::Clock, "10:00-11:00 AM".into())]
+            vec![
+                (Role::Date, "Tue 1/12".into()),
+                (Role::Clock, "10:00-11:00 AM".into())
+            ]
         );
         assert_eq!(
             parts("between 2 and 4 on Thursday"),
-            vec![(Role::Clock, "between 2 and 4".into()), (Role::Date, "on Thursday".into())]
+            vec![
+                (Role::Clock, "between 2 and 4".into()),
+                (Role::Date, "on Thursday".into())
+            ]
         );
     }
 
@@ -474,11 +626,17 @@ mod tests {
     fn rewrites_the_forms_duckling_misreads() {
         assert_eq!(
             parts("Wednesday 8 April at 9am"),
-            vec![(Role::Date, "Wednesday April 8".into()), (Role::Clock, "at 9am".into())]
+            vec![
+                (Role::Date, "Wednesday April 8".into()),
+                (Role::Clock, "at 9am".into())
+            ]
         );
         assert_eq!(
             parts("Tuesday the 28th, 12 to 1"),
-            vec![(Role::Date, "Tuesday the 28th".into()), (Role::Clock, "from 12 to 1".into())]
+            vec![
+                (Role::Date, "Tuesday the 28th".into()),
+                (Role::Clock, "from 12 to 1".into())
+            ]
         );
         assert_eq!(parts("Friday 10-11")[1].1, "from 10 to 11");
         assert_eq!(parts("tues")[0].1, "tuesday");

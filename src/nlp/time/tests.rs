@@ -46,7 +46,10 @@ fn clock_time_lasts_thirty_minutes_by_default() {
 
 #[test]
 fn clock_time_lasts_the_stated_meeting_length() {
-    let r = read_times("Do you have time for a quick 15 min call Tuesday at 3:30pm?", &wed());
+    let r = read_times(
+        "Do you have time for a quick 15 min call Tuesday at 3:30pm?",
+        &wed(),
+    );
     assert_eq!(r.duration_minutes, Some(15));
     assert_eq!(r.mode, Some(MeetingMode::Call));
     assert_eq!(r.slots[0].start.to_rfc3339(), "2026-12-01T15:30:00-05:00");
@@ -82,7 +85,10 @@ fn range_is_taken_as_written_end_exclusive() {
     assert!(!r.slots[0].flexible, "an hour range is the meeting itself");
     assert_eq!(r.duration_minutes, Some(60), "the range states the length");
     let s = slots("A 30 minute call between 1pm and 3pm Friday?", &wed());
-    assert!(s[0].flexible, "a range longer than the stated meeting is a window");
+    assert!(
+        s[0].flexible,
+        "a range longer than the stated meeting is a window"
+    );
     let s = slots("Thursday between 2 and 4 works.", &wed());
     assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T14:00:00-05:00");
     assert_eq!(s[0].end.to_rfc3339(), "2026-11-26T16:00:00-05:00");
@@ -91,11 +97,26 @@ fn range_is_taken_as_written_end_exclusive() {
 #[test]
 fn parts_of_day_follow_the_product_conventions() {
     let cases = [
-        ("Tuesday morning?", "2026-12-01T09:00:00-05:00..2026-12-01T12:00:00-05:00"),
-        ("Wednesday afternoon?", "2026-12-02T12:00:00-05:00..2026-12-02T17:00:00-05:00"),
-        ("Thursday evening?", "2026-11-26T17:00:00-05:00..2026-11-26T20:00:00-05:00"),
-        ("Lunch Thursday?", "2026-11-26T12:00:00-05:00..2026-11-26T13:00:00-05:00"),
-        ("Can we touch base end of day Friday?", "2026-11-27T16:00:00-05:00..2026-11-27T17:00:00-05:00"),
+        (
+            "Tuesday morning?",
+            "2026-12-01T09:00:00-05:00..2026-12-01T12:00:00-05:00",
+        ),
+        (
+            "Wednesday afternoon?",
+            "2026-12-02T12:00:00-05:00..2026-12-02T17:00:00-05:00",
+        ),
+        (
+            "Thursday evening?",
+            "2026-11-26T17:00:00-05:00..2026-11-26T20:00:00-05:00",
+        ),
+        (
+            "Lunch Thursday?",
+            "2026-11-26T12:00:00-05:00..2026-11-26T13:00:00-05:00",
+        ),
+        (
+            "Can we touch base end of day Friday?",
+            "2026-11-27T16:00:00-05:00..2026-11-27T17:00:00-05:00",
+        ),
     ];
     for (text, want) in cases {
         let got = spans(text, &wed());
@@ -257,7 +278,10 @@ fn ranking_follows_the_stated_preference() {
         &wed(),
     );
     let order: Vec<&str> = s.iter().map(|x| x.text.as_str()).collect();
-    assert_eq!(order, vec!["Monday at 9am", "Tuesday at 1pm", "Friday morning"]);
+    assert_eq!(
+        order,
+        vec!["Monday at 9am", "Tuesday at 1pm", "Friday morning"]
+    );
     let s = slots("Tuesday or Wednesday afternoon?", &wed());
     assert_eq!(s.iter().map(|x| x.rank).collect::<Vec<_>>(), vec![1, 2]);
     assert_eq!(s[0].text, "Tuesday");
@@ -276,13 +300,20 @@ fn non_proposals_give_no_slot() {
         "I'm out of office Monday.",
     ];
     for text in cases {
-        assert!(slots(text, &wed()).is_empty(), "{text}: {:?}", slots(text, &wed()));
+        assert!(
+            slots(text, &wed()).is_empty(),
+            "{text}: {:?}",
+            slots(text, &wed())
+        );
     }
 }
 
 #[test]
 fn cancelling_one_time_and_proposing_another_keeps_the_new_one() {
-    let s = slots("I need to cancel Thursday's 2pm - could we do Friday at 2pm instead?", &wed());
+    let s = slots(
+        "I need to cancel Thursday's 2pm - could we do Friday at 2pm instead?",
+        &wed(),
+    );
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T14:00:00-05:00");
 }
@@ -302,7 +333,10 @@ fn quoted_history_and_signature_give_no_slot() {
 
 #[test]
 fn mode_and_place() {
-    let r = read_times("Want to grab coffee at Blue Bottle on Market St Thursday at 10am?", &wed());
+    let r = read_times(
+        "Want to grab coffee at Blue Bottle on Market St Thursday at 10am?",
+        &wed(),
+    );
     assert_eq!(r.location.as_deref(), Some("Blue Bottle on Market St"));
     assert_eq!(r.mode, Some(MeetingMode::InPerson));
     assert_eq!(r.slots.len(), 1);
@@ -344,13 +378,16 @@ fn reading_serialises_to_json() {
 
 #[test]
 fn context_parses_untrusted_strings() {
-    let ctx = TimeContext::parse("2026-11-25T10:00:00-05:00", Some("America/New_York")).expect("valid");
+    let ctx =
+        TimeContext::parse("2026-11-25T10:00:00-05:00", Some("America/New_York")).expect("valid");
     assert_eq!(ctx.sender_zone.name(), "America/New_York");
-    assert!(matches!(TimeContext::parse("yesterday", None), Err(TimeError::BadReference(_))));
+    assert!(matches!(
+        TimeContext::parse("yesterday", None),
+        Err(TimeError::BadReference(_))
+    ));
     assert!(matches!(
         TimeContext::parse("2026-11-25T10:00:00-05:00", Some("Mars/Olympus")),
         Err(TimeError::UnknownZone(_))
     ));
     assert!(wed().with_meeting_minutes(0).is_err());
 }
-

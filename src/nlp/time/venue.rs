@@ -73,7 +73,9 @@ pub fn mode(lower: &str, location: Option<&str>) -> Option<MeetingMode> {
 /// The place named for the meeting, as written.
 pub fn location(text: &str) -> Option<String> {
     for caps in PLACE.captures_iter(text) {
-        let Some(m) = caps.name("place") else { continue };
+        let Some(m) = caps.name("place") else {
+            continue;
+        };
         let place = trim_place(cut_at_time_words(m.as_str()));
         if place.is_empty() || !is_place(place) {
             continue;
@@ -90,7 +92,10 @@ pub fn location(text: &str) -> Option<String> {
 fn cut_at_time_words(raw: &str) -> &str {
     let mut end = raw.len();
     let mut first = true;
-    for (i, w) in raw.split_whitespace().map(|w| (w.as_ptr() as usize - raw.as_ptr() as usize, w)) {
+    for (i, w) in raw
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - raw.as_ptr() as usize, w))
+    {
         if !first && (is_stop_word(w) || w.starts_with(|c: char| c.is_ascii_digit())) {
             end = i;
             break;
@@ -121,16 +126,107 @@ fn trim_place(raw: &str) -> &str {
 }
 
 const NOT_PLACES: &[&str] = &[
-    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
-    "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun", "january", "jan",
-    "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul",
-    "august", "aug", "september", "sep", "sept", "october", "oct", "november", "nov",
-    "december", "dec", "noon", "midnight", "eod", "cob", "et", "est", "edt", "pt", "pst",
-    "pdt", "ct", "cst", "cdt", "mt", "mst", "mdt", "gmt", "utc", "bst", "cet", "cest", "ist",
-    "jst", "aest", "aedt", "i", "zoom", "teams", "google", "skype", "webex", "your", "my",
-    "our", "all", "any", "least", "most", "first", "last", "this", "that", "the", "pacific",
-    "eastern", "central", "mountain", "lunch", "lunchtime", "breakfast", "dinner", "end",
-    "close", "tomorrow", "today", "tonight", "morning", "afternoon", "evening", "night",
+    "monday",
+    "mon",
+    "tuesday",
+    "tue",
+    "tues",
+    "wednesday",
+    "wed",
+    "thursday",
+    "thu",
+    "thur",
+    "thurs",
+    "friday",
+    "fri",
+    "saturday",
+    "sat",
+    "sunday",
+    "sun",
+    "january",
+    "jan",
+    "february",
+    "feb",
+    "march",
+    "mar",
+    "april",
+    "apr",
+    "may",
+    "june",
+    "jun",
+    "july",
+    "jul",
+    "august",
+    "aug",
+    "september",
+    "sep",
+    "sept",
+    "october",
+    "oct",
+    "november",
+    "nov",
+    "december",
+    "dec",
+    "noon",
+    "midnight",
+    "eod",
+    "cob",
+    "et",
+    "est",
+    "edt",
+    "pt",
+    "pst",
+    "pdt",
+    "ct",
+    "cst",
+    "cdt",
+    "mt",
+    "mst",
+    "mdt",
+    "gmt",
+    "utc",
+    "bst",
+    "cet",
+    "cest",
+    "ist",
+    "jst",
+    "aest",
+    "aedt",
+    "i",
+    "zoom",
+    "teams",
+    "google",
+    "skype",
+    "webex",
+    "your",
+    "my",
+    "our",
+    "all",
+    "any",
+    "least",
+    "most",
+    "first",
+    "last",
+    "this",
+    "that",
+    "the",
+    "pacific",
+    "eastern",
+    "central",
+    "mountain",
+    "lunch",
+    "lunchtime",
+    "breakfast",
+    "dinner",
+    "end",
+    "close",
+    "tomorrow",
+    "today",
+    "tonight",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
 ];
 
 /// Rejects times, zones, people and platforms that follow "at" with a capital letter.
@@ -163,18 +259,33 @@ mod tests {
             location("Coffee at Blue Bottle on Market St tomorrow?").as_deref(),
             Some("Blue Bottle on Market St")
         );
-        assert_eq!(location("Meet at 500 Howard Street, 3pm").as_deref(), Some("500 Howard Street"));
+        assert_eq!(
+            location("Meet at 500 Howard Street, 3pm").as_deref(),
+            Some("500 Howard Street")
+        );
         assert_eq!(location("Let's talk at 3pm on Monday").as_deref(), None);
         assert_eq!(location("Call at Noon ET?").as_deref(), None);
-        assert_eq!(location("We can use the boardroom? Sure, in the Boardroom").as_deref(), Some("the Boardroom"));
+        assert_eq!(
+            location("We can use the boardroom? Sure, in the Boardroom").as_deref(),
+            Some("the Boardroom")
+        );
     }
 
     #[test]
     fn modes() {
-        assert_eq!(mode("hop on a zoom call tuesday?", None), Some(MeetingMode::Video));
+        assert_eq!(
+            mode("hop on a zoom call tuesday?", None),
+            Some(MeetingMode::Video)
+        );
         assert_eq!(mode("quick call tuesday?", None), Some(MeetingMode::Call));
-        assert_eq!(mode("grab coffee tuesday?", None), Some(MeetingMode::InPerson));
-        assert_eq!(mode("tuesday?", Some("Blue Bottle")), Some(MeetingMode::InPerson));
+        assert_eq!(
+            mode("grab coffee tuesday?", None),
+            Some(MeetingMode::InPerson)
+        );
+        assert_eq!(
+            mode("tuesday?", Some("Blue Bottle")),
+            Some(MeetingMode::InPerson)
+        );
         assert_eq!(mode("tuesday works", None), None);
     }
 }

@@ -119,9 +119,8 @@ fn resolve_in_tz(tz: Tz, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> 
             // 02:30 EST (UTC-5) is 07:30 UTC, which is 03:30 EDT, moved forward by the gap.
             let before = local.checked_sub_signed(Duration::hours(6))?;
             let pre_offset = tz.from_local_datetime(&before).earliest()?.offset().fix();
-            let utc = local.checked_sub_signed(Duration::seconds(i64::from(
-                pre_offset.local_minus_utc(),
-            )))?;
+            let utc = local
+                .checked_sub_signed(Duration::seconds(i64::from(pre_offset.local_minus_utc())))?;
             Some(tz.from_utc_datetime(&utc).fixed_offset())
         }
     }
@@ -237,12 +236,24 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
     if word == "new" {
         let (w2s, w2e) = next_word(bytes, word_end)?;
         if text[w2s..w2e].eq_ignore_ascii_case("york") {
-            return with_time_suffix(text, start, w2e, Zone::Iana(Tz::America__New_York), !after_time);
+            return with_time_suffix(
+                text,
+                start,
+                w2e,
+                Zone::Iana(Tz::America__New_York),
+                !after_time,
+            );
         }
         return None;
     }
     if word == "ny" {
-        return with_time_suffix(text, start, word_end, Zone::Iana(Tz::America__New_York), true);
+        return with_time_suffix(
+            text,
+            start,
+            word_end,
+            Zone::Iana(Tz::America__New_York),
+            true,
+        );
     }
     if word == "utc" || word == "gmt" || word == "z" && word_end - start == 1 {
         if word == "z" {
@@ -264,7 +275,10 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
     // "ET" must be written as a capitalised abbreviation: "et" alone is too common (French,
     // "et al.") to trust in lower case.
     let original = &text[start..word_end];
-    if word.len() <= 4 && !needs_time_suffix(&word) && !matches!(word.as_str(), "eastern" | "pacific") {
+    if word.len() <= 4
+        && !needs_time_suffix(&word)
+        && !matches!(word.as_str(), "eastern" | "pacific")
+    {
         let upper = original.bytes().all(|b| b.is_ascii_uppercase());
         if !upper {
             return None;
@@ -411,10 +425,9 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
-fn offset_at(zone: &Zone, local: NaiveDateTime) -> Option<FixedOffset> {
-    zone.resolve(local).map(|dt| dt.offset().fix())
-}
-
+    fn offset_at(zone: &Zone, local: NaiveDateTime) -> Option<FixedOffset> {
+        zone.resolve(local).map(|dt| dt.offset().fix())
+    }
 
     fn at(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d)
