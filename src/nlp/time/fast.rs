@@ -161,7 +161,11 @@ fn date_value(lower: &str, today: NaiveDate) -> Option<TimeValue> {
     }
     if let Some(c) = WEEK.captures(lower) {
         let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-        let monday = if c.get(1)?.as_str() == "next" { monday + Duration::days(7) } else { monday };
+        let monday = if c.get(1)?.as_str() == "next" {
+            monday + Duration::days(7)
+        } else {
+            monday
+        };
         return Some(single(monday.and_time(NaiveTime::MIN), DGrain::Week));
     }
     if let Some(c) = SLASH_DATE.captures(lower) {
@@ -297,10 +301,17 @@ fn clock_range(c: &regex::Captures<'_>, reference: NaiveDateTime) -> Option<Time
     };
     let today = reference.date();
     let start = today.and_time(start_t);
-    let start = if start >= reference { start } else { start + Duration::days(1) };
+    let start = if start >= reference {
+        start
+    } else {
+        start + Duration::days(1)
+    };
     let end = start.date().and_time(end_t) + step;
     Some(TimeValue::Interval {
-        from: Some(TimePoint::Naive { value: start, grain }),
+        from: Some(TimePoint::Naive {
+            value: start,
+            grain,
+        }),
         to: Some(TimePoint::Naive { value: end, grain }),
         values: Vec::new(),
         holiday: None,
@@ -348,7 +359,12 @@ mod tests {
                 to: Some(TimePoint::Naive { value: b, .. }),
                 ..
             } => Some((
-                format!("{}..{} ({} min)", a.time(), b.time(), (*b - *a).num_minutes()),
+                format!(
+                    "{}..{} ({} min)",
+                    a.time(),
+                    b.time(),
+                    (*b - *a).num_minutes()
+                ),
                 *grain,
             )),
             _ => None,
@@ -389,14 +405,43 @@ mod tests {
             "2/29",
             "July 4, 2027",
         ];
-        let more = ["the 20th", "on the 1st", "Wednesday the 11th", "Tuesday the 28th", "next week", "this week"];
+        let more = [
+            "the 20th",
+            "on the 1st",
+            "Wednesday the 11th",
+            "Tuesday the 28th",
+            "next week",
+            "this week",
+        ];
         let dates = [&dates[..], &more[..]].concat();
         let clocks = [
-            "3pm", "at 3pm", "10:30", "at 10:30", "9am", "11:45 am", "12pm", "12am", "at 7",
-            "at 12", "15:00", "08:30", "3:00 PM", "noon", "at noon", "3-4pm", "from 3pm to 5pm",
-            "10 to 11:30 am", "from 10 to 11:30 am", "10:00-11:00 am", "2:00-3:00 pm",
-            "9:30-10:30 am", "between 15:00 and 18:00", "13:00-14:30", "10am-12pm",
-            "from 9am to 5pm", "between 1pm and 3pm",
+            "3pm",
+            "at 3pm",
+            "10:30",
+            "at 10:30",
+            "9am",
+            "11:45 am",
+            "12pm",
+            "12am",
+            "at 7",
+            "at 12",
+            "15:00",
+            "08:30",
+            "3:00 PM",
+            "noon",
+            "at noon",
+            "3-4pm",
+            "from 3pm to 5pm",
+            "10 to 11:30 am",
+            "from 10 to 11:30 am",
+            "10:00-11:00 am",
+            "2:00-3:00 pm",
+            "9:30-10:30 am",
+            "between 15:00 and 18:00",
+            "13:00-14:30",
+            "10am-12pm",
+            "from 9am to 5pm",
+            "between 1pm and 3pm",
         ];
         let mut checked = 0;
         for (y, m, d, h, mi) in refs {
@@ -429,10 +474,24 @@ mod tests {
         let reference = NaiveDate::from_ymd_opt(2026, 11, 25)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .expect("reference");
-        for text in ["Tuesday", "Nov 4", "1/12", "Wednesday the 11th", "next week", "tomorrow"] {
+        for text in [
+            "Tuesday",
+            "Nov 4",
+            "1/12",
+            "Wednesday the 11th",
+            "next week",
+            "tomorrow",
+        ] {
             assert!(resolve(text, Role::Date, reference).is_some(), "{text}");
         }
-        for text in ["3pm", "at 10:30", "3-4pm", "10 to 11:30 AM", "between 15:00 and 18:00", "2:00-3:00 PM"] {
+        for text in [
+            "3pm",
+            "at 10:30",
+            "3-4pm",
+            "10 to 11:30 AM",
+            "between 15:00 and 18:00",
+            "2:00-3:00 PM",
+        ] {
             assert!(resolve(text, Role::Clock, reference).is_some(), "{text}");
         }
         // Ambiguous halves of the day go to Duckling.
