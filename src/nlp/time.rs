@@ -193,6 +193,9 @@ struct Found {
     clock_only: bool,
     /// A date and a clock joined ("Tue 1/12" + "10:00-11:00 AM").
     combined: bool,
+    /// Where its time of day was written, when that is elsewhere ("Tuesday? ... say 11:30
+    /// PT", "Friday, same time"): its am/pm and zone count for this time.
+    clock_from: Option<Range<usize>>,
     /// Words of a neighbour that also speak of this time ("Tuesday or Wednesday evening":
     /// "evening" is Tuesday's too).
     shared_words: Option<Range<usize>>,
@@ -442,6 +445,7 @@ fn find_times(
                 clock_only: false,
                 combined: true,
                 shared_words: None,
+                clock_from: None,
             });
         }
         for (k, (role, span, v)) in parts.into_iter().enumerate() {
@@ -456,6 +460,7 @@ fn find_times(
                 window: w.span.clone(),
                 combined: false,
                 shared_words: None,
+                clock_from: None,
             });
         }
         found.extend(out);
@@ -474,10 +479,15 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
             for k in (0..out.len()).rev() {
                 let o = &out[k];
                 let gap = clean.get(o.span.end..f.span.start).unwrap_or("");
-                if !o.date_only
-                    || gap.contains("\n\n")
-                    || f.span.start.saturating_sub(o.span.end) > 160
-                {
+                if gap.contains("\n\n") || f.span.start.saturating_sub(o.span.end) > 160 {
+                    break;
+                }
+                // "Tuesday? ... Late morning my time, say 11:30": a part of day with no day
+                // of its own sits between the day and the clock.
+                if !o.date_only && undated_part_of_day(clean, o) {
+                    continue;
+                }
+                if !o.date_only {
                     break;
                 }
                 days.push(k);
@@ -498,12 +508,21 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                             clock_only: false,
                             combined: true,
                             shared_words: None,
+                            clock_from: Some(f.span.clone()),
                         });
                     }
                 }
                 if !joined.is_empty() {
-                    out.truncate(days[0]);
+                    // The days become the joined times; anything between them stays.
+                    let mut kept: Vec<Found> = Vec::new();
+                    for (k, o) in out.drain(days[0]..).enumerate() {
+                        if !days.contains(&(k + days[0])) {
+                            kept.push(o);
+                        }
+                    }
                     out.extend(joined);
+                    out.extend(kept);
+                    out.sort_by_key(|o| o.span.start);
                     continue;
                 }
             }
@@ -553,9 +572,11 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
             && let Some(date) = day_of(&out[i].value)
             && let Some(moved) = on_date(&p.value, date)
         {
+            let from = p.clock_from.clone().unwrap_or_else(|| p.span.clone());
             out[i].value = moved;
             out[i].date_only = false;
             out[i].combined = true;
+            out[i].clock_from = Some(from);
             continue;
         }
         let neighbours = [i.checked_add(1), i.checked_sub(1)];
@@ -576,9 +597,11 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 if let Some(date) = day_of(&out[i].value)
                     && let Some(moved) = on_date(&n.value, date)
                 {
+                    let from = n.clock_from.clone().unwrap_or_else(|| n.span.clone());
                     out[i].value = moved;
                     out[i].date_only = false;
                     out[i].combined = true;
+                    out[i].clock_from = Some(from);
                     break;
                 }
             } else if !n.clock_only && j > i {
@@ -641,6 +664,19 @@ fn has_date_number(body: &str) -> bool {
         ]
         .iter()
         .any(|m| body.contains(m))
+}
+
+/// "late morning", "this afternoon" without a day: Duckling puts it on today.
+fn undated_part_of_day(clean: &str, f: &Found) -> bool {
+    let body = clean.get(f.span.clone()).unwrap_or("").to_ascii_lowercase();
+    matches!(f.value, TimeValue::Interval { .. })
+        && conventions::part_of_day(&body).is_some()
+        && !body.bytes().any(|b| b.is_ascii_digit())
+        && ![
+            "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "tomorrow", "tonight",
+        ]
+        .iter()
+        .any(|w| body.contains(w))
 }
 
 /// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
@@ -732,7 +768,12 @@ fn proposed_slots(
         if is_restatement(lower, &f.span, earlier) {
             continue;
         }
-        let body = &lower[f.span.clone()];
+        let mut body = lower[f.span.clone()].to_string();
+        if let Some(c) = f.clock_from.as_ref().and_then(|r| lower.get(r.clone())) {
+            body.push(' ');
+            body.push_str(c);
+        }
+        let body = body.as_str();
         let around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
         let words = conventions::wording(body, &around);
         let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
@@ -744,7 +785,18 @@ fn proposed_slots(
         if says_today && local.start.date() != facts.reference_local.date() {
             continue;
         }
-        let (zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
+        let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
+        if let Some(c) = &f.clock_from
+            && !mentions
+                .iter()
+                .any(|m| m.start >= f.span.start && m.start <= f.span.end + 2)
+            && let Some(m) = mentions
+                .iter()
+                .find(|m| m.start >= c.start && m.start <= c.end + 2)
+        {
+            // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
+            zone = m.zone;
+        }
         let (Some(start), Some(end)) = (zone.resolve(local.start), zone.resolve(local.end)) else {
             continue;
         };

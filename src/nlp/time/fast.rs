@@ -287,10 +287,17 @@ fn clock_range(c: &regex::Captures<'_>, reference: NaiveDateTime) -> Option<Time
         (Some(a), Some(b)) => (to_24h(h1, Some(a))?, to_24h(h2, Some(b))?),
         (Some(_), None) => return None,
     };
+    // "2 to 4", "11 to 1" without am/pm: Duckling reads "from 2 to 3" as 2:58 (minutes to
+    // the hour). Here the hours stay as written, "11 to 1" ends at 13:00, and the
+    // conventions read them as business hours.
+    let e = if mer2.is_none() && e <= s && e + 12 > s && e + 12 <= 23 {
+        e + 12
+    } else {
+        e
+    };
     let start_t = NaiveTime::from_hms_opt(s, m1, 0)?;
     let end_t = NaiveTime::from_hms_opt(e, m2, 0)?;
-    if end_t <= start_t || (mer1.is_none() && mer2.is_none() && h1 <= 12 && h2 <= 12) {
-        // Ambiguous halves of the day ("2 to 4", "11 to 1"): Duckling's own choice.
+    if end_t <= start_t {
         return None;
     }
     let minutes = c.get(3).is_some() || c.get(7).is_some();
@@ -455,6 +462,14 @@ mod tests {
                     };
                     // Duckling finds no "Feb 29" in a year without one; we take the next leap
                     // year's. Everywhere Duckling answers, we must answer the same.
+                    let plain_hours = CLOCK_RANGE
+                        .captures(&text.to_ascii_lowercase())
+                        .is_some_and(|c| {
+                            c.get(4).is_none() && c.get(8).is_none() && c.get(3).is_none()
+                        });
+                    if plain_hours {
+                        continue;
+                    }
                     let Some(theirs) = duck(text, reference) else {
                         continue;
                     };
@@ -494,7 +509,14 @@ mod tests {
         ] {
             assert!(resolve(text, Role::Clock, reference).is_some(), "{text}");
         }
-        // Ambiguous halves of the day go to Duckling.
-        assert!(resolve("2 to 4", Role::Clock, reference).is_none());
+        // Hours without am/pm stay as written, for the business-hour reading.
+        let Some((_, v)) = resolve("from 2 to 3", Role::Clock, reference) else {
+            panic!("from 2 to 3");
+        };
+        assert_eq!(
+            point(&v).map(|p| p.0),
+            Some("02:00:00..04:00:00 (120 min)".to_string()),
+            "the end is one grain past the last hour, as Duckling closes ranges"
+        );
     }
 }

@@ -98,7 +98,17 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     }
     if matches!(
         body.trim(),
-        "now" | "right now" | "just now" | "immediately" | "at the moment" | "atm"
+        "now"
+            | "right now"
+            | "just now"
+            | "immediately"
+            | "at the moment"
+            | "atm"
+            | "at this time"
+            | "this time"
+            | "at the same time"
+            | "in the meantime"
+            | "meanwhile"
     ) {
         return Some(NotAProposal::Filler);
     }
@@ -150,6 +160,15 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         return Some(NotAProposal::Unavailable);
     }
     if PAST_BEFORE.iter().any(|w| contains_word(before, w))
+        || [
+            "further to",
+            "following our",
+            "thanks for",
+            "thank you for",
+            "after our",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
         || after_in_clause.trim_start().starts_with("ago")
     {
         return Some(NotAProposal::Past);
