@@ -406,12 +406,16 @@ fn find_times(
                 false
             }
         });
+        // Days a clock can attach to: real days, and parts of day that name one ("Tuesday
+        // afternoon"), not a bare "early afternoon" that Duckling puts on today.
         let dates: Vec<usize> = (0..parts.len())
             .filter(|&k| {
-                is_day_value(&parts[k].2)
-                    || (parts[k].0 == segments::Role::Date
-                        && matches!(parts[k].2, TimeValue::Interval { .. })
-                        && is_clock_value(&parts[k].2))
+                let (role, span, v) = &parts[k];
+                is_day_value(v)
+                    || (*role == segments::Role::Date
+                        && matches!(v, TimeValue::Interval { .. })
+                        && is_clock_value(v)
+                        && !undated_part_of_day_text(clean.get(span.clone()).unwrap_or("")))
             })
             .collect();
         let mut used = vec![false; parts.len()];
@@ -516,7 +520,9 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                     // The days become the joined times; anything between them stays.
                     let mut kept: Vec<Found> = Vec::new();
                     for (k, o) in out.drain(days[0]..).enumerate() {
-                        if !days.contains(&(k + days[0])) {
+                        // A bare part of day bridged over ("early afternoon ... 1:30") was
+                        // said of those days; the clock now says it better.
+                        if !days.contains(&(k + days[0])) && !undated_part_of_day(clean, &o) {
                             kept.push(o);
                         }
                     }
@@ -668,9 +674,13 @@ fn has_date_number(body: &str) -> bool {
 
 /// "late morning", "this afternoon" without a day: Duckling puts it on today.
 fn undated_part_of_day(clean: &str, f: &Found) -> bool {
-    let body = clean.get(f.span.clone()).unwrap_or("").to_ascii_lowercase();
     matches!(f.value, TimeValue::Interval { .. })
-        && conventions::part_of_day(&body).is_some()
+        && undated_part_of_day_text(clean.get(f.span.clone()).unwrap_or(""))
+}
+
+fn undated_part_of_day_text(text: &str) -> bool {
+    let body = text.to_ascii_lowercase();
+    conventions::part_of_day(&body).is_some()
         && !body.bytes().any(|b| b.is_ascii_digit())
         && ![
             "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "tomorrow", "tonight",
@@ -722,18 +732,21 @@ fn proposed_slots(
     ctx: &TimeContext,
     stated: Option<u32>,
 ) -> (Vec<ProposedSlot>, Option<u32>) {
-    // A short one-line text (a phrase: "the ides of march", "3 fridays from now") is cheap
-    // for Duckling whole; the cue pre-scan is for emails, whose length makes Duckling slow.
+    // A short one-sentence text (a phrase: "the ides of march", "3 fridays from now") is
+    // cheap for Duckling whole; the cue pre-scan is for emails, whose length makes Duckling
+    // slow.
     let trimmed = clean.trim();
-    let windows =
-        if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && !trimmed.contains('\n') {
-            let start = clean.len() - clean.trim_start().len();
-            vec![cues::Window {
-                span: start..start + trimmed.len(),
-            }]
-        } else {
-            cues::windows(clean)
-        };
+    let one_sentence = !trimmed
+        .trim_end_matches(['.', '?', '!'])
+        .contains(['.', '?', '!', ';', '\n', '(', '/']);
+    let windows = if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && one_sentence {
+        let start = clean.len() - clean.trim_start().len();
+        vec![cues::Window {
+            span: start..start + trimmed.len(),
+        }]
+    } else {
+        cues::windows(clean)
+    };
     if windows.is_empty() {
         return (Vec::new(), None);
     }

@@ -391,3 +391,95 @@ fn context_parses_untrusted_strings() {
     ));
     assert!(wed().with_meeting_minutes(0).is_err());
 }
+
+#[test]
+fn a_time_of_day_after_bare_days_applies_to_them() {
+    // Wednesday 23 September 2026.
+    let ctx = ny(2026, 9, 23, 12, 0);
+    assert_eq!(
+        spans("Hey! Dinner Saturday? 7:30 at Via Carota?", &ctx),
+        vec!["2026-09-26T19:30:00-04:00..2026-09-26T20:00:00-04:00"]
+    );
+    let got = spans(
+        "Quick call mon or tues? Early afternoon suits me, like 1:30.",
+        &wed(),
+    );
+    assert_eq!(
+        got,
+        vec![
+            "2026-11-30T13:30:00-05:00..2026-11-30T14:00:00-05:00",
+            "2026-12-01T13:30:00-05:00..2026-12-01T14:00:00-05:00",
+        ]
+    );
+}
+
+#[test]
+fn or_shares_a_clock_or_a_part_of_day() {
+    let got = spans(
+        "Would Monday, November 30 at 11am work? Otherwise Wednesday the 2nd at the same time.",
+        &wed(),
+    );
+    assert_eq!(
+        got,
+        vec![
+            "2026-11-30T11:00:00-05:00..2026-11-30T11:30:00-05:00",
+            "2026-12-02T11:00:00-05:00..2026-12-02T11:30:00-05:00",
+        ]
+    );
+    let got = spans("Dinner on Tuesday or Wednesday evening?", &wed());
+    assert_eq!(
+        got,
+        vec![
+            "2026-12-01T17:00:00-05:00..2026-12-01T20:00:00-05:00",
+            "2026-12-02T17:00:00-05:00..2026-12-02T20:00:00-05:00",
+        ]
+    );
+}
+
+#[test]
+fn moving_a_meeting_proposes_only_the_new_time_with_the_old_clock_and_zone() {
+    let s = slots(
+        "Apologies, I have a conflict with our call on Thursday (8:30 AM ET). Could we push it to Friday, same time?",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T08:30:00-05:00");
+    assert_eq!(s[0].zone, "America/New_York");
+}
+
+#[test]
+fn restatements_in_another_zone_are_one_proposal() {
+    let s = slots(
+        "Could we do Thursday 3 December at 8:30 PM IST / 10 AM ET?",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-03T20:30:00+05:30");
+    let s = slots(
+        "Could we talk Monday at 8am Pacific? That's 11am for you.",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+}
+
+#[test]
+fn a_weekday_after_next_week_is_in_that_week() {
+    // Wednesday 25 November: "next week" is 30 Nov - 4 Dec, so its Thursday is 3 December.
+    let s = slots(
+        "Could we find time next week? Thursday morning works best.",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "the week holds the precise proposal: {s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-03T09:00:00-05:00");
+}
+
+#[test]
+fn a_forwarded_request_is_read_without_its_header() {
+    let text = "Can you set this up?\n---------- Forwarded message ---------\nFrom: Grace <g@x.org>\nDate: Mon, Nov 23, 2026 at 1:40 PM\nSubject: Kickoff\n\nAre you able to do Monday, November 30 from 10 to 11:30 AM?\n";
+    let r = read_times(text, &wed());
+    assert_eq!(r.slots.len(), 1, "{:?}", r.slots);
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-30T10:00:00-05:00");
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-11-30T11:30:00-05:00");
+    assert!(!r.slots[0].flexible);
+    assert_eq!(r.duration_minutes, Some(90));
+}
