@@ -159,8 +159,17 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
         explicit_meridiem,
         weekend: lower.contains("weekend"),
         between: lower.contains("between"),
-        written_hour: written_24h_hour(lower),
+        // "07:00 PM" says its half of the day; only a bare 24-hour time fixes the hour.
+        written_hour: if has_am_pm(lower) {
+            None
+        } else {
+            written_24h_hour(lower)
+        },
     }
+}
+
+fn has_am_pm(lower: &str) -> bool {
+    lower.contains("am") || lower.contains("pm") || lower.contains("a.m") || lower.contains("p.m")
 }
 
 /// The first hour written in 24-hour form: a leading zero ("09:00") or 13–23.

@@ -225,14 +225,15 @@ fn keeps_ducklings_accuracy_on_its_own_corpus() {
         pct(duck_ok),
         pct(ours_ok)
     );
-    for l in lost.iter().take(400) {
+    for l in lost.iter().take(40) {
         eprintln!("  lost {l}");
     }
     assert!(future > 200, "too few future phrases: {future}");
-    // Our conventions move some starts on purpose (morning is 09:00, a bare month starts on
-    // the next business day); beyond those, nothing Duckling gets right may be lost.
+    // Phrases where a convention differs on purpose are left out above. What remains lost
+    // (measured 12 of 441: "since 2014", "in 7 days at 5pm", "20 minutes to 2pm tomorrow",
+    // holiday arithmetic) may not grow past 3 points.
     assert!(
-        pct(ours_ok) + 5.0 >= pct(duck_ok),
+        pct(ours_ok) + 3.0 >= pct(duck_ok),
         "ours {:.1}% vs duckling {:.1}%",
         pct(ours_ok),
         pct(duck_ok)
