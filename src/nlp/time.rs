@@ -213,7 +213,12 @@ fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>
             .unwrap_or_default();
     }
     let options = Options { with_latent: false };
-    duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
+    // Duckling catches its own panics only in release builds; never let one through.
+    let entities = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
+    }))
+    .unwrap_or_default();
+    entities
         .into_iter()
         .filter_map(|e| {
             let DimensionValue::Time(v) = e.value else {
