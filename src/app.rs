@@ -19,7 +19,7 @@ pub fn registry(config: &Config) -> Registry {
     worker::builtin::register(&mut r);
     crate::ingest::process::register(
         &mut r,
-        crate::ingest::process::parse_only,
+        crate::ingest::screen::screening(std::sync::Arc::new(config.clone())),
         config.inbound.max_attempts,
     );
     match crate::outbound::Outbound::from_config(config) {

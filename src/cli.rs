@@ -229,11 +229,26 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             let raw = std::fs::read(&path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
             let req = reader.read_email(&raw, None)?;
-            println!("intent:     {} (confidence {:.2})", req.intent.as_str(), req.confidence);
+            println!(
+                "intent:     {} (confidence {:.2})",
+                req.intent.as_str(),
+                req.confidence
+            );
             if let Some(r) = &req.requester {
-                println!("requester:  {}", r.address.as_ref().map(|a| a.as_str()).unwrap_or("?"));
+                println!(
+                    "requester:  {}",
+                    r.address.as_ref().map(|a| a.as_str()).unwrap_or("?")
+                );
             }
-            println!("reference:  {}{}", req.reference.to_rfc3339(), if req.forwarded { " (forwarded original)" } else { "" });
+            println!(
+                "reference:  {}{}",
+                req.reference.to_rfc3339(),
+                if req.forwarded {
+                    " (forwarded original)"
+                } else {
+                    ""
+                }
+            );
             if let Some(d) = req.duration_minutes {
                 println!("duration:   {d} min");
             }

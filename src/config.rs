@@ -25,6 +25,14 @@ pub struct Config {
     pub inbound: InboundConfig,
     pub outbound: OutboundConfig,
     pub limits: LimitsConfig,
+    pub trust: TrustConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TrustConfig {
+    #[serde(default)]
+    pub authserv_id: Option<String>,
+    pub verify_signatures: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -297,6 +305,7 @@ impl Config {
         problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
         problems.extend(section_problems::<InboundConfig>(fig, "inbound"));
         problems.extend(section_problems::<LimitsConfig>(fig, "limits"));
+        problems.extend(section_problems::<TrustConfig>(fig, "trust"));
         problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));

@@ -1,4 +1,5 @@
 //! Mail coming in: the durable inbound store (and, later, IMAP polling).
 
 pub mod process;
+pub mod screen;
 pub mod store;

@@ -26,7 +26,9 @@ pub fn extract_line(reader: &Reader, line: &str) -> Value {
         None => None,
     };
     let read = if let Some(eml) = input.get("eml").and_then(Value::as_str) {
-        reader.read_email(eml.as_bytes(), reference).map_err(|e| e.to_string())
+        reader
+            .read_email(eml.as_bytes(), reference)
+            .map_err(|e| e.to_string())
     } else if let Some(text) = input.get("text").and_then(Value::as_str) {
         match reference {
             Some(r) => Ok(reader.read_text(text, r)),
@@ -110,7 +112,11 @@ impl CorpusEvaluation {
     }
     pub fn slot_f1(&self) -> f64 {
         let (p, r) = (self.slot_precision(), self.slot_recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -121,9 +127,16 @@ fn ratio(a: usize, b: usize) -> f64 {
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} line {line}: {message}")]
-    Label { path: String, line: usize, message: String },
+    Label {
+        path: String,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Evaluates the reader on a `labels.jsonl` whose `.eml` files sit beside it. A slot matches
@@ -145,7 +158,11 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
         emails_slots_exact: 0,
         mistakes: Vec::new(),
     };
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let label: Label = serde_json::from_str(line).map_err(|e| EvalError::Label {
             path: labels.display().to_string(),
             line: n + 1,
@@ -203,7 +220,9 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
                     .map(|(s, e)| {
                         format!(
                             "{}/{}m",
-                            DateTime::from_timestamp(*s, 0).map(|d| d.format("%m-%d %H:%M").to_string()).unwrap_or_default(),
+                            DateTime::from_timestamp(*s, 0)
+                                .map(|d| d.format("%m-%d %H:%M").to_string())
+                                .unwrap_or_default(),
                             (e - s) / 60
                         )
                     })
@@ -225,7 +244,11 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
 
 impl std::fmt::Display for CorpusEvaluation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "emails: {} ({} unreadable, read as `other`)", self.emails, self.read_errors)?;
+        writeln!(
+            f,
+            "emails: {} ({} unreadable, read as `other`)",
+            self.emails, self.read_errors
+        )?;
         writeln!(f, "{}", self.intents)?;
         writeln!(
             f,

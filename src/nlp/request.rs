@@ -83,7 +83,11 @@ impl Reader {
     }
 
     /// An already parsed email.
-    pub fn read_parsed(&self, email: &ParsedEmail, reference: DateTime<FixedOffset>) -> ParsedRequest {
+    pub fn read_parsed(
+        &self,
+        email: &ParsedEmail,
+        reference: DateTime<FixedOffset>,
+    ) -> ParsedRequest {
         let h = &email.headers;
         let (text, subject, requester) = match &email.forwarded {
             // The guest's request is the forwarded original; the forwarder's note ("can you find
@@ -94,7 +98,11 @@ impl Reader {
                     t.push_str("\n\n");
                     t.push_str(&email.new_text);
                 }
-                (t, fwd.subject.clone().or_else(|| h.subject.clone()), fwd.from.clone())
+                (
+                    t,
+                    fwd.subject.clone().or_else(|| h.subject.clone()),
+                    fwd.from.clone(),
+                )
             }
             None => (email.new_text.clone(), h.subject.clone(), h.from.clone()),
         };
@@ -108,12 +116,21 @@ impl Reader {
                 .as_deref()
                 .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no")),
             list: h.list_id.is_some() || h.list_unsubscribe.is_some(),
-            bulk: h
-                .precedence
-                .as_deref()
-                .is_some_and(|p| matches!(p.trim().to_ascii_lowercase().as_str(), "bulk" | "junk" | "list")),
+            bulk: h.precedence.as_deref().is_some_and(|p| {
+                matches!(
+                    p.trim().to_ascii_lowercase().as_str(),
+                    "bulk" | "junk" | "list"
+                )
+            }),
         };
-        let mut req = self.read(&text, subject.as_deref(), reference, is_reply, email.forwarded.is_some(), headers);
+        let mut req = self.read(
+            &text,
+            subject.as_deref(),
+            reference,
+            is_reply,
+            email.forwarded.is_some(),
+            headers,
+        );
         req.language = email.language;
         req.requester = requester;
         req.sender = h.from.clone();
@@ -126,7 +143,14 @@ impl Reader {
 
     /// Plain text with a reference instant (the evaluation and `"text"` input path).
     pub fn read_text(&self, text: &str, reference: DateTime<FixedOffset>) -> ParsedRequest {
-        self.read(text, None, reference, false, false, intent::HeaderFacts::default())
+        self.read(
+            text,
+            None,
+            reference,
+            false,
+            false,
+            intent::HeaderFacts::default(),
+        )
     }
 
     fn read(
@@ -158,7 +182,11 @@ impl Reader {
         ParsedRequest {
             intent,
             confidence: prediction.confidence.get(),
-            rules_fired: prediction.rules_fired.iter().map(|r| r.to_string()).collect(),
+            rules_fired: prediction
+                .rules_fired
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
             slots,
             duration_minutes: reading.duration_minutes,
             mode: reading.mode,
