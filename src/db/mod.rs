@@ -4,6 +4,7 @@ pub mod connect;
 pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
+pub mod mailboxes;
 
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
