@@ -379,7 +379,10 @@ impl Config {
         if let Some(secret) = &self.inbound.webhook_secret
             && secret.expose_secret().len() < 16
         {
-            bad("inbound.webhook_secret", "must be at least 16 characters".into());
+            bad(
+                "inbound.webhook_secret",
+                "must be at least 16 characters".into(),
+            );
         }
         self.imap_problems(&mut bad);
         if let Some(key) = &self.secrets.link_signing_key
@@ -411,7 +414,10 @@ impl Config {
         }
         // Below RFC 2177's 29 minutes with a margin, and above a minute so it is not a busy loop.
         if !(60..=1500).contains(&imap.idle_reissue_secs) {
-            bad("imap.idle_reissue_secs", "must be between 60 and 1500 (25 minutes)".into());
+            bad(
+                "imap.idle_reissue_secs",
+                "must be between 60 and 1500 (25 minutes)".into(),
+            );
         }
         if imap.poll_interval_secs == 0 {
             bad("imap.poll_interval_secs", "must be at least 1".into());
@@ -420,7 +426,10 @@ impl Config {
             bad("imap.backoff_base_ms", "must be at least 1".into());
         }
         if imap.backoff_cap_secs.saturating_mul(1000) < imap.backoff_base_ms {
-            bad("imap.backoff_cap_secs", "must not be below imap.backoff_base_ms".into());
+            bad(
+                "imap.backoff_cap_secs",
+                "must not be below imap.backoff_base_ms".into(),
+            );
         }
         if imap.timeout_secs == 0 {
             bad("imap.timeout_secs", "must be at least 1".into());
@@ -437,7 +446,10 @@ impl Config {
             if m.name.trim().is_empty() || m.name.len() > 255 {
                 bad(&key("name"), "must be 1-255 characters".into());
             } else if !names.insert(m.name.as_str()) {
-                bad(&key("name"), format!("{:?} is used by two mailboxes", m.name));
+                bad(
+                    &key("name"),
+                    format!("{:?} is used by two mailboxes", m.name),
+                );
             }
             if m.host.trim().is_empty() {
                 bad(&key("host"), "must not be empty".into());
@@ -457,9 +469,10 @@ impl Config {
                 bad(&key("processed_flag"), e.to_string());
             }
             match (m.processed, &m.move_to) {
-                (ImapProcessed::Move, None) => {
-                    bad(&key("move_to"), "is required when processed = \"move\"".into())
-                }
+                (ImapProcessed::Move, None) => bad(
+                    &key("move_to"),
+                    "is required when processed = \"move\"".into(),
+                ),
                 (ImapProcessed::Move, Some(to)) if to == &m.folder || to.is_empty() => bad(
                     &key("move_to"),
                     "must name a folder other than the one polled".into(),

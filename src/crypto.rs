@@ -46,7 +46,9 @@ impl SecretBox {
         }
         let key_id = hex::encode(&Sha256::digest([b"cams-key-id:".as_slice(), &raw].concat())[..8]);
         Ok(SecretBox {
-            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(<[u8; 32]>::try_from(raw.as_slice()).map_err(|_| CryptoError::BadKey)?)),
+            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(
+                <[u8; 32]>::try_from(raw.as_slice()).map_err(|_| CryptoError::BadKey)?,
+            )),
             key_id,
         })
     }

@@ -51,8 +51,15 @@ if ! command -v dovecot >/dev/null 2>&1 || [[ ! -x /usr/lib/dovecot/imap ]]; the
 fi
 id -u vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmail
 
-# After a kill -9 the master's children notice its death and exit on their own; the listening
-# socket is free once the last of them is gone.
+# After a kill -9 of the master alone, its children (auth, log, imap sessions...) live on as
+# orphans. They are in the master's process group, whose id is the old master's pid: end that
+# group, so old sessions do not keep serving clients next to the new server.
+if [[ -s $pidfile ]]; then
+  old=$(head -n1 "$pidfile")
+  if [[ $old =~ ^[0-9]+$ ]] && ! master_alive; then
+    kill -TERM -- "-$old" 2>/dev/null || true
+  fi
+fi
 for _ in $(seq 100); do port_open || break; sleep 0.1; done
 port_open && die "127.0.0.1:$IMAP_PORT is held by another process (set IMAP_PORT)"
 

@@ -69,14 +69,22 @@ impl Stored {
 /// the one whose address is among the envelope recipients, when exactly one matches; otherwise
 /// the message belongs to the shared agent address and the pipeline routes it.
 pub async fn store(tx: &mut PgConnection, m: &NewInbound<'_>) -> Result<Stored, DbError> {
-    let lowered: Vec<String> = m.envelope_to.iter().map(|a| a.trim().to_lowercase()).collect();
+    let lowered: Vec<String> = m
+        .envelope_to
+        .iter()
+        .map(|a| a.trim().to_lowercase())
+        .collect();
     let users: Vec<Uuid> = sqlx::query_scalar(
         "SELECT id FROM users WHERE lower(email) = ANY($1) AND deleted_at IS NULL LIMIT 2",
     )
     .bind(&lowered)
     .fetch_all(&mut *tx)
     .await?;
-    let user_id = if users.len() == 1 { Some(users[0]) } else { None };
+    let user_id = if users.len() == 1 {
+        Some(users[0])
+    } else {
+        None
+    };
 
     let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO inbound_messages
@@ -278,7 +286,11 @@ pub async fn replay(
                 "message {id} was {status}; replaying it may send a second reply (use --force)"
             )));
         }
-        other => return Ok(Err(format!("message {id} is {other}: it is already queued"))),
+        other => {
+            return Ok(Err(format!(
+                "message {id} is {other}: it is already queued"
+            )));
+        }
     }
     sqlx::query("UPDATE inbound_messages SET status = 'stored', last_error = NULL WHERE id = $1")
         .bind(id)

@@ -22,12 +22,16 @@ pub enum Processed {
 }
 
 /// The pipeline step, behind a function pointer so the agent (a later layer) plugs in here.
-pub type Pipeline =
-    fn(JobContext, inbound::InboundMessage) -> futures::future::BoxFuture<'static, Result<Processed, JobError>>;
+pub type Pipeline = fn(
+    JobContext,
+    inbound::InboundMessage,
+) -> futures::future::BoxFuture<'static, Result<Processed, JobError>>;
 
 /// Registers the processing job with the pipeline to run and the attempt limit.
 pub fn register(registry: &mut Registry, pipeline: Pipeline, max_attempts: i32) {
-    registry.register(inbound::PROCESS_JOB, move |ctx| run(ctx, pipeline, max_attempts));
+    registry.register(inbound::PROCESS_JOB, move |ctx| {
+        run(ctx, pipeline, max_attempts)
+    });
 }
 
 async fn run(ctx: JobContext, pipeline: Pipeline, max_attempts: i32) -> Result<(), JobError> {
@@ -35,7 +39,10 @@ async fn run(ctx: JobContext, pipeline: Pipeline, max_attempts: i32) -> Result<(
         .map_err(|e| JobError::permanent(format!("bad payload: {e}")))?;
     let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
     let Some(message) = inbound::get(&mut conn, payload.inbound_id).await? else {
-        return Err(JobError::permanent(format!("inbound message {} is gone", payload.inbound_id)));
+        return Err(JobError::permanent(format!(
+            "inbound message {} is gone",
+            payload.inbound_id
+        )));
     };
     inbound::begin_attempt(&mut conn, message.id).await?;
     drop(conn); // never hold a connection while the pipeline talks to other servers
@@ -44,7 +51,9 @@ async fn run(ctx: JobContext, pipeline: Pipeline, max_attempts: i32) -> Result<(
     let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
     match result {
         Ok(Processed::Done) => inbound::finish(&mut conn, id, "processed", None).await?,
-        Ok(Processed::Ignored(why)) => inbound::finish(&mut conn, id, "ignored", Some(&why)).await?,
+        Ok(Processed::Ignored(why)) => {
+            inbound::finish(&mut conn, id, "ignored", Some(&why)).await?
+        }
         Err(e) => {
             let last = !e.retryable || ctx.attempt >= max_attempts;
             let status = if last { "dead" } else { "failed" };
@@ -64,7 +73,9 @@ pub fn parse_only(
     Box::pin(async move {
         match mail_parser::MessageParser::default().parse(&message.raw) {
             Some(_) => Ok(Processed::Done),
-            None => Err(JobError::permanent("the message could not be parsed as MIME")),
+            None => Err(JobError::permanent(
+                "the message could not be parsed as MIME",
+            )),
         }
     })
 }

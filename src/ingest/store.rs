@@ -44,7 +44,13 @@ pub fn identity(raw: &[u8]) -> Result<(Option<String>, String, [u8; 32]), Ingest
     }
     let message_id = parsed
         .message_id()
-        .map(|m| m.trim().trim_start_matches('<').trim_end_matches('>').trim().to_string())
+        .map(|m| {
+            m.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .trim()
+                .to_string()
+        })
         .filter(|m| !m.is_empty() && m.len() <= 900);
     let key = match &message_id {
         Some(m) => m.clone(),
@@ -109,7 +115,8 @@ mod tests {
 
     #[test]
     fn identity_prefers_the_message_id_and_falls_back_to_a_content_hash() {
-        let raw = b"From: a@example.org\r\nMessage-ID: <abc@example.org>\r\nSubject: hi\r\n\r\nbody";
+        let raw =
+            b"From: a@example.org\r\nMessage-ID: <abc@example.org>\r\nSubject: hi\r\n\r\nbody";
         let (id, key, _) = identity(raw).unwrap();
         assert_eq!(id.as_deref(), Some("abc@example.org"));
         assert_eq!(key, "abc@example.org");

@@ -79,7 +79,11 @@ pub fn process_owner() -> String {
         .ok()
         .and_then(|h| h.into_string().ok())
         .unwrap_or_else(|| "host".into());
-    format!("{host}:{}:{}", std::process::id(), &Uuid::new_v4().simple().to_string()[..8])
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        &Uuid::new_v4().simple().to_string()[..8]
+    )
 }
 
 fn configured<'a>(m: &'a ImapMailboxConfig) -> ConfiguredMailbox<'a> {

@@ -12,11 +12,11 @@ use futures::TryStreamExt;
 use sqlx::postgres::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use super::ImapError;
 use super::backoff::Backoff;
 use super::checkpoint::{self, Plan};
 use super::settings::{MailboxSettings, Processed};
 use super::transport::{self, ImapSession};
-use super::ImapError;
 use crate::config::Config;
 use crate::db::inbound::{Source, Stored};
 use crate::db::mailboxes;
@@ -71,7 +71,8 @@ impl Lease<'_> {
     }
 
     async fn acquire(&mut self) -> Result<bool, ImapError> {
-        let won = mailboxes::try_lease(self.pool, self.mailbox, self.owner, self.ttl.as_secs()).await?;
+        let won =
+            mailboxes::try_lease(self.pool, self.mailbox, self.owner, self.ttl.as_secs()).await?;
         self.renewed = Instant::now();
         Ok(won)
     }
@@ -143,7 +144,9 @@ pub async fn run_poller(
             Ok(true) => {}
             Ok(false) => {
                 // Another process polls it; look again about when its lease would run out.
-                let wait = lease.renew_every().mul_f64(0.75 + rand::random::<f64>() / 2.0);
+                let wait = lease
+                    .renew_every()
+                    .mul_f64(0.75 + rand::random::<f64>() / 2.0);
                 if !sleep_or_stop(wait, &stop).await {
                     break;
                 }
@@ -158,7 +161,16 @@ pub async fn run_poller(
                 continue;
             }
         }
-        let outcome = session(&pool, &mailbox, &options, &mut lease, &stop, &polling, &mut failures).await;
+        let outcome = session(
+            &pool,
+            &mailbox,
+            &options,
+            &mut lease,
+            &stop,
+            &polling,
+            &mut failures,
+        )
+        .await;
         polling.store(false, Ordering::SeqCst);
         match outcome {
             Ok(()) => break,
@@ -223,11 +235,22 @@ async fn session(
     let validity = selected.uid_validity.ok_or(ImapError::NoUidValidity)?;
     let stored = mailboxes::checkpoint(pool, mailbox.id).await?;
     let plan = checkpoint::plan(stored, validity);
-    if let Plan::Resync { previous_validity: Some(old) } = plan {
+    if let Plan::Resync {
+        previous_validity: Some(old),
+    } = plan
+    {
         tracing::warn!(mailbox = %mailbox.name, old, new = validity, "UIDVALIDITY changed; resynchronising");
     }
-    let ctx = Pass { pool, mailbox, options, can_move, uidplus, validity };
-    ctx.catch_up(&mut imap, lease, plan, selected.uid_next).await?;
+    let ctx = Pass {
+        pool,
+        mailbox,
+        options,
+        can_move,
+        uidplus,
+        validity,
+    };
+    ctx.catch_up(&mut imap, lease, plan, selected.uid_next)
+        .await?;
     polling.store(true, Ordering::SeqCst);
     *failures = 0;
     tracing::info!(mailbox = %mailbox.name, idle = can_idle, "connected and up to date");
@@ -270,7 +293,9 @@ async fn session(
                     Some(IdleResponse::NewData(_)) => break Wake::Changed,
                     Some(IdleResponse::Timeout) => lease.keep().await?,
                     // The stream ended without our interrupt: the server went away.
-                    Some(IdleResponse::ManualInterrupt) => return Err(ImapError::Closed("during IDLE")),
+                    Some(IdleResponse::ManualInterrupt) => {
+                        return Err(ImapError::Closed("during IDLE"));
+                    }
                 }
             };
             imap = timed(t, "DONE", idle.done()).await?;
@@ -289,13 +314,12 @@ async fn session(
             Wake::Changed | Wake::Reissue => {
                 lease.keep().await?;
                 let stored = mailboxes::checkpoint(pool, mailbox.id).await?;
-                ctx.catch_up(&mut imap, lease, checkpoint::plan(stored, validity), None).await?;
+                ctx.catch_up(&mut imap, lease, checkpoint::plan(stored, validity), None)
+                    .await?;
             }
         }
     }
 }
-
-
 
 /// One catch-up pass over the selected folder.
 struct Pass<'a> {
@@ -335,9 +359,14 @@ impl Pass<'_> {
         let mut handled_max = None;
         for chunk in uids.chunks(self.options.fetch_batch) {
             lease.keep().await?;
-            let set = chunk.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+            let set = chunk
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             let fetched: Vec<(u32, Vec<u8>)> = {
-                let stream = timed(t, "UID FETCH", imap.uid_fetch(&set, "(UID BODY.PEEK[])")).await?;
+                let stream =
+                    timed(t, "UID FETCH", imap.uid_fetch(&set, "(UID BODY.PEEK[])")).await?;
                 let all: Vec<_> = tokio::time::timeout(t, stream.try_collect::<Vec<_>>())
                     .await
                     .map_err(|_| ImapError::Timeout("UID FETCH"))??;
@@ -406,7 +435,11 @@ impl Pass<'_> {
             return Ok(());
         }
         let t = self.options.timeout;
-        let set = uids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         match &self.mailbox.processed {
             Processed::Flag(flag) => {
                 let stream = timed(
@@ -424,7 +457,12 @@ impl Pass<'_> {
                 // RFC 6851's MOVE is missing: copy, then delete. Without UIDPLUS the EXPUNGE also
                 // removes other messages already marked \Deleted by someone else.
                 timed(t, "UID COPY", imap.uid_copy(&set, target)).await?;
-                let stream = timed(t, "UID STORE", imap.uid_store(&set, "+FLAGS.SILENT (\\Deleted)")).await?;
+                let stream = timed(
+                    t,
+                    "UID STORE",
+                    imap.uid_store(&set, "+FLAGS.SILENT (\\Deleted)"),
+                )
+                .await?;
                 let _: Vec<_> = stream.try_collect().await?;
                 if self.uidplus {
                     let s = timed(t, "UID EXPUNGE", imap.uid_expunge(&set)).await?;
@@ -449,7 +487,11 @@ pub fn envelope_recipients(raw: &[u8], owner: Option<&str>) -> Vec<String> {
             if (name == "delivered-to" || name == "x-original-to")
                 && let Some(text) = h.value().as_text()
             {
-                let addr = text.trim().trim_start_matches('<').trim_end_matches('>').to_string();
+                let addr = text
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 if !addr.is_empty() && !out.iter().any(|a| a.eq_ignore_ascii_case(&addr)) {
                     out.push(addr);
                 }
@@ -469,7 +511,10 @@ mod tests {
                     From: b@example.net\r\nSubject: x\r\n\r\nbody";
         assert_eq!(
             envelope_recipients(raw, Some("Agent@example.org")),
-            vec!["Agent@example.org".to_string(), "ana@example.org".to_string()]
+            vec![
+                "Agent@example.org".to_string(),
+                "ana@example.org".to_string()
+            ]
         );
         assert!(envelope_recipients(b"From: b@example.net\r\n\r\nx", None).is_empty());
     }

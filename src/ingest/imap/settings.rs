@@ -15,7 +15,9 @@ pub struct ProcessedFlag(String);
 pub enum FlagError {
     #[error("{0:?} is not a settable system flag (use \\Seen, \\Flagged, \\Answered or \\Draft)")]
     System(String),
-    #[error("{0:?} is not an IMAP keyword: 1-64 printable ASCII characters without spaces or ( ) {{ % * \" \\ ]")]
+    #[error(
+        "{0:?} is not an IMAP keyword: 1-64 printable ASCII characters without spaces or ( ) {{ % * \" \\ ]"
+    )]
     Keyword(String),
 }
 
@@ -23,14 +25,17 @@ impl ProcessedFlag {
     pub fn parse(s: &str) -> Result<ProcessedFlag, FlagError> {
         if s.starts_with('\\') {
             return match s.to_ascii_lowercase().as_str() {
-                "\\seen" | "\\flagged" | "\\answered" | "\\draft" => Ok(ProcessedFlag(s.to_string())),
+                "\\seen" | "\\flagged" | "\\answered" | "\\draft" => {
+                    Ok(ProcessedFlag(s.to_string()))
+                }
                 _ => Err(FlagError::System(s.to_string())),
             };
         }
         // RFC 3501 section 9: flag-keyword = atom; atom-specials are excluded.
         let ok = (1..=64).contains(&s.len())
             && s.bytes().all(|b| {
-                b.is_ascii_graphic() && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+                b.is_ascii_graphic()
+                    && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
             });
         if ok {
             Ok(ProcessedFlag(s.to_string()))
@@ -104,9 +109,11 @@ impl MailboxSettings {
                 ProcessedFlag::parse(m.processed_flag.as_deref().unwrap_or(default_flag))
                     .map_err(|e| bad(e.to_string()))?,
             ),
-            ImapProcessed::Move => {
-                Processed::Move(m.move_to.clone().ok_or_else(|| bad("move_to missing".into()))?)
-            }
+            ImapProcessed::Move => Processed::Move(
+                m.move_to
+                    .clone()
+                    .ok_or_else(|| bad("move_to missing".into()))?,
+            ),
         };
         Ok(MailboxSettings {
             id,
@@ -185,14 +192,31 @@ mod tests {
 
     #[test]
     fn flags_and_keywords_are_checked_and_searched_for() {
-        assert_eq!(ProcessedFlag::parse("\\Seen").unwrap().search_unmarked(), "UNSEEN");
         assert_eq!(
-            ProcessedFlag::parse("$CamsProcessed").unwrap().search_unmarked(),
+            ProcessedFlag::parse("\\Seen").unwrap().search_unmarked(),
+            "UNSEEN"
+        );
+        assert_eq!(
+            ProcessedFlag::parse("$CamsProcessed")
+                .unwrap()
+                .search_unmarked(),
             "UNKEYWORD $CamsProcessed"
         );
-        assert!(matches!(ProcessedFlag::parse("\\Deleted"), Err(FlagError::System(_))));
-        assert!(matches!(ProcessedFlag::parse("two words"), Err(FlagError::Keyword(_))));
-        assert!(matches!(ProcessedFlag::parse(""), Err(FlagError::Keyword(_))));
-        assert!(matches!(ProcessedFlag::parse("a)b"), Err(FlagError::Keyword(_))));
+        assert!(matches!(
+            ProcessedFlag::parse("\\Deleted"),
+            Err(FlagError::System(_))
+        ));
+        assert!(matches!(
+            ProcessedFlag::parse("two words"),
+            Err(FlagError::Keyword(_))
+        ));
+        assert!(matches!(
+            ProcessedFlag::parse(""),
+            Err(FlagError::Keyword(_))
+        ));
+        assert!(matches!(
+            ProcessedFlag::parse("a)b"),
+            Err(FlagError::Keyword(_))
+        ));
     }
 }

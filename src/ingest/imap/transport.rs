@@ -41,7 +41,11 @@ impl AsyncRead for ImapStream {
 }
 
 impl AsyncWrite for ImapStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             ImapStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -118,7 +122,10 @@ async fn greeting(client: &mut Client<ImapStream>) -> Result<(), ImapError> {
         .await?
         .ok_or(ImapError::Closed("before the greeting"))?;
     match greeting.parsed() {
-        async_imap::imap_proto::Response::Data { status: async_imap::imap_proto::Status::Ok | async_imap::imap_proto::Status::PreAuth, .. } => Ok(()),
+        async_imap::imap_proto::Response::Data {
+            status: async_imap::imap_proto::Status::Ok | async_imap::imap_proto::Status::PreAuth,
+            ..
+        } => Ok(()),
         other => Err(ImapError::Refused(format!("greeting {other:?}"))),
     }
 }
@@ -160,7 +167,11 @@ async fn connect_inner(m: &MailboxSettings) -> Result<ImapSession, ImapError> {
     let session = match m.auth {
         ImapAuth::Password => client.login(&m.username, secret).await,
         ImapAuth::Xoauth2 => {
-            let mut auth = XOAuth2 { user: &m.username, token: secret, sent: false };
+            let mut auth = XOAuth2 {
+                user: &m.username,
+                token: secret,
+                sent: false,
+            };
             client.authenticate("XOAUTH2", &mut auth).await
         }
     };
