@@ -666,4 +666,48 @@ mod tests {
         assert!(keys.contains(&"secrets.link_signing_key".to_string()));
         assert!(!err.to_string().contains("mysql://x@y/z"));
     }
+
+    const MAILBOX: &str = "[[imap.mailboxes]]\nname = \"agent\"\nhost = \"imap.example.org\"\n\
+                           port = 993\nusername = \"agent@example.org\"\n\
+                           password = \"imap-hunter2-secret\"\n";
+
+    #[test]
+    fn imap_mailboxes_parse_with_defaults_and_hide_their_password() {
+        let c = with(MAILBOX).unwrap();
+        let m = &c.imap.mailboxes[0];
+        assert_eq!(m.tls, ImapTls::Tls);
+        assert_eq!(m.auth, ImapAuth::Password);
+        assert_eq!(m.folder, "INBOX");
+        assert_eq!(m.processed, ImapProcessed::Flag);
+        assert!(m.idle);
+        let printed = c.to_redacted_toml();
+        assert!(!printed.contains("imap-hunter2-secret"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+        assert!(!format!("{c:?}").contains("imap-hunter2-secret"));
+    }
+
+    #[test]
+    fn imap_mistakes_are_named_by_key() {
+        let err = with(&format!("{MAILBOX}colour = \"blue\"\n")).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+
+        let err = with(&format!(
+            "{MAILBOX}processed = \"move\"\n{}processed_flag = \"two words\"\n\
+             [imap]\nidle_reissue_secs = 1800\nprocessed_flag = \"\\\\Deleted\"\n",
+            MAILBOX.replace("port = 993", "port = 0")
+        ))
+        .unwrap_err();
+        let keys = err.keys();
+        for expected in [
+            "imap.mailboxes[0].move_to",
+            "imap.mailboxes[1].name",
+            "imap.mailboxes[1].port",
+            "imap.mailboxes[1].processed_flag",
+            "imap.idle_reissue_secs",
+            "imap.processed_flag",
+        ] {
+            assert!(keys.iter().any(|k| k == expected), "{expected} not in {keys:?}");
+        }
+        assert!(!err.to_string().contains("imap-hunter2-secret"));
+    }
 }
