@@ -706,7 +706,10 @@ mod tests {
             "imap.idle_reissue_secs",
             "imap.processed_flag",
         ] {
-            assert!(keys.iter().any(|k| k == expected), "{expected} not in {keys:?}");
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "{expected} not in {keys:?}"
+            );
         }
         assert!(!err.to_string().contains("imap-hunter2-secret"));
     }

@@ -195,8 +195,7 @@ pub async fn save_checkpoint(
     checkpoint: Checkpoint,
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "UPDATE mailboxes SET uid_validity = $3, last_uid = $4, last_poll_at = CURRENT_TIMESTAMP,
-                last_error = NULL
+        "UPDATE mailboxes SET uid_validity = $3, last_uid = $4, last_poll_at = CURRENT_TIMESTAMP
           WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)

@@ -259,14 +259,17 @@ async fn appended_message_is_stored_within_two_seconds_by_idle_and_flagged() {
         |u| u == (1, 1),
     )
     .await;
-    let (validity, last): (Option<i64>, i64) =
-        sqlx::query_as("SELECT uid_validity, last_uid FROM mailboxes WHERE id = $1")
-            .bind(run.id())
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    assert!(validity.is_some());
-    assert_eq!(last, 1, "checkpoint at the UID handled");
+    until(
+        Duration::from_secs(2),
+        "checkpoint at the UID handled",
+        || async {
+            let cp = cams::db::mailboxes::checkpoint(&db.pool, run.id())
+                .await
+                .unwrap();
+            cp.uid_validity.is_some() && cp.last_uid == 1
+        },
+    )
+    .await;
     run.stop().await;
     let lease = cams::db::mailboxes::lease(&db.pool, run_id_after_stop(&db).await)
         .await
@@ -383,10 +386,18 @@ async fn a_uidvalidity_change_resynchronises_without_reprocessing_old_mail() {
         |u| u == (2, 2),
     )
     .await;
+    // The checkpoint moves after the flags are set (mark only after the store committed).
+    until(Duration::from_secs(2), "checkpoint at UID 2", || async {
+        cams::db::mailboxes::checkpoint(&db.pool, run.id())
+            .await
+            .unwrap()
+            .last_uid
+            == 2
+    })
+    .await;
     let before = cams::db::mailboxes::checkpoint(&db.pool, run.id())
         .await
         .unwrap();
-    assert_eq!(before.last_uid, 2);
     let cfg = config(&db, mailbox_config(&srv, "validity", &f));
     run.stop().await;
 
@@ -427,6 +438,17 @@ async fn a_uidvalidity_change_resynchronises_without_reprocessing_old_mail() {
         Duration::from_secs(3),
         "both messages of the new folder flagged",
         |u| u == (2, 2),
+    )
+    .await;
+    until(
+        Duration::from_secs(2),
+        "checkpoint under the new UIDVALIDITY",
+        || async {
+            let cp = cams::db::mailboxes::checkpoint(&db.pool, run.id())
+                .await
+                .unwrap();
+            cp.uid_validity != before.uid_validity && cp.last_uid == 2
+        },
     )
     .await;
     let after = cams::db::mailboxes::checkpoint(&db.pool, run.id())
@@ -642,5 +664,104 @@ async fn after_dovecot_is_killed_and_restarted_the_poller_reconnects_and_loses_n
             .await
             .unwrap();
     assert_eq!(error, None, "the error is cleared once polling works again");
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn mailboxes_from_configuration_and_from_the_table_are_polled_side_by_side() {
+    use base64::Engine as _;
+    support::logging();
+    let srv = server();
+    let db = TestDb::new().await;
+    let (from_config, from_table) = (folder(), folder());
+    let mut obs = observer(&srv).await;
+    obs.create(&from_config).await.unwrap();
+    obs.create(&from_table).await.unwrap();
+    let mut cfg = config(&db, mailbox_config(&srv, "configured", &from_config));
+    let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    cfg.secrets.encryption_key = Some(SecretString::from(key));
+    // A mailbox added at run time (e.g. by an admin API): its password sealed at rest.
+    let sealed = cams::crypto::SecretBox::from_config(cfg.secrets.encryption_key.as_ref())
+        .unwrap()
+        .seal(srv.password.as_bytes());
+    sqlx::query(
+        "INSERT INTO mailboxes (name, host, port, tls_mode, username, secret, key_id, folder)
+         VALUES ('from-table', $1, $2, 'plain', $3, $4, $5, $6)",
+    )
+    .bind(&srv.host)
+    .bind(i32::from(srv.port))
+    .bind(&srv.user)
+    .bind(&sealed.bytes)
+    .bind(&sealed.key_id)
+    .bind(&from_table)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    let run = Running::start(&db, &cfg, "a").await;
+    assert_eq!(run.handles.len(), 2);
+    until(
+        Duration::from_secs(10),
+        "both pollers connected",
+        || async { run.handles.iter().all(PollerHandle::is_polling) },
+    )
+    .await;
+    append(
+        &mut obs,
+        &from_config,
+        &message("cfg@example.net", "config"),
+    )
+    .await;
+    append(&mut obs, &from_table, &message("tbl@example.net", "table")).await;
+    for h in &run.handles {
+        until(
+            Duration::from_secs(3),
+            &format!("stored through {}", h.name),
+            || async { stored(&db.pool, h.mailbox_id).await == 1 },
+        )
+        .await;
+    }
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_that_cannot_be_stored_is_skipped_and_does_not_block_the_mailbox() {
+    support::logging();
+    let srv = server();
+    let db = TestDb::new().await;
+    let f = folder();
+    let mut obs = observer(&srv).await;
+    obs.create(&f).await.unwrap();
+    let run = Running::start(&db, &config(&db, mailbox_config(&srv, "poison", &f)), "a").await;
+    run.connected().await;
+    append(&mut obs, &f, b"\r\n\r\nno header at all\r\n").await;
+    append(&mut obs, &f, &message("after-poison@example.net", "fine")).await;
+    until(
+        Duration::from_secs(3),
+        "the good message stored",
+        || async { stored(&db.pool, run.id()).await == 1 },
+    )
+    .await;
+    let error: Option<String> =
+        sqlx::query_scalar("SELECT last_error FROM mailboxes WHERE id = $1")
+            .bind(run.id())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("UID 1 skipped")),
+        "the skip is recorded: {error:?}"
+    );
+    // Left unmarked on the server for a person to look at; the good one is flagged.
+    until_folder(
+        &mut obs,
+        &f,
+        Duration::from_secs(2),
+        "only the good one flagged",
+        |u| u == (2, 1),
+    )
+    .await;
     run.stop().await;
 }

@@ -233,6 +233,9 @@ async fn session(
     }
     let selected = timed(t, "SELECT", imap.select(&mailbox.folder)).await?;
     let validity = selected.uid_validity.ok_or(ImapError::NoUidValidity)?;
+    // Connected and selected: the previous session's failure is over. A message skipped during
+    // this session records its own error after this.
+    mailboxes::record_poll(pool, mailbox.id, None).await?;
     let stored = mailboxes::checkpoint(pool, mailbox.id).await?;
     let plan = checkpoint::plan(stored, validity);
     if let Plan::Resync {
