@@ -286,9 +286,14 @@ async fn session(
                 if left.is_zero() {
                     break Wake::Reissue;
                 }
-                let (wait, _interrupt) = idle.wait_with_timeout(left.min(lease.renew_every()));
+                let slice = left.min(lease.renew_every());
+                let (wait, _interrupt) = idle.wait_with_timeout(slice);
+                // The library's timeout restarts at every keepalive ("* OK Still here"); a
+                // server chattier than the lease period would starve the renewal, so the slice
+                // is also bounded here. The IDLE stream keeps its state when the wait is dropped.
                 let got = tokio::select! {
                     r = wait => Some(r?),
+                    _ = tokio::time::sleep(slice) => Some(IdleResponse::Timeout),
                     _ = stop.cancelled() => None,
                 };
                 match got {
