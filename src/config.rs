@@ -126,6 +126,10 @@ pub struct ImapMailboxConfig {
     pub port: u16,
     #[serde(default)]
     pub tls: ImapTls,
+    /// PEM certificates trusted for this server besides the public roots (a private CA, a
+    /// self-signed test server). Read when the pollers start.
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
     pub username: String,
     #[serde(default)]
     pub auth: ImapAuth,

@@ -2,7 +2,8 @@
 # Starts a throwaway Dovecot IMAP server for the integration tests: loopback only, its own config
 # and state under $SVC_DIR/dovecot (the machine's /etc/dovecot is not read), users from a
 # passwd-file, Maildir under $SVC_DIR/mail/<user>. Installs dovecot-imapd with apt-get when missing.
-# Prints IMAP_HOST=, IMAP_PORT=, IMAP_USER=, IMAP_PASSWORD= lines for the caller to `eval`; every
+# STARTTLS is offered with a self-signed certificate for 127.0.0.1 (IMAP_CA_FILE trusts it).
+# Prints IMAP_HOST=, IMAP_PORT=, IMAP_USER=, IMAP_PASSWORD=, IMAP_CA_FILE= lines to `eval`; every
 # other word goes to stderr. Idempotent: when it already runs, it only prints them. After a
 # `kill -9` of the master (its pid is in $SVC_DIR/dovecot/master.pid), running it again restarts.
 # Override: SVC_DIR, IMAP_PORT, IMAP_USER, IMAP_PASSWORD (several instances can run side by side).
@@ -24,6 +25,7 @@ details() {
   echo "IMAP_PORT=$IMAP_PORT"
   echo "IMAP_USER=$IMAP_USER"
   echo "IMAP_PASSWORD=$IMAP_PASSWORD"
+  echo "IMAP_CA_FILE=$dir/tls/ca.pem"
 }
 port_open() { (exec 3<>"/dev/tcp/$IMAP_HOST/$IMAP_PORT") 2>/dev/null; }
 # A pid counts only while it is a live dovecot (not a zombie, not a reused pid).
@@ -64,9 +66,26 @@ for _ in $(seq 100); do port_open || break; sleep 0.1; done
 port_open && die "127.0.0.1:$IMAP_PORT is held by another process (set IMAP_PORT)"
 
 rm -rf "$dir/run"
-mkdir -p "$dir/run" "$dir/state" "$mail_root"
+mkdir -p "$dir/run" "$dir/state" "$dir/tls" "$mail_root"
 chown vmail:vmail "$mail_root"
 vmail_uid=$(id -u vmail)
+
+# A test CA and a server certificate it signs (webpki refuses a self-signed CA certificate used
+# as the server's own).
+if [[ ! -s $dir/tls/ca.pem || ! -s $dir/tls/cert.pem || ! -s $dir/tls/key.pem ]]; then
+  command -v openssl >/dev/null 2>&1 || apt-get install -y -qq openssl >&2
+  t="$dir/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=CAMS test CA" \
+    -keyout "$t/ca.key" -out "$t/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$IMAP_HOST" \
+    -keyout "$t/key.pem" -out "$t/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:%s,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+    "$IMAP_HOST" >"$t/server.ext"
+  openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$t/server.ext" -out "$t/cert.pem" 2>/dev/null
+  chmod 0600 "$t/key.pem" "$t/ca.key"
+  chmod 0644 "$t/cert.pem" "$t/ca.pem"
+fi
 
 # passwd-file: user:{SCHEME}password:uid:gid:gecos:home:shell:extra
 printf '%s:{PLAIN}%s::::::\n' "$IMAP_USER" "$IMAP_PASSWORD" >"$dir/users"
@@ -81,7 +100,10 @@ state_dir = $dir/state
 log_path = $dir/dovecot.log
 protocols = imap
 listen = $IMAP_HOST
-ssl = no
+# STARTTLS on the one port; not required, so plain sessions work too.
+ssl = yes
+ssl_cert = <$dir/tls/cert.pem
+ssl_key = <$dir/tls/key.pem
 # Plaintext passwords are acceptable only because nothing leaves the loopback interface.
 disable_plaintext_auth = no
 auth_mechanisms = plain login

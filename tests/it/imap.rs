@@ -54,6 +54,7 @@ fn mailbox_config(s: &Server, name: &str, folder: &str) -> ImapMailboxConfig {
         host: s.host.clone(),
         port: s.port,
         tls: ImapTls::Plain,
+        tls_ca_file: None,
         username: s.user.clone(),
         auth: ImapAuth::Password,
         password: SecretString::from(s.password.clone()),
@@ -86,6 +87,7 @@ async fn observer(s: &Server) -> ImapSession {
         host: s.host.clone(),
         port: s.port,
         tls: ImapTls::Plain,
+        ca_pem: None,
         username: s.user.clone(),
         auth: ImapAuth::Password,
         secret: SecretString::from(s.password.clone()),
@@ -762,6 +764,38 @@ async fn a_message_that_cannot_be_stored_is_skipped_and_does_not_block_the_mailb
         "only the good one flagged",
         |u| u == (2, 1),
     )
+    .await;
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn starttls_with_a_trusted_certificate_stores_mail_and_an_untrusted_one_is_refused() {
+    support::logging();
+    let srv = server();
+    let ca = var("IMAP_CA_FILE");
+    let db = TestDb::new().await;
+    let f = folder();
+    let mut obs = observer(&srv).await;
+    obs.create(&f).await.unwrap();
+
+    // Without the test CA the self-signed certificate is not trusted: no login happens.
+    let mut untrusted = mailbox_config(&srv, "untrusted", &f);
+    untrusted.tls = ImapTls::Starttls;
+    let settings = MailboxSettings::from_config(Uuid::new_v4(), &untrusted, FLAG, None).unwrap();
+    let err = imap::connect(&settings, Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, imap::ImapError::Tls(_)), "{err}");
+
+    let mut m = mailbox_config(&srv, "starttls", &f);
+    m.tls = ImapTls::Starttls;
+    m.tls_ca_file = Some(ca.into());
+    let run = Running::start(&db, &config(&db, m), "a").await;
+    run.connected().await;
+    append(&mut obs, &f, &message("tls@example.net", "over TLS")).await;
+    until(Duration::from_secs(2), "stored over STARTTLS", || async {
+        stored(&db.pool, run.id()).await == 1
+    })
     .await;
     run.stop().await;
 }

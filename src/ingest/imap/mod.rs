@@ -133,7 +133,18 @@ pub async fn start(
     let mut settings = Vec::new();
     for row in mailboxes::list_active(pool).await? {
         let parsed = match from_config.iter().find(|(id, _)| *id == row.id) {
-            Some((id, m)) => MailboxSettings::from_config(*id, m, &imap.processed_flag),
+            Some((id, m)) => match &m.tls_ca_file {
+                None => MailboxSettings::from_config(*id, m, &imap.processed_flag, None),
+                Some(path) => match std::fs::read(path) {
+                    Ok(pem) => {
+                        MailboxSettings::from_config(*id, m, &imap.processed_flag, Some(pem))
+                    }
+                    Err(e) => Err(SettingsError::Invalid(
+                        m.name.clone(),
+                        format!("tls_ca_file {}: {e}", path.display()),
+                    )),
+                },
+            },
             None => MailboxSettings::from_row(&row, secrets.as_ref(), &imap.processed_flag),
         };
         match parsed {

@@ -75,6 +75,8 @@ pub struct MailboxSettings {
     pub host: String,
     pub port: u16,
     pub tls: ImapTls,
+    /// Extra trusted CA certificates (PEM), besides the public roots.
+    pub ca_pem: Option<Vec<u8>>,
     pub username: String,
     pub auth: ImapAuth,
     /// The password or OAuth access token.
@@ -97,11 +99,13 @@ pub enum SettingsError {
 }
 
 impl MailboxSettings {
-    /// A configured mailbox, once its row exists (`id`).
+    /// A configured mailbox, once its row exists (`id`); `ca_pem` is the content of its
+    /// `tls_ca_file`, read by the caller.
     pub fn from_config(
         id: Uuid,
         m: &ImapMailboxConfig,
         default_flag: &str,
+        ca_pem: Option<Vec<u8>>,
     ) -> Result<MailboxSettings, SettingsError> {
         let bad = |e: String| SettingsError::Invalid(m.name.clone(), e);
         let processed = match m.processed {
@@ -121,6 +125,7 @@ impl MailboxSettings {
             host: m.host.clone(),
             port: m.port,
             tls: m.tls,
+            ca_pem,
             username: m.username.clone(),
             auth: m.auth,
             secret: m.password.clone(),
@@ -175,6 +180,7 @@ impl MailboxSettings {
             host: row.host.clone(),
             port: u16::try_from(row.port).map_err(|_| bad("port out of range".into()))?,
             tls,
+            ca_pem: None,
             username: row.username.clone(),
             auth,
             secret: SecretString::from(secret),

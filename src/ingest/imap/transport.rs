@@ -91,10 +91,26 @@ impl async_imap::Authenticator for &mut XOAuth2<'_> {
     }
 }
 
-fn tls_connector() -> TlsConnector {
+fn tls_connector(extra_pem: Option<&[u8]>) -> Result<TlsConnector, ImapError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
     // The provider is chosen explicitly: with two rustls providers compiled in (other crates may
     // enable aws-lc-rs), the process-wide default would be ambiguous and panic.
-    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let mut roots =
+        rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = extra_pem {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| ImapError::Tls(format!("tls_ca_file: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| ImapError::Tls(format!("tls_ca_file: {e}")))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(ImapError::Tls("tls_ca_file holds no certificate".into()));
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -102,13 +118,17 @@ fn tls_connector() -> TlsConnector {
     .expect("ring supports the default TLS versions")
     .with_root_certificates(roots)
     .with_no_client_auth();
-    TlsConnector::from(Arc::new(config))
+    Ok(TlsConnector::from(Arc::new(config)))
 }
 
-async fn tls_wrap(tcp: TcpStream, host: &str) -> Result<ImapStream, ImapError> {
+async fn tls_wrap(
+    tcp: TcpStream,
+    host: &str,
+    extra_pem: Option<&[u8]>,
+) -> Result<ImapStream, ImapError> {
     let name = rustls::pki_types::ServerName::try_from(host.to_string())
         .map_err(|e| ImapError::Tls(format!("{host}: {e}")))?;
-    let tls = tls_connector()
+    let tls = tls_connector(extra_pem)?
         .connect(name, tcp)
         .await
         .map_err(|e| ImapError::Tls(e.to_string()))?;
@@ -142,7 +162,7 @@ async fn connect_inner(m: &MailboxSettings) -> Result<ImapSession, ImapError> {
     tcp.set_nodelay(true)?;
     let client = match m.tls {
         ImapTls::Tls => {
-            let mut c = Client::new(tls_wrap(tcp, &m.host).await?);
+            let mut c = Client::new(tls_wrap(tcp, &m.host, m.ca_pem.as_deref()).await?);
             greeting(&mut c).await?;
             c
         }
@@ -160,7 +180,7 @@ async fn connect_inner(m: &MailboxSettings) -> Result<ImapSession, ImapError> {
             let ImapStream::Plain(tcp) = c.into_inner() else {
                 unreachable!("STARTTLS starts from a plain stream");
             };
-            Client::new(tls_wrap(tcp, &m.host).await?)
+            Client::new(tls_wrap(tcp, &m.host, m.ca_pem.as_deref()).await?)
         }
     };
     let secret = m.secret.expose_secret();
