@@ -38,7 +38,10 @@ export SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
 step "mail and calendar servers"
 for svc in scripts/services/smtp-sink.sh scripts/services/dovecot.sh scripts/services/radicale.sh; do
   if [[ -x $svc ]]; then
+    # set -a: the printed KEY=value lines are exported, so the tests see them.
+    set -a
     eval "$("$svc")"
+    set +a
   fi
 done
 

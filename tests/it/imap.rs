@@ -799,3 +799,66 @@ async fn starttls_with_a_trusted_certificate_stores_mail_and_an_untrusted_one_is
     .await;
     run.stop().await;
 }
+
+#[tokio::test]
+async fn mail_is_flagged_only_after_it_was_stored_and_a_failed_store_is_retried() {
+    support::logging();
+    let srv = server();
+    let db = TestDb::new().await;
+    let f = folder();
+    let mut obs = observer(&srv).await;
+    obs.create(&f).await.unwrap();
+    let run = Running::start(&db, &config(&db, mailbox_config(&srv, "failing", &f)), "a").await;
+    run.connected().await;
+
+    // The database refuses every new inbound message, as when it is full or read-only.
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse_inbound() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END $$;
+         CREATE TRIGGER refuse_inbound BEFORE INSERT ON inbound_messages
+           FOR EACH ROW EXECUTE FUNCTION refuse_inbound();",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    append(&mut obs, &f, &message("held@example.net", "held")).await;
+    until(Duration::from_secs(3), "the failure recorded", || async {
+        let e: Option<String> =
+            sqlx::query_scalar("SELECT last_error FROM mailboxes WHERE id = $1")
+                .bind(run.id())
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        e.is_some_and(|e| e.contains("disk full"))
+    })
+    .await;
+    assert_eq!(
+        uids(&mut obs, &f).await,
+        (1, 0),
+        "not marked processed while not stored"
+    );
+    assert_eq!(
+        cams::db::mailboxes::checkpoint(&db.pool, run.id())
+            .await
+            .unwrap()
+            .last_uid,
+        0,
+        "the checkpoint did not pass the message"
+    );
+
+    sqlx::raw_sql("DROP TRIGGER refuse_inbound ON inbound_messages")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    until(
+        Duration::from_secs(10),
+        "stored once the database accepts it",
+        || async { stored(&db.pool, run.id()).await == 1 },
+    )
+    .await;
+    until_folder(&mut obs, &f, Duration::from_secs(2), "then flagged", |u| {
+        u == (1, 1)
+    })
+    .await;
+    run.stop().await;
+}
