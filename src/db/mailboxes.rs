@@ -52,6 +52,14 @@ pub struct Checkpoint {
     pub last_uid: u32,
 }
 
+/// The checkpoint with the time it was last saved (`last_poll_at`): mail delivered after that
+/// may not have been seen yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedCheckpoint {
+    pub checkpoint: Checkpoint,
+    pub saved_at: Option<DateTime<Utc>>,
+}
+
 /// Creates or updates the row of a configured mailbox (matched by name) and returns its id. When
 /// the server or folder changed, the old checkpoint means nothing there, so it is cleared.
 pub async fn upsert_configured(pool: &PgPool, m: &ConfiguredMailbox<'_>) -> Result<Uuid, DbError> {
@@ -105,15 +113,23 @@ pub async fn list_active(pool: &PgPool) -> Result<Vec<MailboxRow>, DbError> {
 
 /// The stored checkpoint of a mailbox.
 pub async fn checkpoint(pool: &PgPool, id: Uuid) -> Result<Checkpoint, DbError> {
-    let (validity, last): (Option<i64>, i64) =
-        sqlx::query_as("SELECT uid_validity, last_uid FROM mailboxes WHERE id = $1")
+    Ok(saved_checkpoint(pool, id).await?.checkpoint)
+}
+
+/// The stored checkpoint and when it was saved.
+pub async fn saved_checkpoint(pool: &PgPool, id: Uuid) -> Result<SavedCheckpoint, DbError> {
+    let (validity, last, saved_at): (Option<i64>, i64, Option<DateTime<Utc>>) =
+        sqlx::query_as("SELECT uid_validity, last_uid, last_poll_at FROM mailboxes WHERE id = $1")
             .bind(id)
             .fetch_one(pool)
             .await?;
-    Ok(Checkpoint {
-        // Both columns only ever receive u32 values (RFC 3501: nz-number, 32 bits).
-        uid_validity: validity.and_then(|v| u32::try_from(v).ok()),
-        last_uid: u32::try_from(last).unwrap_or(0),
+    Ok(SavedCheckpoint {
+        checkpoint: Checkpoint {
+            // Both columns only ever receive u32 values (RFC 3501: nz-number, 32 bits).
+            uid_validity: validity.and_then(|v| u32::try_from(v).ok()),
+            last_uid: u32::try_from(last).unwrap_or(0),
+        },
+        saved_at,
     })
 }
 
@@ -207,14 +223,13 @@ pub async fn save_checkpoint(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records the latest failure (or clears it with None) and the time of the attempt.
+/// Records the latest failure, or clears it with None. `last_poll_at` is left alone: it says
+/// when the checkpoint was last saved, which a resynchronisation relies on.
 pub async fn record_poll(pool: &PgPool, id: Uuid, error: Option<&str>) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE mailboxes SET last_error = $2, last_poll_at = CURRENT_TIMESTAMP WHERE id = $1",
-    )
-    .bind(id)
-    .bind(error)
-    .execute(pool)
-    .await?;
+    sqlx::query("UPDATE mailboxes SET last_error = $2 WHERE id = $1")
+        .bind(id)
+        .bind(error)
+        .execute(pool)
+        .await?;
     Ok(())
 }

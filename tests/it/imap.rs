@@ -862,3 +862,56 @@ async fn mail_is_flagged_only_after_it_was_stored_and_a_failed_store_is_retried(
     .await;
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_first_visit_takes_recent_unmarked_mail_but_not_the_folders_history() {
+    support::logging();
+    let srv = server();
+    let db = TestDb::new().await;
+    let f = folder();
+    let mut obs = observer(&srv).await;
+    obs.create(&f).await.unwrap();
+    // Already there before CAMS ever looked: a message from months ago, one already processed
+    // (flagged), and one that arrived just now.
+    obs.append(
+        &f,
+        None,
+        Some("\"01-Jan-2026 10:00:00 +0000\""),
+        message("history@example.net", "history"),
+    )
+    .await
+    .unwrap();
+    obs.append(
+        &f,
+        Some(&format!("({FLAG})")),
+        None,
+        message("done@example.net", "done"),
+    )
+    .await
+    .unwrap();
+    append(&mut obs, &f, &message("recent@example.net", "recent")).await;
+
+    let run = Running::start(&db, &config(&db, mailbox_config(&srv, "first", &f)), "a").await;
+    run.connected().await;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT message_id FROM inbound_messages WHERE mailbox_id = $1")
+            .bind(run.id())
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(ids, vec!["recent@example.net".to_string()]);
+    assert_eq!(
+        cams::db::mailboxes::checkpoint(&db.pool, run.id())
+            .await
+            .unwrap()
+            .last_uid,
+        3,
+        "the checkpoint passes the history too"
+    );
+    append(&mut obs, &f, &message("later@example.net", "later")).await;
+    until(Duration::from_secs(2), "later mail stored", || async {
+        stored(&db.pool, run.id()).await == 2
+    })
+    .await;
+    run.stop().await;
+}

@@ -236,10 +236,11 @@ async fn session(
     // Connected and selected: the previous session's failure is over. A message skipped during
     // this session records its own error after this.
     mailboxes::record_poll(pool, mailbox.id, None).await?;
-    let stored = mailboxes::checkpoint(pool, mailbox.id).await?;
-    let plan = checkpoint::plan(stored, validity);
+    let stored = mailboxes::saved_checkpoint(pool, mailbox.id).await?;
+    let plan = checkpoint::plan(stored, validity, chrono::Utc::now());
     if let Plan::Resync {
         previous_validity: Some(old),
+        ..
     } = plan
     {
         tracing::warn!(mailbox = %mailbox.name, old, new = validity, "UIDVALIDITY changed; resynchronising");
@@ -321,9 +322,9 @@ async fn session(
             }
             Wake::Changed | Wake::Reissue => {
                 lease.keep().await?;
-                let stored = mailboxes::checkpoint(pool, mailbox.id).await?;
-                ctx.catch_up(&mut imap, lease, checkpoint::plan(stored, validity), None)
-                    .await?;
+                let stored = mailboxes::saved_checkpoint(pool, mailbox.id).await?;
+                let plan = checkpoint::plan(stored, validity, chrono::Utc::now());
+                ctx.catch_up(&mut imap, lease, plan, None).await?;
             }
         }
     }
@@ -350,8 +351,14 @@ impl Pass<'_> {
         let t = self.options.timeout;
         let query = match (plan, &self.mailbox.processed) {
             (Plan::After(last), _) => format!("UID {}:*", last.saturating_add(1)),
-            (Plan::Resync { .. }, Processed::Flag(flag)) => flag.search_unmarked(),
-            (Plan::Resync { .. }, Processed::Move(_)) => "ALL".to_string(),
+            (Plan::Resync { since, .. }, Processed::Flag(flag)) => format!(
+                "{} SINCE {}",
+                flag.search_unmarked(),
+                checkpoint::search_date(since)
+            ),
+            (Plan::Resync { since, .. }, Processed::Move(_)) => {
+                format!("SINCE {}", checkpoint::search_date(since))
+            }
         };
         let floor = match plan {
             Plan::After(last) => last,
