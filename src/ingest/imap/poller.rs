@@ -180,6 +180,8 @@ pub async fn run_poller(
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let delay = options.backoff.next_delay(failures);
+                metrics::counter!("cams_imap_session_failures_total", "mailbox" => mailbox.name.clone())
+                    .increment(1);
                 tracing::warn!(mailbox = %mailbox.name, failures, ?delay, "IMAP session ended: {e}");
                 let _ = mailboxes::record_poll(&pool, mailbox.id, Some(&e.to_string())).await;
                 match sleep_holding(&mut lease, delay, &stop).await {
@@ -395,6 +397,12 @@ impl Pass<'_> {
                 match self.store(raw).await {
                     Ok(s) => {
                         tracing::debug!(uid, ?s, "stored");
+                        let outcome = match s {
+                            Stored::New(_) => "new",
+                            Stored::Duplicate(_) => "duplicate",
+                        };
+                        metrics::counter!("cams_imap_messages_total", "mailbox" => self.mailbox.name.clone(), "outcome" => outcome)
+                            .increment(1);
                         stored.push(*uid);
                     }
                     Err(IngestError::Db(e)) => return Err(ImapError::Db(e)),
@@ -402,6 +410,8 @@ impl Pass<'_> {
                     // does not hold the mailbox back.
                     Err(e) => {
                         tracing::error!(mailbox = %self.mailbox.name, uid, "message skipped: {e}");
+                        metrics::counter!("cams_imap_messages_total", "mailbox" => self.mailbox.name.clone(), "outcome" => "skipped")
+                            .increment(1);
                         let _ = mailboxes::record_poll(
                             self.pool,
                             self.mailbox.id,
