@@ -113,6 +113,8 @@ pub struct ImapConfig {
     pub fetch_batch: usize,
     /// The flag or keyword set on processed mail when a mailbox does not name its own.
     pub processed_flag: String,
+    /// How often the `mailboxes` table is read for mailboxes added while running.
+    pub refresh_secs: u64,
     pub mailboxes: Vec<ImapMailboxConfig>,
 }
 
@@ -437,6 +439,9 @@ impl Config {
         }
         if imap.timeout_secs == 0 {
             bad("imap.timeout_secs", "must be at least 1".into());
+        }
+        if imap.refresh_secs == 0 {
+            bad("imap.refresh_secs", "must be at least 1".into());
         }
         if imap.fetch_batch == 0 {
             bad("imap.fetch_batch", "must be at least 1".into());

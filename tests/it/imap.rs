@@ -915,3 +915,58 @@ async fn a_first_visit_takes_recent_unmarked_mail_but_not_the_folders_history() 
     .await;
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_mailbox_added_to_the_table_while_running_is_polled() {
+    use base64::Engine as _;
+    support::logging();
+    let srv = server();
+    let db = TestDb::new().await;
+    let f = folder();
+    let mut obs = observer(&srv).await;
+    obs.create(&f).await.unwrap();
+    let mut cfg = db.config();
+    cfg.imap.refresh_secs = 1;
+    cfg.imap.backoff_base_ms = 200;
+    let key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+    cfg.secrets.encryption_key = Some(SecretString::from(key));
+    let run = Running::start(&db, &cfg, "a").await;
+    assert!(run.handles.is_empty());
+
+    let sealed = cams::crypto::SecretBox::from_config(cfg.secrets.encryption_key.as_ref())
+        .unwrap()
+        .seal(srv.password.as_bytes());
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO mailboxes (name, host, port, tls_mode, username, secret, key_id, folder)
+         VALUES ('added-later', $1, $2, 'plain', $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&srv.host)
+    .bind(i32::from(srv.port))
+    .bind(&srv.user)
+    .bind(&sealed.bytes)
+    .bind(&sealed.key_id)
+    .bind(&f)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    until(
+        Duration::from_secs(5),
+        "the new row checkpointed by a poller",
+        || async {
+            cams::db::mailboxes::checkpoint(&db.pool, id)
+                .await
+                .unwrap()
+                .uid_validity
+                .is_some()
+        },
+    )
+    .await;
+    append(&mut obs, &f, &message("later-row@example.net", "hi")).await;
+    until(
+        Duration::from_secs(3),
+        "stored through the new row",
+        || async { stored(&db.pool, id).await == 1 },
+    )
+    .await;
+    run.stop().await;
+}

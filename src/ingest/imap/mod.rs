@@ -14,8 +14,10 @@ mod poller;
 mod settings;
 mod transport;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use sqlx::postgres::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -115,7 +117,8 @@ fn configured<'a>(m: &'a ImapMailboxConfig) -> ConfiguredMailbox<'a> {
 /// Writes the configured mailboxes to their rows, then starts one poller per active mailbox
 /// (configured or table-only) on `tracker`, each stopping when `shutdown` fires. `owner` names
 /// this process in the leases. A table mailbox whose settings cannot be used is logged and
-/// skipped; the others still start.
+/// skipped; the others still start. Rows added to the table later are picked up every
+/// `imap.refresh_secs`; a row set inactive loses its poller at the next lease renewal.
 pub async fn start(
     pool: &PgPool,
     config: &Config,
@@ -130,8 +133,11 @@ pub async fn start(
         from_config.push((id, m));
     }
     let secrets = SecretBox::from_config(config.secrets.encryption_key.as_ref()).ok();
-    let mut settings = Vec::new();
+    let options = PollerOptions::from_config(config, owner);
+    let mut handles = Vec::new();
+    let mut known = HashSet::new();
     for row in mailboxes::list_active(pool).await? {
+        known.insert(row.id);
         let parsed = match from_config.iter().find(|(id, _)| *id == row.id) {
             Some((id, m)) => match &m.tls_ca_file {
                 None => MailboxSettings::from_config(*id, m, &imap.processed_flag, None),
@@ -148,29 +154,88 @@ pub async fn start(
             None => MailboxSettings::from_row(&row, secrets.as_ref(), &imap.processed_flag),
         };
         match parsed {
-            Ok(s) => settings.push(s),
+            Ok(s) => handles.push(spawn(pool, s, &options, shutdown, tracker)),
+            Err(e) => not_polled(pool, &row, &e).await,
+        }
+    }
+    tracker.spawn(watch_table(
+        pool.clone(),
+        secrets,
+        imap.processed_flag.clone(),
+        Duration::from_secs(imap.refresh_secs),
+        options,
+        shutdown.child_token(),
+        tracker.clone(),
+        known,
+    ));
+    Ok(handles)
+}
+
+fn spawn(
+    pool: &PgPool,
+    s: MailboxSettings,
+    options: &PollerOptions,
+    shutdown: &CancellationToken,
+    tracker: &TaskTracker,
+) -> PollerHandle {
+    let polling = Arc::new(AtomicBool::new(false));
+    let handle = PollerHandle {
+        mailbox_id: s.id,
+        name: s.name.clone(),
+        polling: polling.clone(),
+    };
+    tracker.spawn(run_poller(
+        pool.clone(),
+        s,
+        options.clone(),
+        shutdown.child_token(),
+        polling,
+    ));
+    handle
+}
+
+async fn not_polled(pool: &PgPool, row: &mailboxes::MailboxRow, e: &SettingsError) {
+    // A row without a secret is usually a mailbox that was removed from the configuration:
+    // set its is_active to false to silence this.
+    tracing::warn!(mailbox = %row.name, "not polled: {e}");
+    let _ = mailboxes::record_poll(pool, row.id, Some(&e.to_string())).await;
+}
+
+/// Starts pollers for mailboxes added to the table after start-up.
+#[allow(clippy::too_many_arguments)]
+async fn watch_table(
+    pool: PgPool,
+    secrets: Option<SecretBox>,
+    default_flag: String,
+    every: Duration,
+    options: PollerOptions,
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+    mut known: HashSet<Uuid>,
+) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let rows = match mailboxes::list_active(&pool).await {
+            Ok(rows) => rows,
             Err(e) => {
-                tracing::error!(mailbox = %row.name, "not polled: {e}");
-                let _ = mailboxes::record_poll(pool, row.id, Some(&e.to_string())).await;
+                tracing::warn!("cannot list mailboxes: {e}");
+                continue;
+            }
+        };
+        for row in rows {
+            if !known.insert(row.id) {
+                continue;
+            }
+            match MailboxSettings::from_row(&row, secrets.as_ref(), &default_flag) {
+                Ok(s) => {
+                    tracing::info!(mailbox = %s.name, "new mailbox in the table; polling it");
+                    spawn(&pool, s, &options, &shutdown, &tracker);
+                }
+                Err(e) => not_polled(&pool, &row, &e).await,
             }
         }
     }
-    let options = PollerOptions::from_config(config, owner);
-    let mut handles = Vec::new();
-    for s in settings {
-        let polling = Arc::new(AtomicBool::new(false));
-        handles.push(PollerHandle {
-            mailbox_id: s.id,
-            name: s.name.clone(),
-            polling: polling.clone(),
-        });
-        tracker.spawn(run_poller(
-            pool.clone(),
-            s,
-            options.clone(),
-            shutdown.child_token(),
-            polling,
-        ));
-    }
-    Ok(handles)
 }
