@@ -153,7 +153,7 @@ pub async fn run_poller(
                 continue;
             }
             Err(e) => {
-                failures += 1;
+                failures = failures.saturating_add(1);
                 tracing::warn!(mailbox = %mailbox.name, "cannot take the lease: {e}");
                 if !sleep_or_stop(options.backoff.next_delay(failures), &stop).await {
                     break;
