@@ -1,4 +1,4 @@
-//! Wiring: open the database, migrate, start the worker and the HTTP server, shut down cleanly.
+//! Wiring: open the database, migrate, start the worker, IMAP pollers and HTTP, shut down cleanly.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -93,6 +93,18 @@ async fn run_with(
         WorkerSettings::from(&config.worker),
     );
     worker.spawn(jobs_stop.clone(), &tracker);
+    if config.imap.enabled {
+        // Pollers stop with the worker: after HTTP has drained, under the same grace period.
+        let pollers = crate::ingest::imap::start(
+            &pool,
+            config,
+            &crate::ingest::imap::process_owner(),
+            &jobs_stop,
+            &tracker,
+        )
+        .await?;
+        tracing::info!(mailboxes = pollers.len(), "IMAP pollers started");
+    }
     tracker.close();
 
     let addr = listener.local_addr()?;

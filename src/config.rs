@@ -23,6 +23,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
+    pub imap: ImapConfig,
     pub outbound: OutboundConfig,
     pub limits: LimitsConfig,
     pub trust: TrustConfig,
@@ -158,12 +159,122 @@ pub enum SmtpSecurity {
     None,
 }
 
+/// IMAP polling: process-wide settings and the mailboxes named in configuration (more can live in
+/// the `mailboxes` table).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ImapConfig {
+    /// Whether `cams serve` runs the pollers at all.
+    pub enabled: bool,
+    /// How long a process holds a mailbox; renewed at a third of it.
+    pub lease_secs: u64,
+    /// IDLE is ended and re-issued after this long (RFC 2177: servers may drop it after 30 min).
+    pub idle_reissue_secs: u64,
+    /// Polling interval when the server lacks IDLE or a mailbox turns IDLE off.
+    pub poll_interval_secs: u64,
+    /// First reconnect delay; doubles per failure up to the cap, with jitter.
+    pub backoff_base_ms: u64,
+    pub backoff_cap_secs: u64,
+    /// TCP connect, TLS handshake, greeting and login, and every command, each bounded by this.
+    pub timeout_secs: u64,
+    /// Messages fetched per FETCH command.
+    pub fetch_batch: usize,
+    /// The flag or keyword set on processed mail when a mailbox does not name its own.
+    pub processed_flag: String,
+    /// How often the `mailboxes` table is read for mailboxes added while running.
+    pub refresh_secs: u64,
+    pub mailboxes: Vec<ImapMailboxConfig>,
+}
+
+/// One `[[imap.mailboxes]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapMailboxConfig {
+    /// Unique; the `mailboxes` row of the same name holds its checkpoint and lease.
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    #[serde(default)]
+    pub tls: ImapTls,
+    /// PEM certificates trusted for this server besides the public roots (a private CA, a
+    /// self-signed test server). Read when the pollers start.
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
+    pub username: String,
+    #[serde(default)]
+    pub auth: ImapAuth,
+    /// The password, or the OAuth access token for `auth = "xoauth2"`.
+    #[serde(serialize_with = "redact")]
+    pub password: SecretString,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    #[serde(default)]
+    pub processed: ImapProcessed,
+    /// Overrides `imap.processed_flag` for this mailbox.
+    #[serde(default)]
+    pub processed_flag: Option<String>,
+    /// Target folder for `processed = "move"` (created when missing).
+    #[serde(default)]
+    pub move_to: Option<String>,
+    /// Use IDLE when the server offers it; false polls every `imap.poll_interval_secs`.
+    #[serde(default = "default_true")]
+    pub idle: bool,
+    /// The CAMS user this mailbox belongs to; unset: the shared agent address.
+    #[serde(default)]
+    pub user_email: Option<String>,
+}
+
+fn default_folder() -> String {
+    "INBOX".to_string()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// How the connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapTls {
+    /// TLS from the first byte (port 993).
+    #[default]
+    Tls,
+    /// Plain, then STARTTLS before login (RFC 3501 section 6.2.1).
+    Starttls,
+    /// No TLS at all: only for loopback test servers.
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapAuth {
+    /// LOGIN with a password.
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with an OAuth access token (Gmail, Microsoft 365).
+    Xoauth2,
+}
+
+/// What happens to a message on the server once it is stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapProcessed {
+    /// Set the processed flag (a keyword or `\Seen`).
+    #[default]
+    Flag,
+    /// Move it to `move_to` (MOVE, or COPY + \Deleted + EXPUNGE).
+    Move,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct SecretsConfig {
     #[serde(default, serialize_with = "redact_opt")]
     pub encryption_key: Option<SecretString>,
     #[serde(default, serialize_with = "redact_opt")]
     pub link_signing_key: Option<SecretString>,
+}
+
+fn redact<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
 }
 
 fn redact_opt<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -307,6 +418,7 @@ impl Config {
         problems.extend(section_problems::<LimitsConfig>(fig, "limits"));
         problems.extend(section_problems::<TrustConfig>(fig, "trust"));
         problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
+        problems.extend(section_problems::<ImapConfig>(fig, "imap"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -408,6 +520,7 @@ impl Config {
                 "must be at least 16 characters".into(),
             );
         }
+        self.imap_problems(&mut bad);
         if let Some(key) = &self.secrets.link_signing_key
             && key.expose_secret().len() < 32
         {
@@ -429,6 +542,84 @@ impl Config {
         }
         out.extend(self.outbound.problems());
         out
+    }
+
+    fn imap_problems(&self, bad: &mut impl FnMut(&str, String)) {
+        let imap = &self.imap;
+        if imap.lease_secs < 3 {
+            bad("imap.lease_secs", "must be at least 3".into());
+        }
+        // Below RFC 2177's 29 minutes with a margin, and above a minute so it is not a busy loop.
+        if !(60..=1500).contains(&imap.idle_reissue_secs) {
+            bad(
+                "imap.idle_reissue_secs",
+                "must be between 60 and 1500 (25 minutes)".into(),
+            );
+        }
+        if imap.poll_interval_secs == 0 {
+            bad("imap.poll_interval_secs", "must be at least 1".into());
+        }
+        if imap.backoff_base_ms == 0 {
+            bad("imap.backoff_base_ms", "must be at least 1".into());
+        }
+        if imap.backoff_cap_secs.saturating_mul(1000) < imap.backoff_base_ms {
+            bad(
+                "imap.backoff_cap_secs",
+                "must not be below imap.backoff_base_ms".into(),
+            );
+        }
+        if imap.timeout_secs == 0 {
+            bad("imap.timeout_secs", "must be at least 1".into());
+        }
+        if imap.refresh_secs == 0 {
+            bad("imap.refresh_secs", "must be at least 1".into());
+        }
+        if imap.fetch_batch == 0 {
+            bad("imap.fetch_batch", "must be at least 1".into());
+        }
+        if let Err(e) = crate::ingest::imap::ProcessedFlag::parse(&imap.processed_flag) {
+            bad("imap.processed_flag", e.to_string());
+        }
+        let mut names = BTreeSet::new();
+        for (i, m) in imap.mailboxes.iter().enumerate() {
+            let key = |field: &str| format!("imap.mailboxes[{i}].{field}");
+            if m.name.trim().is_empty() || m.name.len() > 255 {
+                bad(&key("name"), "must be 1-255 characters".into());
+            } else if !names.insert(m.name.as_str()) {
+                bad(
+                    &key("name"),
+                    format!("{:?} is used by two mailboxes", m.name),
+                );
+            }
+            if m.host.trim().is_empty() {
+                bad(&key("host"), "must not be empty".into());
+            }
+            if m.port == 0 {
+                bad(&key("port"), "must be 1-65535".into());
+            }
+            if m.username.is_empty() {
+                bad(&key("username"), "must not be empty".into());
+            }
+            if m.folder.is_empty() {
+                bad(&key("folder"), "must not be empty".into());
+            }
+            if let Some(flag) = &m.processed_flag
+                && let Err(e) = crate::ingest::imap::ProcessedFlag::parse(flag)
+            {
+                bad(&key("processed_flag"), e.to_string());
+            }
+            match (m.processed, &m.move_to) {
+                (ImapProcessed::Move, None) => bad(
+                    &key("move_to"),
+                    "is required when processed = \"move\"".into(),
+                ),
+                (ImapProcessed::Move, Some(to)) if to == &m.folder || to.is_empty() => bad(
+                    &key("move_to"),
+                    "must name a folder other than the one polled".into(),
+                ),
+                _ => {}
+            }
+        }
     }
 
     /// The configuration as TOML with every secret replaced by `[redacted]`.
@@ -653,5 +844,52 @@ mod tests {
         assert!(keys.contains(&"database.url".to_string()));
         assert!(keys.contains(&"secrets.link_signing_key".to_string()));
         assert!(!err.to_string().contains("mysql://x@y/z"));
+    }
+
+    const MAILBOX: &str = "[[imap.mailboxes]]\nname = \"agent\"\nhost = \"imap.example.org\"\n\
+                           port = 993\nusername = \"agent@example.org\"\n\
+                           password = \"imap-hunter2-secret\"\n";
+
+    #[test]
+    fn imap_mailboxes_parse_with_defaults_and_hide_their_password() {
+        let c = with(MAILBOX).unwrap();
+        let m = &c.imap.mailboxes[0];
+        assert_eq!(m.tls, ImapTls::Tls);
+        assert_eq!(m.auth, ImapAuth::Password);
+        assert_eq!(m.folder, "INBOX");
+        assert_eq!(m.processed, ImapProcessed::Flag);
+        assert!(m.idle);
+        let printed = c.to_redacted_toml();
+        assert!(!printed.contains("imap-hunter2-secret"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+        assert!(!format!("{c:?}").contains("imap-hunter2-secret"));
+    }
+
+    #[test]
+    fn imap_mistakes_are_named_by_key() {
+        let err = with(&format!("{MAILBOX}colour = \"blue\"\n")).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+
+        let err = with(&format!(
+            "{MAILBOX}processed = \"move\"\n{}processed_flag = \"two words\"\n\
+             [imap]\nidle_reissue_secs = 1800\nprocessed_flag = \"\\\\Deleted\"\n",
+            MAILBOX.replace("port = 993", "port = 0")
+        ))
+        .unwrap_err();
+        let keys = err.keys();
+        for expected in [
+            "imap.mailboxes[0].move_to",
+            "imap.mailboxes[1].name",
+            "imap.mailboxes[1].port",
+            "imap.mailboxes[1].processed_flag",
+            "imap.idle_reissue_secs",
+            "imap.processed_flag",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "{expected} not in {keys:?}"
+            );
+        }
+        assert!(!err.to_string().contains("imap-hunter2-secret"));
     }
 }

@@ -5,6 +5,7 @@ pub mod connect;
 pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
+pub mod mailboxes;
 pub mod rate_limits;
 pub mod responses;
 

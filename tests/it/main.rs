@@ -2,6 +2,7 @@
 //! One binary, so it links once; each test gets a database of its own.
 
 mod constraints;
+mod imap;
 mod inbound;
 mod limits;
 mod outbound;
