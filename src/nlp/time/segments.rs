@@ -247,8 +247,9 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
                 t.lower.as_str(),
                 "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish"
             );
+        let word = t.lower.trim_end_matches("'s").trim_end_matches("’s");
         let strong_date = t.kind == TokKind::Date
-            && (is_weekday(&t.lower)
+            && (is_weekday(word)
                 || is_month(&t.lower)
                 || matches!(t.lower.as_str(), "today" | "tomorrow" | "tonight" | "tmrw")
                 || t.lower.contains('/')
