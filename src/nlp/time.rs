@@ -979,4 +979,3 @@ fn zone_for(
 mod corpus_check;
 #[cfg(test)]
 mod tests;
-

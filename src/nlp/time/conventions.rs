@@ -260,7 +260,7 @@ fn business_hour(t: NaiveDateTime, words: Wording) -> NaiveDateTime {
     }
     match t.hour() {
         // "12:41" read as the next 00:41 is 12:41 p.m.
-        0 | 1..=7 => t + Duration::hours(12),
+        0..=7 => t + Duration::hours(12),
         20..=23 => t - Duration::hours(12),
         _ => t,
     }
