@@ -979,3 +979,4 @@ fn zone_for(
 mod corpus_check;
 #[cfg(test)]
 mod tests;
+
