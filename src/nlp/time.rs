@@ -1032,4 +1032,3 @@ fn zone_for(
 mod corpus_check;
 #[cfg(test)]
 mod tests;
-
