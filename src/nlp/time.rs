@@ -399,6 +399,12 @@ fn find_times(
                 }
             }
         }
+        for part in parts.iter_mut() {
+            if let Some((span, day)) = moved_to_day(clean, &part.1, &part.2) {
+                part.1 = span;
+                part.2 = day;
+            }
+        }
         parts.sort_by_key(|p| p.1.start);
         // Duckling sometimes answers twice for one span (a day and a time): keep the finer.
         parts.dedup_by(|b, a| {
@@ -476,6 +482,53 @@ fn find_times(
     }
     found.sort_by_key(|f| f.span.start);
     join_across_sentences(clean, found)
+}
+
+/// "move our call from Friday 30 October to Monday 2 November": Duckling reads a day range;
+/// the writer proposes only the day after "to".
+fn moved_to_day(
+    clean: &str,
+    span: &Range<usize>,
+    v: &TimeValue,
+) -> Option<(Range<usize>, TimeValue)> {
+    let TimeValue::Interval {
+        from: Some(TimePoint::Naive {
+            grain: DGrain::Day, ..
+        }),
+        to:
+            Some(TimePoint::Naive {
+                value: to,
+                grain: DGrain::Day,
+            }),
+        ..
+    } = v
+    else {
+        return None;
+    };
+    let body = clean.get(span.clone())?.to_ascii_lowercase();
+    let sentence_start = clean[..span.start]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |i| i + 1);
+    let head = clean[sentence_start..span.start].to_ascii_lowercase();
+    let moving = ["move", "push", "shift", "reschedule", "bump"]
+        .iter()
+        .any(|w| head.contains(w));
+    if !moving || !body.starts_with("from ") {
+        return None;
+    }
+    let at = body.find(" to ")? + 4;
+    let day = to.date().pred_opt()?;
+    Some((
+        span.start + at..span.end,
+        TimeValue::Single {
+            value: TimePoint::Naive {
+                value: day.and_time(chrono::NaiveTime::MIN),
+                grain: DGrain::Day,
+            },
+            values: Vec::new(),
+            holiday: None,
+        },
+    ))
 }
 
 /// "Dinner Saturday? 7:30 at Via Carota", "mon or tues? ... like 7:30": a time of day

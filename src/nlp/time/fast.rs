@@ -18,12 +18,17 @@ use super::segments::Role;
 /// morning"): the day is the value, and the conventions read the part of day from the
 /// words (Duckling's own morning, 00:00-12:00, is never used).
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:on\s+|this\s+)?(monday|mon|tuesday|tue|wednesday|wed|thursday|thu|friday|fri|saturday|sat|sunday)\.?(?:'s|’s)?(?:\s+(?:morning|afternoon|evening|lunch|lunchtime))?$")
+    Regex::new(r"^(?:(?:lunch|breakfast|dinner|coffee)\s+(?:on\s+)?)?(?:on\s+|this\s+)?(monday|mon|tuesday|tue|wednesday|wed|thursday|thu|friday|fri|saturday|sat|sunday)\.?(?:'s|’s)?(?:\s+(?:morning|afternoon|evening|lunch|lunchtime))?$")
         .unwrap_or_else(|_| unreachable!())
 });
 
 static RELATIVE_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:on\s+)?(today|tomorrow)(?:\s+(?:morning|afternoon|evening|lunch|lunchtime))?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:in\s+)?(january|february|march|april|june|july|august|september|october|november|december)$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -111,7 +116,13 @@ pub fn resolve(
         return None;
     }
     let lower = trimmed.to_ascii_lowercase();
-    let span = lead..lead + trimmed.len();
+    // "Thursday's 2pm": the possessive stays outside the span, where the non-proposal
+    // check reads it.
+    let end = lower
+        .find("'s")
+        .or_else(|| lower.find("’s"))
+        .unwrap_or(trimmed.len());
+    let span = lead..lead + end;
     let today = reference.date();
     let value = match role {
         Role::Date => date_value(&lower, today)?,
@@ -131,6 +142,17 @@ fn date_value(lower: &str, today: NaiveDate) -> Option<TimeValue> {
     if let Some(c) = RELATIVE_DAY.captures(lower) {
         let offset = if c.get(1)?.as_str() == "today" { 0 } else { 1 };
         return Some(day(today + Duration::days(offset)));
+    }
+    if let Some(c) = MONTH.captures(lower) {
+        // Duckling: this month or the next one of that name.
+        let m = month(c.get(1)?.as_str())?;
+        let year = if m >= today.month() {
+            today.year()
+        } else {
+            today.year() + 1
+        };
+        let first = NaiveDate::from_ymd_opt(year, m, 1)?;
+        return Some(single(first.and_time(NaiveTime::MIN), DGrain::Month));
     }
     if let Some(c) = MONTH_DAY.captures(lower) {
         let m = month(c.get(2)?.as_str())?;

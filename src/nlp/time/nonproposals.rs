@@ -142,6 +142,10 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         before
     };
     let (before, whole) = (before.as_str(), whole.as_str());
+    // "Happy New Year's Eve", "Happy Friday": a greeting names a day, offers nothing.
+    if before.trim_end().ends_with("happy") {
+        return Some(NotAProposal::Filler);
+    }
     if is_deadline(before, whole) {
         return Some(NotAProposal::Deadline);
     }

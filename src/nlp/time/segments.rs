@@ -240,15 +240,25 @@ pub struct Shape {
 pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option<(Segment, Shape)> {
     let toks = tokens(clean, window, zones);
     let mut shape = Shape::default();
-    for t in &toks {
-        let strong_clock = t.kind == TokKind::Clock
-            && !t.lower.bytes().all(|b| b.is_ascii_digit())
-            && !matches!(
-                t.lower.as_str(),
-                "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish"
+    for (k, t) in toks.iter().enumerate() {
+        // "from 2 to 3", "at 3": a bare hour after a clock word is a clock too.
+        let led_hour = t.kind == TokKind::Clock
+            && t.lower.bytes().all(|b| b.is_ascii_digit())
+            && k > 0
+            && matches!(
+                toks[k - 1].lower.as_str(),
+                "at" | "from" | "between" | "around" | "@"
             );
+        let strong_clock = led_hour
+            || (t.kind == TokKind::Clock
+                && !t.lower.bytes().all(|b| b.is_ascii_digit())
+                && !matches!(
+                    t.lower.as_str(),
+                    "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m" | "ish"
+                ));
+        let word = t.lower.trim_end_matches("'s").trim_end_matches("’s");
         let strong_date = t.kind == TokKind::Date
-            && (is_weekday(&t.lower)
+            && (is_weekday(word)
                 || is_month(&t.lower)
                 || matches!(t.lower.as_str(), "today" | "tomorrow" | "tonight" | "tmrw")
                 || t.lower.contains('/')

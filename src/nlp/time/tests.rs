@@ -483,3 +483,15 @@ fn a_forwarded_request_is_read_without_its_header() {
     assert!(!r.slots[0].flexible);
     assert_eq!(r.duration_minutes, Some(90));
 }
+
+#[test]
+fn moving_from_one_day_to_another_proposes_the_new_day() {
+    let s = slots(
+        "Can we move our call from Friday 27 November to Monday 30 November, same time (16:00)?",
+        &wed(),
+    );
+    assert_eq!(
+        s.iter().map(|x| x.start.to_rfc3339()).collect::<Vec<_>>(),
+        vec!["2026-11-30T16:00:00-05:00"]
+    );
+}
