@@ -22,6 +22,7 @@ pub fn registry(config: &Config) -> Registry {
         crate::ingest::process::parse_only,
         config.inbound.max_attempts,
     );
+    crate::calendar::sync::register(&mut r, config);
     r
 }
 

@@ -23,6 +23,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
+    pub calendar: CalendarConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -89,6 +90,17 @@ pub struct InboundConfig {
     pub mailgun_signing_key: Option<SecretString>,
     pub signature_max_age_secs: u64,
     pub max_attempts: i32,
+}
+
+/// Calendar sync: network limits for feeds and CalDAV, the materialised horizon, staleness.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CalendarConfig {
+    pub allow_private_addresses: bool,
+    pub fetch_timeout_secs: u64,
+    pub max_feed_bytes: usize,
+    pub horizon_days: u32,
+    pub past_days: u32,
+    pub stale_margin_secs: u64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -1,9 +1,12 @@
 //! All SQL lives here: connecting, migrating, scoping transactions for row-level security, tables.
 
+pub mod calendars;
 pub mod connect;
+pub mod events;
 pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
+pub mod users;
 
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
