@@ -68,6 +68,7 @@ async fn run_with(
     }
     db::ensure_partitions(&pool, 2).await?;
     worker::builtin::schedule_maintenance(&pool).await?;
+    crate::calendar::sync::schedule(&pool, chrono::Utc::now()).await?;
 
     let state = AppState {
         pool: pool.clone(),

@@ -22,11 +22,15 @@ use crate::config::Config;
 use crate::crypto::{Sealed, SecretBox};
 use crate::db::calendars::{self, CalendarRecord, SyncLog};
 use crate::db::events::{self, EventRow};
+use crate::db::jobs::NewJob;
 use crate::db::{self, DbError};
 use crate::worker::{JobContext, JobError, Registry};
 
 /// The job type of a calendar sync; its payload is `{"calendar_id": "<uuid>"}`.
 pub const JOB_TYPE: &str = "calendar.sync";
+
+/// The job that queues due syncs once a minute and then queues itself again.
+pub const SCHEDULE_JOB_TYPE: &str = "calendar.schedule";
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,63 @@ pub fn register(registry: &mut Registry, config: &Config) {
         let config = config.clone();
         async move { run_job(ctx, &config).await }
     });
+    registry.register(SCHEDULE_JOB_TYPE, run_schedule);
+}
+
+/// Queues a sync of one calendar now, unless one is already queued or running.
+pub async fn enqueue_sync(conn: &mut PgConnection, calendar_id: Uuid) -> Result<bool, DbError> {
+    Ok(db::jobs::enqueue(
+        conn,
+        &NewJob::new(JOB_TYPE, json!({"calendar_id": calendar_id}))
+            .dedupe_key(format!("{JOB_TYPE}:{calendar_id}")),
+    )
+    .await?
+    .is_some())
+}
+
+/// Queues a sync for every calendar whose `sync_frequency` has passed since its last sync;
+/// returns how many were queued.
+pub async fn enqueue_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let mut tx = db::begin_system(pool).await?;
+    let due: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM calendars WHERE deleted_at IS NULL AND sync_enabled \
+         AND type IN ('ics', 'caldav') AND connection_status <> 'disconnected' \
+         AND (last_sync_at IS NULL \
+              OR last_sync_at + make_interval(secs => COALESCE(sync_frequency, 300)) <= $1)",
+    )
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut queued = 0;
+    for id in due {
+        if enqueue_sync(&mut tx, id).await? {
+            queued += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(queued)
+}
+
+/// Starts the once-a-minute scheduling chain; safe at every start (keyed by the minute, so two
+/// chains meet on the same key and merge).
+pub async fn schedule(pool: &PgPool, at: DateTime<Utc>) -> Result<(), DbError> {
+    let minute = at.timestamp() / 60;
+    let mut conn = pool.acquire().await?;
+    db::jobs::enqueue(
+        &mut conn,
+        &NewJob::new(SCHEDULE_JOB_TYPE, json!({}))
+            .run_at(at)
+            .dedupe_key(format!("{SCHEDULE_JOB_TYPE}:{minute}")),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn run_schedule(ctx: JobContext) -> Result<(), JobError> {
+    let now = Utc::now();
+    enqueue_due(&ctx.pool, now).await?;
+    schedule(&ctx.pool, now + TimeDelta::minutes(1)).await?;
+    Ok(())
 }
 
 async fn run_job(ctx: JobContext, config: &Config) -> Result<(), JobError> {

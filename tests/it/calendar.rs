@@ -824,3 +824,62 @@ async fn an_expired_sync_token_falls_back_to_a_full_sync() {
     .unwrap();
     assert_eq!((r.sync_type, r.objects_fetched, r.created), ("full", 1, 1));
 }
+
+#[tokio::test]
+async fn due_calendars_are_synced_by_the_calendar_sync_job_through_the_worker() {
+    let db = TestDb::new().await;
+    let config = db.config();
+    let user = crate::support::user(&db.pool, "worker@example.com").await;
+    let start = Utc::now() + TimeDelta::days(7);
+    let fmt = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let dir = std::env::temp_dir().join(format!("cams-ics-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("job.ics");
+    std::fs::write(
+        &file,
+        event("job", &fmt(start), &fmt(start + TimeDelta::hours(1))),
+    )
+    .unwrap();
+    let mut tx = cams::db::begin_system(&db.pool).await.unwrap();
+    let cal = cams::db::calendars::insert(
+        &mut tx,
+        user,
+        "ics",
+        "job",
+        file.to_str().unwrap(),
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(sync::enqueue_due(&db.pool, Utc::now()).await.unwrap(), 1);
+    assert_eq!(
+        sync::enqueue_due(&db.pool, Utc::now()).await.unwrap(),
+        0,
+        "already queued"
+    );
+    let worker = cams::worker::Worker::new(
+        db.pool.clone(),
+        cams::app::registry(&config),
+        cams::worker::WorkerSettings::from(&config.worker),
+    );
+    assert_eq!(worker.run_until_empty().await.unwrap(), 1);
+    let mut tx = cams::db::begin_system(&db.pool).await.unwrap();
+    let (events, synced): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events WHERE calendar_id = $1), \
+                (SELECT last_sync_at FROM calendars WHERE id = $1)",
+    )
+    .bind(cal)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(events, 1);
+    assert!(synced.is_some());
+    assert_eq!(
+        sync::enqueue_due(&db.pool, Utc::now()).await.unwrap(),
+        0,
+        "fresh"
+    );
+}
