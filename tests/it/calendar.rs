@@ -725,6 +725,24 @@ async fn radicale_round_trip_put_sync_busy_delete_sync_free_and_incremental_fetc
     assert_eq!(second.objects_fetched, 1, "only b.ics is fetched");
     assert_eq!((second.created, second.deleted), (1, 0));
 
+    // b moves: fetched again, updated in place.
+    assert_eq!(
+        rad.request(
+            "PUT",
+            &b,
+            Some(event("b", "20270310T100000Z", "20270310T113000Z"))
+        )
+        .await,
+        204
+    );
+    let moved = sync::sync_calendar(&db.pool, &config, cal, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.objects_fetched, moved.created, moved.updated),
+        (1, 0, 1)
+    );
+
     // Nothing changed: nothing fetched.
     let idle = sync::sync_calendar(&db.pool, &config, cal, now)
         .await
@@ -769,10 +787,10 @@ async fn radicale_round_trip_put_sync_busy_delete_sync_free_and_incremental_fetc
     .fetch_all(&mut *tx)
     .await
     .unwrap();
-    assert_eq!(logs.len(), 4);
+    assert_eq!(logs.len(), 5);
     assert_eq!(logs[0].0, "full");
     assert!(logs.iter().all(|l| l.1 == "completed"));
-    assert_eq!(logs[3], ("incremental".into(), "completed".into(), 1));
+    assert_eq!(logs[4], ("incremental".into(), "completed".into(), 1));
     let stale = freshness::stale_calendars(&mut tx, user_id, TimeDelta::seconds(600), Utc::now())
         .await
         .unwrap();
@@ -882,4 +900,111 @@ async fn due_calendars_are_synced_by_the_calendar_sync_job_through_the_worker() 
         0,
         "fresh"
     );
+}
+
+#[tokio::test]
+async fn caldav_through_the_cli_discovers_seals_the_password_and_syncs() {
+    let rad = radicale();
+    let collection = rad.new_calendar().await;
+    let a = collection.join("cli.ics").unwrap();
+    assert_eq!(
+        rad.request(
+            "PUT",
+            &a,
+            Some(event("cli", "20270309T140000Z", "20270309T150000Z"))
+        )
+        .await,
+        201
+    );
+    let db = TestDb::new().await;
+    let email = "cli-caldav@example.com";
+    cams_ok(
+        &db,
+        &[
+            "user", "add", "--email", email, "--name", "C", "--tz", "UTC", "--buffer", "0",
+            "--notice", "0",
+        ],
+    );
+    let out = crate::service::cams()
+        .env("DATABASE_URL", db.url())
+        .env("CAMS_SECRETS__ENCRYPTION_KEY", KEY)
+        .env("CAMS_CALENDAR__ALLOW_PRIVATE_ADDRESSES", "true")
+        .env("TEST_DAV_PASSWORD", &rad.password)
+        .args([
+            "calendar",
+            "add-caldav",
+            "--user",
+            email,
+            "--url",
+            rad.base.as_str(),
+            "--username",
+            &rad.user,
+            "--password-env",
+            "TEST_DAV_PASSWORD",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(collection.as_str()), "{text}");
+    // The password is stored sealed, never in the clear.
+    let mut tx = cams::db::begin_system(&db.pool).await.unwrap();
+    let meta: Vec<String> = sqlx::query_scalar("SELECT connection_metadata::text FROM calendars")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        meta.iter()
+            .all(|m| !m.contains(&rad.password) && m.contains("password_sealed"))
+    );
+
+    let out = cams_ok(
+        &db,
+        &["calendar", "sync", "--all", "--now", "2027-03-01T00:00:00Z"],
+    );
+    assert!(!out.contains("FAILED"), "{out}");
+    let json = availability(
+        &db,
+        email,
+        "2027-03-09T00:00:00Z",
+        "2027-03-10T00:00:00Z",
+        &["2027-03-09T14:00:00Z"],
+    );
+    assert!(
+        has(
+            &json["free"],
+            "2027-03-09T09:00:00+00:00",
+            "2027-03-09T14:00:00+00:00"
+        ),
+        "{json}"
+    );
+    assert!(!json["explain"][0]["reasons"].as_array().unwrap().is_empty());
+
+    // A wrong password names the problem instead of adding anything.
+    let out = crate::service::cams()
+        .env("DATABASE_URL", db.url())
+        .env("CAMS_SECRETS__ENCRYPTION_KEY", KEY)
+        .env("CAMS_CALENDAR__ALLOW_PRIVATE_ADDRESSES", "true")
+        .env("TEST_DAV_PASSWORD", "wrong")
+        .args([
+            "calendar",
+            "add-caldav",
+            "--user",
+            email,
+            "--url",
+            rad.base.as_str(),
+            "--username",
+            &rad.user,
+            "--password-env",
+            "TEST_DAV_PASSWORD",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
 }
