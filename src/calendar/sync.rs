@@ -228,7 +228,16 @@ async fn fetch_and_apply(
         now + TimeDelta::days(config.calendar.horizon_days.into()),
     )?;
     let counter = Arc::new(AtomicUsize::new(0));
-    let token = cal.last_sync_token.as_deref();
+    // Incremental syncs only see changed objects, so unchanged series would stop being
+    // materialised as the horizon moves on: a full sync at least once a day rolls it forward.
+    let mut token = cal.last_sync_token.as_deref();
+    if cal.kind == "caldav" && token.is_some() {
+        let mut conn = pool.acquire().await.map_err(DbError::from)?;
+        let last_full = calendars::last_full_sync(&mut conn, cal.id).await?;
+        if last_full.is_none_or(|t| started - t > TimeDelta::days(1)) {
+            token = None;
+        }
+    }
     let fetched = match cal.kind.as_str() {
         "ics" => {
             let source = IcsSource {

@@ -139,3 +139,17 @@ pub async fn write_log(
     .await?;
     Ok(())
 }
+
+/// When the calendar's last completed full sync started.
+pub async fn last_full_sync(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT max(started_at) FROM sync_logs WHERE calendar_id = $1 AND sync_type = 'full' \
+         AND status = 'completed'",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?)
+}

@@ -795,6 +795,23 @@ async fn radicale_round_trip_put_sync_busy_delete_sync_free_and_incremental_fetc
         .await
         .unwrap();
     assert!(stale.is_empty(), "{stale:?}");
+
+    // A day after the last full sync the next one is full again, to roll the horizon forward.
+    sqlx::query(
+        "UPDATE sync_logs SET started_at = started_at - interval '2 days' WHERE calendar_id = $1",
+    )
+    .bind(cal)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let daily = sync::sync_calendar(&db.pool, &config, cal, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (daily.sync_type, daily.objects_fetched, daily.deleted),
+        ("full", 1, 0)
+    );
 }
 
 #[tokio::test]
@@ -824,6 +841,15 @@ async fn an_expired_sync_token_falls_back_to_a_full_sync() {
         .execute(&mut *tx)
         .await
         .unwrap();
+    // A recent full sync, so only the token's rejection can make this one full.
+    sqlx::query(
+        "INSERT INTO sync_logs (calendar_id, sync_type, status, started_at) \
+         VALUES ($1, 'full', 'completed', now())",
+    )
+    .bind(cal)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let a = collection.join("x.ics").unwrap();
     rad.request(
@@ -1007,4 +1033,110 @@ async fn caldav_through_the_cli_discovers_seals_the_password_and_syncs() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
+}
+
+#[tokio::test]
+async fn declined_transparent_and_all_day_events_are_stored_with_their_semantics() {
+    let db = TestDb::new().await;
+    let config = db.config();
+    let email = "semantics@example.com";
+    cams_ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            email,
+            "--name",
+            "S",
+            "--tz",
+            "America/Los_Angeles",
+            "--buffer",
+            "0",
+            "--notice",
+            "0",
+        ],
+    );
+    let feed = ics(&[
+        // Declined by the user: free.
+        "BEGIN:VEVENT\nUID:declined\nDTSTAMP:20270101T000000Z\nDTSTART:20270309T170000Z\nDTEND:20270309T180000Z\nATTENDEE;PARTSTAT=DECLINED:mailto:semantics@example.com\nEND:VEVENT",
+        // Transparent: free.
+        "BEGIN:VEVENT\nUID:transparent\nDTSTAMP:20270101T000000Z\nDTSTART:20270309T190000Z\nDTEND:20270309T200000Z\nTRANSP:TRANSPARENT\nEND:VEVENT",
+        // Tentative: blocks.
+        "BEGIN:VEVENT\nUID:tentative\nDTSTAMP:20270101T000000Z\nDTSTART:20270309T210000Z\nDTEND:20270309T220000Z\nSTATUS:TENTATIVE\nEND:VEVENT",
+        // All day on Wednesday, in the user's own calendar days.
+        "BEGIN:VEVENT\nUID:allday\nDTSTAMP:20270101T000000Z\nDTSTART;VALUE=DATE:20270310\nDTEND;VALUE=DATE:20270311\nEND:VEVENT",
+    ]);
+    let dir = std::env::temp_dir().join(format!("cams-ics-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.ics");
+    std::fs::write(&file, feed).unwrap();
+    let user_id = cams::db::users::by_email(&mut db.pool.acquire().await.unwrap(), email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut tx = cams::db::begin_for_user(&db.pool, user_id).await.unwrap();
+    let cal = cams::db::calendars::insert(
+        &mut tx,
+        user_id,
+        "ics",
+        "s",
+        file.to_str().unwrap(),
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let now = Utc.with_ymd_and_hms(2027, 3, 1, 0, 0, 0).unwrap();
+    let r = sync::sync_calendar(&db.pool, &config, cal, now)
+        .await
+        .unwrap();
+    assert_eq!(r.created, 4);
+
+    let mut tx = cams::db::begin_system(&db.pool).await.unwrap();
+    let response: String = sqlx::query_scalar(
+        "SELECT a.response_status FROM event_attendees a JOIN events e ON e.id = a.event_id \
+         WHERE e.external_id = 'declined'",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let all_day: (bool, DateTime<Utc>) =
+        sqlx::query_as("SELECT all_day, start_time FROM events WHERE external_id = 'allday'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(response, "declined");
+    assert_eq!(
+        all_day,
+        (true, Utc.with_ymd_and_hms(2027, 3, 10, 0, 0, 0).unwrap())
+    );
+
+    let out = availability(&db, email, "2027-03-09", "2027-03-11", &[]);
+    let free = &out["free"];
+    // Tuesday 9 March in Los Angeles is still PST (UTC-8): the declined 09:00 and the
+    // transparent 11:00 leave the morning free; the tentative 13:00 blocks.
+    assert!(
+        has(
+            free,
+            "2027-03-09T09:00:00-08:00",
+            "2027-03-09T13:00:00-08:00"
+        ),
+        "{free}"
+    );
+    assert!(
+        has(
+            free,
+            "2027-03-09T14:00:00-08:00",
+            "2027-03-09T17:00:00-08:00"
+        ),
+        "{free}"
+    );
+    // Wednesday is taken by the all-day event, not shifted by the UTC offset.
+    assert!(
+        !spans(free).iter().any(|(s, _)| s.starts_with("2027-03-10")),
+        "{free}"
+    );
 }
