@@ -147,10 +147,13 @@ async fn add_ics(
             }
             parsed.to_string()
         }
-        (None, Some(f)) => std::fs::canonicalize(f)
-            .with_context(|| format!("--file {}", f.display()))?
-            .display()
-            .to_string(),
+        (None, Some(f)) => {
+            let path =
+                std::fs::canonicalize(f).with_context(|| format!("--file {}", f.display()))?;
+            url::Url::from_file_path(&path)
+                .map_err(|_| anyhow::anyhow!("--file {}: not an absolute path", path.display()))?
+                .to_string()
+        }
         _ => bail!("give exactly one of --url and --file"),
     };
     let name = name.unwrap_or_else(|| source.rsplit('/').next().unwrap_or("ics").to_string());

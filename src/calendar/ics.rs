@@ -50,25 +50,29 @@ pub enum Location {
 }
 
 impl Location {
-    /// `http(s)://...` is a URL, anything else a path.
+    /// `http(s)://...` is a feed, `file:///...` a file. A bare path is refused: the source is
+    /// stored in `calendars.external_id`, and only an explicit `file:` URL (which only the CLI
+    /// writes) may make the server read its own disk.
     pub fn parse(s: &str) -> Result<Location, CalendarError> {
-        if s.starts_with("http://") || s.starts_with("https://") {
-            Ok(Location::Url(
-                Url::parse(s).map_err(|e| CalendarError::BadUrl(format!("{s}: {e}")))?,
-            ))
-        } else if s.contains("://") {
-            Err(CalendarError::BadUrl(format!(
-                "{s}: only http and https feeds"
-            )))
-        } else {
-            Ok(Location::File(PathBuf::from(s)))
+        let url = Url::parse(s).map_err(|e| CalendarError::BadUrl(format!("{s}: {e}")))?;
+        match url.scheme() {
+            "http" | "https" => Ok(Location::Url(url)),
+            "file" => url
+                .to_file_path()
+                .map(Location::File)
+                .map_err(|_| CalendarError::BadUrl(format!("{s}: not a local file URL"))),
+            other => Err(CalendarError::BadUrl(format!(
+                "{s}: scheme {other} is not supported (http, https or file)"
+            ))),
         }
     }
 
     pub fn as_string(&self) -> String {
         match self {
             Location::Url(u) => u.to_string(),
-            Location::File(p) => p.display().to_string(),
+            Location::File(p) => Url::from_file_path(p)
+                .map(|u| u.to_string())
+                .unwrap_or_else(|_| p.display().to_string()),
         }
     }
 }

@@ -419,7 +419,7 @@ async fn a_synced_file_calendar_is_fresh_and_a_failing_one_turns_stale() {
         user,
         "ics",
         "gone",
-        "/nonexistent/cams/calendar.ics",
+        "file:///nonexistent/cams/calendar.ics",
         &serde_json::json!({}),
     )
     .await
@@ -456,6 +456,11 @@ async fn an_ics_feed_on_loopback_is_refused_unless_allowed() {
     };
     let err = source.fetch(None).await.unwrap_err();
     assert!(matches!(err, CalendarError::Refused(_)), "{err}");
+    // A stored source without a scheme is not read as a path on the server.
+    assert!(matches!(
+        Location::parse("/etc/passwd"),
+        Err(CalendarError::BadUrl(_))
+    ));
     let source = IcsSource {
         location: Location::parse("http://169.254.169.254/latest/meta-data").unwrap(),
         ..source
@@ -890,7 +895,7 @@ async fn due_calendars_are_synced_by_the_calendar_sync_job_through_the_worker() 
         user,
         "ics",
         "job",
-        file.to_str().unwrap(),
+        url::Url::from_file_path(&file).unwrap().as_str(),
         &serde_json::json!({}),
     )
     .await
@@ -1082,7 +1087,7 @@ async fn declined_transparent_and_all_day_events_are_stored_with_their_semantics
         user_id,
         "ics",
         "s",
-        file.to_str().unwrap(),
+        url::Url::from_file_path(&file).unwrap().as_str(),
         &serde_json::json!({}),
     )
     .await
