@@ -1145,3 +1145,22 @@ async fn declined_transparent_and_all_day_events_are_stored_with_their_semantics
         "{free}"
     );
 }
+
+#[tokio::test]
+async fn the_benchmark_runs_engine_and_sql_on_the_same_data_and_cleans_up() {
+    let db = TestDb::new().await;
+    let r = cams::calendar::bench::run(&db.pool, 1_000, 3)
+        .await
+        .unwrap();
+    assert_eq!(r.events, 1_000);
+    assert!(r.engine_slots > 0 && r.sql_free_slots > 0, "{r:?}");
+    assert!(
+        r.engine_median > std::time::Duration::ZERO && r.sql_median > std::time::Duration::ZERO
+    );
+    let mut tx = cams::db::begin_system(&db.pool).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the synthetic user and events are deleted");
+}
