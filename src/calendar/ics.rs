@@ -118,8 +118,7 @@ async fn read_file(path: &PathBuf, max: usize) -> Result<String, CalendarError> 
         return Err(CalendarError::TooLarge(max));
     }
     let bytes = tokio::fs::read(path).await.map_err(file_err)?;
-    String::from_utf8(bytes)
-        .map_err(|_| CalendarError::Dav(format!("{}: not UTF-8", path.display())))
+    String::from_utf8(bytes).map_err(|_| CalendarError::NotUtf8(path.display().to_string()))
 }
 
 /// A client that connects only to `addr` for `host`: the address the check approved.
@@ -202,8 +201,7 @@ async fn fetch_url(
             last_modified: header(LAST_MODIFIED),
         };
         let body = read_limited(resp, limits.max_bytes).await?;
-        let text = String::from_utf8(body)
-            .map_err(|_| CalendarError::Dav(format!("{url}: feed is not UTF-8")))?;
+        let text = String::from_utf8(body).map_err(|_| CalendarError::NotUtf8(url.to_string()))?;
         return Ok(Fetched::Full {
             objects: vec![RemoteObject {
                 href: FEED_HREF.into(),

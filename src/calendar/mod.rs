@@ -57,6 +57,8 @@ pub enum CalendarError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{0}: not UTF-8 text")]
+    NotUtf8(String),
     #[error("CalDAV: {0}")]
     Dav(String),
     #[error("sync token no longer valid")]

@@ -274,6 +274,12 @@ async fn fetch_and_apply(
         ..Default::default()
     };
     let mut tx = db::begin_system(pool).await?;
+    // One apply at a time per calendar (the CLI and the job may sync it at once).
+    sqlx::query("SELECT 1 FROM calendars WHERE id = $1 FOR UPDATE")
+        .bind(cal.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
     let mut not_modified = false;
     let new_token = match fetched {
         Fetched::NotModified => {
