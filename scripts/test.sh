@@ -38,7 +38,11 @@ export SVC_DIR=${SVC_DIR:-/tmp/cams-test-services}
 step "mail and calendar servers"
 for svc in scripts/services/smtp-sink.sh scripts/services/dovecot.sh scripts/services/radicale.sh; do
   if [[ -x $svc ]]; then
-    eval "$("$svc")"
+    # Export what the script prints: the tests (child processes) read it from the environment.
+    out=$("$svc")
+    set -a
+    eval "$out"
+    set +a
   fi
 done
 
@@ -49,4 +53,5 @@ step "cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
 
 step "cargo test"
-cargo test --locked --all-targets -- --test-threads="${CAMS_TEST_THREADS:-8}"
+# Benches are criterion harnesses (no --test-threads); clippy above already type-checks them.
+cargo test --locked --lib --bins --tests -- --test-threads="${CAMS_TEST_THREADS:-8}"

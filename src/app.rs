@@ -1,4 +1,4 @@
-//! Wiring: open the database, migrate, start the worker and the HTTP server, shut down cleanly.
+//! Wiring: open the database, migrate, start the worker, IMAP pollers and HTTP, shut down cleanly.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -19,10 +19,20 @@ pub fn registry(config: &Config) -> Registry {
     worker::builtin::register(&mut r);
     crate::ingest::process::register(
         &mut r,
-        crate::ingest::process::parse_only,
+        crate::ingest::screen::screening(std::sync::Arc::new(config.clone())),
         config.inbound.max_attempts,
     );
     crate::calendar::sync::register(&mut r, config);
+    match crate::outbound::Outbound::from_config(config) {
+        Ok(o) => crate::outbound::send::register(&mut r, Arc::new(o)),
+        Err(e) => {
+            tracing::error!("outbound mail is disabled: {e}");
+            crate::outbound::send::register_broken(
+                &mut r,
+                format!("outbound mail is disabled: {e}"),
+            );
+        }
+    }
     r
 }
 
@@ -85,6 +95,18 @@ async fn run_with(
         WorkerSettings::from(&config.worker),
     );
     worker.spawn(jobs_stop.clone(), &tracker);
+    if config.imap.enabled {
+        // Pollers stop with the worker: after HTTP has drained, under the same grace period.
+        let pollers = crate::ingest::imap::start(
+            &pool,
+            config,
+            &crate::ingest::imap::process_owner(),
+            &jobs_stop,
+            &tracker,
+        )
+        .await?;
+        tracing::info!(mailboxes = pollers.len(), "IMAP pollers started");
+    }
     tracker.close();
 
     let addr = listener.local_addr()?;

@@ -35,6 +35,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Email understanding: extract, evaluate, retrain.
+    Nlp {
+        #[command(subcommand)]
+        command: NlpCommand,
+    },
     /// The inbound store: add a message from a file, list, replay failed ones.
     Inbound {
         #[command(subcommand)]
@@ -155,6 +160,28 @@ pub enum CalendarCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum NlpCommand {
+    /// Read JSON lines on stdin ({"id","eml"} or {"id","text","ref"}), write one JSON line each.
+    Extract {
+        /// Instead, print one email's reading for a person.
+        #[arg(long)]
+        eml: Option<PathBuf>,
+    },
+    /// Evaluate on a labelled corpus: a labels.jsonl with its .eml files beside it.
+    Eval {
+        labels: PathBuf,
+        /// Also list every email read wrongly.
+        #[arg(long)]
+        mistakes: bool,
+    },
+    /// Retrain the intent model from models/intent (reproducible byte for byte).
+    Train {
+        #[arg(long, default_value = "models/intent")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum InboundCommand {
     /// Store an .eml file as if it had arrived (deduplicated like any delivery).
     Add {
@@ -223,6 +250,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 .await
         }
         Command::Bench { command } => crate::calendar::commands::bench(&config, command).await,
+        Command::Nlp { command } => nlp(command),
         Command::CheckConfig => unreachable!("handled above"),
     };
     match result {
@@ -318,4 +346,92 @@ async fn inbound(config: &Config, command: InboundCommand) -> anyhow::Result<()>
     .await;
     database.close().await;
     result
+}
+
+fn nlp(command: NlpCommand) -> anyhow::Result<()> {
+    use std::io::{BufRead, Write};
+    let reader = crate::nlp::request::Reader::embedded()
+        .map_err(|e| anyhow::anyhow!("cannot load the intent model: {e}"))?;
+    match command {
+        NlpCommand::Extract { eml: Some(path) } => {
+            let raw = std::fs::read(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let req = reader.read_email(&raw, None)?;
+            println!(
+                "intent:     {} (confidence {:.2})",
+                req.intent.as_str(),
+                req.confidence
+            );
+            if let Some(r) = &req.requester {
+                println!(
+                    "requester:  {}",
+                    r.address.as_ref().map(|a| a.as_str()).unwrap_or("?")
+                );
+            }
+            println!(
+                "reference:  {}{}",
+                req.reference.to_rfc3339(),
+                if req.forwarded {
+                    " (forwarded original)"
+                } else {
+                    ""
+                }
+            );
+            if let Some(d) = req.duration_minutes {
+                println!("duration:   {d} min");
+            }
+            if let Some(m) = &req.mode {
+                println!("mode:       {m:?}");
+            }
+            if let Some(l) = &req.location {
+                println!("location:   {l}");
+            }
+            if req.slots.is_empty() {
+                println!("slots:      none");
+            }
+            for s in &req.slots {
+                println!(
+                    "slot {}:     {} – {} {} [{}{}] \"{}\"",
+                    s.rank,
+                    s.start.format("%a %d %b %Y %H:%M"),
+                    s.end.format("%H:%M"),
+                    s.zone,
+                    serde_json::to_string(&s.grain)?.trim_matches('"'),
+                    if s.flexible { ", flexible" } else { "" },
+                    s.text
+                );
+            }
+            if !req.rules_fired.is_empty() {
+                println!("rules:      {}", req.rules_fired.join(", "));
+            }
+        }
+        NlpCommand::Extract { eml: None } => {
+            let stdin = std::io::stdin();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for line in stdin.lock().lines() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v = crate::nlp::evaluate::extract_line(&reader, &line);
+                writeln!(out, "{v}")?;
+            }
+            out.flush()?;
+        }
+        NlpCommand::Eval { labels, mistakes } => {
+            let e = crate::nlp::evaluate::evaluate_corpus(&reader, &labels)?;
+            print!("{e}");
+            if mistakes {
+                for m in &e.mistakes {
+                    println!("  {m}");
+                }
+            }
+        }
+        NlpCommand::Train { dir } => {
+            let report = crate::nlp::intent::train::retrain_dir(&dir, &Default::default())
+                .map_err(|e| anyhow::anyhow!("training failed: {e}"))?;
+            println!("{report}");
+        }
+    }
+    Ok(())
 }

@@ -24,6 +24,23 @@ pub struct Config {
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
     pub calendar: CalendarConfig,
+    pub imap: ImapConfig,
+    pub outbound: OutboundConfig,
+    pub limits: LimitsConfig,
+    pub trust: TrustConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TrustConfig {
+    #[serde(default)]
+    pub authserv_id: Option<String>,
+    pub verify_signatures: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LimitsConfig {
+    pub auto_replies_per_sender_per_day: u32,
+    pub auto_replies_per_thread: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -103,6 +120,163 @@ pub struct CalendarConfig {
     pub stale_margin_secs: u64,
 }
 
+/// Mail CAMS sends: who it is from, how Message-IDs are made, throttling, and the SMTP relay.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct OutboundConfig {
+    /// The From of every email CAMS sends (`Name <address>` or a bare address).
+    pub from: String,
+    /// The right-hand side of the Message-IDs CAMS makes: `<response-id@message_id_domain>`.
+    pub message_id_domain: String,
+    /// Other addresses that are CAMS itself (aliases), never put among a reply's recipients.
+    pub own_addresses: Vec<String>,
+    /// A send is tried this many times in all before the response is marked failed.
+    pub max_attempts: i32,
+    /// Sends allowed per recipient domain per minute, with this burst.
+    pub per_domain_per_minute: u32,
+    pub per_domain_burst: u32,
+    /// A throttled send waits this long at most, then goes back to the queue to try later.
+    pub throttle_max_wait_secs: u64,
+    pub smtp: SmtpConfig,
+}
+
+/// The SMTP relay. With no host, mail is written to `<data_dir>/outbox` as `.eml` files.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SmtpConfig {
+    #[serde(default)]
+    pub host: Option<String>,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default, serialize_with = "redact_opt")]
+    pub password: Option<SecretString>,
+    pub timeout_secs: u64,
+    /// Open connections kept for reuse.
+    pub pool_max_size: u32,
+    /// A PEM file of extra root certificates to trust (a private relay's CA), besides the
+    /// built-in Mozilla roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain, then STARTTLS, which must succeed (port 587).
+    Starttls,
+    /// No encryption at all: loopback and tests only.
+    None,
+}
+
+/// IMAP polling: process-wide settings and the mailboxes named in configuration (more can live in
+/// the `mailboxes` table).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ImapConfig {
+    /// Whether `cams serve` runs the pollers at all.
+    pub enabled: bool,
+    /// How long a process holds a mailbox; renewed at a third of it.
+    pub lease_secs: u64,
+    /// IDLE is ended and re-issued after this long (RFC 2177: servers may drop it after 30 min).
+    pub idle_reissue_secs: u64,
+    /// Polling interval when the server lacks IDLE or a mailbox turns IDLE off.
+    pub poll_interval_secs: u64,
+    /// First reconnect delay; doubles per failure up to the cap, with jitter.
+    pub backoff_base_ms: u64,
+    pub backoff_cap_secs: u64,
+    /// TCP connect, TLS handshake, greeting and login, and every command, each bounded by this.
+    pub timeout_secs: u64,
+    /// Messages fetched per FETCH command.
+    pub fetch_batch: usize,
+    /// The flag or keyword set on processed mail when a mailbox does not name its own.
+    pub processed_flag: String,
+    /// How often the `mailboxes` table is read for mailboxes added while running.
+    pub refresh_secs: u64,
+    pub mailboxes: Vec<ImapMailboxConfig>,
+}
+
+/// One `[[imap.mailboxes]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapMailboxConfig {
+    /// Unique; the `mailboxes` row of the same name holds its checkpoint and lease.
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    #[serde(default)]
+    pub tls: ImapTls,
+    /// PEM certificates trusted for this server besides the public roots (a private CA, a
+    /// self-signed test server). Read when the pollers start.
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
+    pub username: String,
+    #[serde(default)]
+    pub auth: ImapAuth,
+    /// The password, or the OAuth access token for `auth = "xoauth2"`.
+    #[serde(serialize_with = "redact")]
+    pub password: SecretString,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    #[serde(default)]
+    pub processed: ImapProcessed,
+    /// Overrides `imap.processed_flag` for this mailbox.
+    #[serde(default)]
+    pub processed_flag: Option<String>,
+    /// Target folder for `processed = "move"` (created when missing).
+    #[serde(default)]
+    pub move_to: Option<String>,
+    /// Use IDLE when the server offers it; false polls every `imap.poll_interval_secs`.
+    #[serde(default = "default_true")]
+    pub idle: bool,
+    /// The CAMS user this mailbox belongs to; unset: the shared agent address.
+    #[serde(default)]
+    pub user_email: Option<String>,
+}
+
+fn default_folder() -> String {
+    "INBOX".to_string()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// How the connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapTls {
+    /// TLS from the first byte (port 993).
+    #[default]
+    Tls,
+    /// Plain, then STARTTLS before login (RFC 3501 section 6.2.1).
+    Starttls,
+    /// No TLS at all: only for loopback test servers.
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapAuth {
+    /// LOGIN with a password.
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with an OAuth access token (Gmail, Microsoft 365).
+    Xoauth2,
+}
+
+/// What happens to a message on the server once it is stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapProcessed {
+    /// Set the processed flag (a keyword or `\Seen`).
+    #[default]
+    Flag,
+    /// Move it to `move_to` (MOVE, or COPY + \Deleted + EXPUNGE).
+    Move,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct SecretsConfig {
     #[serde(default, serialize_with = "redact_opt")]
@@ -111,10 +285,74 @@ pub struct SecretsConfig {
     pub link_signing_key: Option<SecretString>,
 }
 
+fn redact<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
+}
+
 fn redact_opt<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(_) => s.serialize_str("[redacted]"),
         None => s.serialize_none(),
+    }
+}
+
+impl OutboundConfig {
+    /// The checks of the `[outbound]` section, each naming its key.
+    fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: String| {
+            out.push(ConfigProblem {
+                key: format!("outbound.{key}"),
+                message,
+            })
+        };
+        if let Err(e) = self.from.parse::<lettre::message::Mailbox>() {
+            bad("from", format!("not an email address: {e}"));
+        }
+        if !crate::outbound::threading::valid_id_domain(&self.message_id_domain) {
+            bad(
+                "message_id_domain",
+                "must be a domain name such as cams.example.org".into(),
+            );
+        }
+        for (i, a) in self.own_addresses.iter().enumerate() {
+            if a.parse::<lettre::Address>().is_err() {
+                bad(
+                    &format!("own_addresses[{i}]"),
+                    "not an email address".into(),
+                );
+            }
+        }
+        if self.max_attempts < 1 {
+            bad("max_attempts", "must be at least 1".into());
+        }
+        if self.per_domain_per_minute == 0 {
+            bad("per_domain_per_minute", "must be at least 1".into());
+        }
+        if self.per_domain_burst == 0 {
+            bad("per_domain_burst", "must be at least 1".into());
+        }
+        if let Some(host) = &self.smtp.host
+            && url::Host::parse(host).is_err()
+        {
+            bad("smtp.host", "must be a host name or an IP address".into());
+        }
+        if self.smtp.port == 0 {
+            bad("smtp.port", "must be a TCP port".into());
+        }
+        if self.smtp.password.is_some() && self.smtp.username.is_none() {
+            bad(
+                "smtp.username",
+                "is required when smtp.password is set".into(),
+            );
+        }
+        if self.smtp.timeout_secs == 0 {
+            bad("smtp.timeout_secs", "must be at least 1".into());
+        }
+        if self.smtp.pool_max_size == 0 {
+            bad("smtp.pool_max_size", "must be at least 1".into());
+        }
+        out
     }
 }
 
@@ -189,6 +427,11 @@ impl Config {
         problems.extend(section_problems::<WorkerConfig>(fig, "worker"));
         problems.extend(section_problems::<SecretsConfig>(fig, "secrets"));
         problems.extend(section_problems::<InboundConfig>(fig, "inbound"));
+        problems.extend(section_problems::<LimitsConfig>(fig, "limits"));
+        problems.extend(section_problems::<TrustConfig>(fig, "trust"));
+        problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
+        problems.extend(section_problems::<ImapConfig>(fig, "imap"));
+        problems.extend(section_problems::<CalendarConfig>(fig, "calendar"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -290,6 +533,7 @@ impl Config {
                 "must be at least 16 characters".into(),
             );
         }
+        self.imap_problems(&mut bad);
         if let Some(key) = &self.secrets.link_signing_key
             && key.expose_secret().len() < 32
         {
@@ -309,7 +553,86 @@ impl Config {
                 Err(_) => bad("secrets.encryption_key", "must be base64".into()),
             }
         }
+        out.extend(self.outbound.problems());
         out
+    }
+
+    fn imap_problems(&self, bad: &mut impl FnMut(&str, String)) {
+        let imap = &self.imap;
+        if imap.lease_secs < 3 {
+            bad("imap.lease_secs", "must be at least 3".into());
+        }
+        // Below RFC 2177's 29 minutes with a margin, and above a minute so it is not a busy loop.
+        if !(60..=1500).contains(&imap.idle_reissue_secs) {
+            bad(
+                "imap.idle_reissue_secs",
+                "must be between 60 and 1500 (25 minutes)".into(),
+            );
+        }
+        if imap.poll_interval_secs == 0 {
+            bad("imap.poll_interval_secs", "must be at least 1".into());
+        }
+        if imap.backoff_base_ms == 0 {
+            bad("imap.backoff_base_ms", "must be at least 1".into());
+        }
+        if imap.backoff_cap_secs.saturating_mul(1000) < imap.backoff_base_ms {
+            bad(
+                "imap.backoff_cap_secs",
+                "must not be below imap.backoff_base_ms".into(),
+            );
+        }
+        if imap.timeout_secs == 0 {
+            bad("imap.timeout_secs", "must be at least 1".into());
+        }
+        if imap.refresh_secs == 0 {
+            bad("imap.refresh_secs", "must be at least 1".into());
+        }
+        if imap.fetch_batch == 0 {
+            bad("imap.fetch_batch", "must be at least 1".into());
+        }
+        if let Err(e) = crate::ingest::imap::ProcessedFlag::parse(&imap.processed_flag) {
+            bad("imap.processed_flag", e.to_string());
+        }
+        let mut names = BTreeSet::new();
+        for (i, m) in imap.mailboxes.iter().enumerate() {
+            let key = |field: &str| format!("imap.mailboxes[{i}].{field}");
+            if m.name.trim().is_empty() || m.name.len() > 255 {
+                bad(&key("name"), "must be 1-255 characters".into());
+            } else if !names.insert(m.name.as_str()) {
+                bad(
+                    &key("name"),
+                    format!("{:?} is used by two mailboxes", m.name),
+                );
+            }
+            if m.host.trim().is_empty() {
+                bad(&key("host"), "must not be empty".into());
+            }
+            if m.port == 0 {
+                bad(&key("port"), "must be 1-65535".into());
+            }
+            if m.username.is_empty() {
+                bad(&key("username"), "must not be empty".into());
+            }
+            if m.folder.is_empty() {
+                bad(&key("folder"), "must not be empty".into());
+            }
+            if let Some(flag) = &m.processed_flag
+                && let Err(e) = crate::ingest::imap::ProcessedFlag::parse(flag)
+            {
+                bad(&key("processed_flag"), e.to_string());
+            }
+            match (m.processed, &m.move_to) {
+                (ImapProcessed::Move, None) => bad(
+                    &key("move_to"),
+                    "is required when processed = \"move\"".into(),
+                ),
+                (ImapProcessed::Move, Some(to)) if to == &m.folder || to.is_empty() => bad(
+                    &key("move_to"),
+                    "must name a folder other than the one polled".into(),
+                ),
+                _ => {}
+            }
+        }
     }
 
     /// The configuration as TOML with every secret replaced by `[redacted]`.
@@ -487,6 +810,45 @@ mod tests {
     }
 
     #[test]
+    fn outbound_problems_name_their_key_and_the_smtp_password_is_redacted() {
+        let c = with(
+            "[outbound.smtp]\nhost = \"smtp.example.org\"\nusername = \"cams\"\n\
+             password = \"smtp-hunter2\"\n",
+        )
+        .unwrap();
+        assert!(!c.to_redacted_toml().contains("smtp-hunter2"));
+        assert!(!format!("{c:?}").contains("smtp-hunter2"));
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\n\
+             password = \"x\"\nsecurity = \"ssl\"\ntypo = 1\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        assert!(
+            keys.contains(&"outbound.smtp.security".to_string()),
+            "{keys:?}"
+        );
+        assert!(keys.contains(&"outbound.smtp.typo".to_string()), "{keys:?}");
+        let err = with(
+            "[outbound]\nfrom = \"not an address\"\nmessage_id_domain = \"a b\"\n\
+             per_domain_burst = 0\n[outbound.smtp]\nhost = \"bad host!\"\npassword = \"x\"\n",
+        )
+        .unwrap_err();
+        let keys = err.keys();
+        for k in [
+            "outbound.from",
+            "outbound.message_id_domain",
+            "outbound.per_domain_burst",
+            "outbound.smtp.host",
+            "outbound.smtp.username",
+        ] {
+            assert!(keys.contains(&k.to_string()), "{k} not in {keys:?}");
+        }
+        assert!(!err.to_string().contains("\"x\""));
+    }
+
+    #[test]
     fn wrong_url_scheme_and_short_key_are_refused() {
         let err =
             with("[database]\nurl = \"mysql://x@y/z\"\n[secrets]\nlink_signing_key = \"short\"\n")
@@ -495,5 +857,52 @@ mod tests {
         assert!(keys.contains(&"database.url".to_string()));
         assert!(keys.contains(&"secrets.link_signing_key".to_string()));
         assert!(!err.to_string().contains("mysql://x@y/z"));
+    }
+
+    const MAILBOX: &str = "[[imap.mailboxes]]\nname = \"agent\"\nhost = \"imap.example.org\"\n\
+                           port = 993\nusername = \"agent@example.org\"\n\
+                           password = \"imap-hunter2-secret\"\n";
+
+    #[test]
+    fn imap_mailboxes_parse_with_defaults_and_hide_their_password() {
+        let c = with(MAILBOX).unwrap();
+        let m = &c.imap.mailboxes[0];
+        assert_eq!(m.tls, ImapTls::Tls);
+        assert_eq!(m.auth, ImapAuth::Password);
+        assert_eq!(m.folder, "INBOX");
+        assert_eq!(m.processed, ImapProcessed::Flag);
+        assert!(m.idle);
+        let printed = c.to_redacted_toml();
+        assert!(!printed.contains("imap-hunter2-secret"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+        assert!(!format!("{c:?}").contains("imap-hunter2-secret"));
+    }
+
+    #[test]
+    fn imap_mistakes_are_named_by_key() {
+        let err = with(&format!("{MAILBOX}colour = \"blue\"\n")).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+
+        let err = with(&format!(
+            "{MAILBOX}processed = \"move\"\n{}processed_flag = \"two words\"\n\
+             [imap]\nidle_reissue_secs = 1800\nprocessed_flag = \"\\\\Deleted\"\n",
+            MAILBOX.replace("port = 993", "port = 0")
+        ))
+        .unwrap_err();
+        let keys = err.keys();
+        for expected in [
+            "imap.mailboxes[0].move_to",
+            "imap.mailboxes[1].name",
+            "imap.mailboxes[1].port",
+            "imap.mailboxes[1].processed_flag",
+            "imap.idle_reissue_secs",
+            "imap.processed_flag",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "{expected} not in {keys:?}"
+            );
+        }
+        assert!(!err.to_string().contains("imap-hunter2-secret"));
     }
 }

@@ -18,10 +18,12 @@ pub mod db;
 pub mod guard;
 /// The HTTP server: health, readiness, metrics (and later inbound mail and approvals).
 pub mod http;
-/// Mail coming in: the durable inbound store and its processing job.
+/// Mail coming in: the durable inbound store, its processing job and the IMAP pollers.
 pub mod ingest;
 /// Pure text understanding: MIME to clean text, time expressions, intent and confidence.
 pub mod nlp;
+/// Mail out: threaded replies, SMTP/outbox/memory mailers, the `outbound.send` job.
+pub mod outbound;
 /// Logging and metrics.
 pub mod telemetry;
 /// Sender trust: Authentication-Results from our server, or DKIM/ARC/DMARC verified here.

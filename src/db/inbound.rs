@@ -217,17 +217,7 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<InboundMess
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| InboundMessage {
-        id: r.get("id"),
-        user_id: r.get("user_id"),
-        source: r.get("source"),
-        message_id: r.get("message_id"),
-        status: r.get("status"),
-        attempts: r.get("attempts"),
-        last_error: r.get("last_error"),
-        raw: r.get("raw"),
-        received_at: r.get("received_at"),
-    }))
+    Ok(row.as_ref().map(message_from_row))
 }
 
 /// Marks the start of a processing attempt.
@@ -325,18 +315,19 @@ pub async fn list(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| InboundMessage {
-            id: r.get("id"),
-            user_id: r.get("user_id"),
-            source: r.get("source"),
-            message_id: r.get("message_id"),
-            status: r.get("status"),
-            attempts: r.get("attempts"),
-            last_error: r.get("last_error"),
-            raw: r.get("raw"),
-            received_at: r.get("received_at"),
-        })
-        .collect())
+    Ok(rows.iter().map(message_from_row).collect())
+}
+
+fn message_from_row(r: &sqlx::postgres::PgRow) -> InboundMessage {
+    InboundMessage {
+        id: r.get("id"),
+        user_id: r.get("user_id"),
+        source: r.get("source"),
+        message_id: r.get("message_id"),
+        status: r.get("status"),
+        attempts: r.get("attempts"),
+        last_error: r.get("last_error"),
+        raw: r.get("raw"),
+        received_at: r.get("received_at"),
+    }
 }

@@ -21,16 +21,17 @@ pub enum Processed {
     Ignored(String),
 }
 
-/// The pipeline step, behind a function pointer so the agent (a later layer) plugs in here.
-pub type Pipeline = fn(
-    JobContext,
-    inbound::InboundMessage,
-) -> futures::future::BoxFuture<'static, Result<Processed, JobError>>;
+/// A future the pipeline returns.
+pub type PipelineFuture = futures::future::BoxFuture<'static, Result<Processed, JobError>>;
+
+/// The pipeline step; the agent (a later layer) plugs in here.
+pub type Pipeline =
+    std::sync::Arc<dyn Fn(JobContext, inbound::InboundMessage) -> PipelineFuture + Send + Sync>;
 
 /// Registers the processing job with the pipeline to run and the attempt limit.
 pub fn register(registry: &mut Registry, pipeline: Pipeline, max_attempts: i32) {
     registry.register(inbound::PROCESS_JOB, move |ctx| {
-        run(ctx, pipeline, max_attempts)
+        run(ctx, pipeline.clone(), max_attempts)
     });
 }
 
@@ -64,18 +65,16 @@ async fn run(ctx: JobContext, pipeline: Pipeline, max_attempts: i32) -> Result<(
     Ok(())
 }
 
-/// The pipeline until the agent lands: parse the message so a malformed one fails visibly, and
-/// record it as stored-and-read.
-pub fn parse_only(
-    _ctx: JobContext,
-    message: inbound::InboundMessage,
-) -> futures::future::BoxFuture<'static, Result<Processed, JobError>> {
-    Box::pin(async move {
-        match mail_parser::MessageParser::default().parse(&message.raw) {
-            Some(_) => Ok(Processed::Done),
-            None => Err(JobError::permanent(
-                "the message could not be parsed as MIME",
-            )),
-        }
-    })
+/// A pipeline from a plain function (tests, simple embeddings).
+pub fn pipeline<F>(f: F) -> Pipeline
+where
+    F: Fn(
+            JobContext,
+            inbound::InboundMessage,
+        ) -> futures::future::BoxFuture<'static, Result<Processed, JobError>>
+        + Send
+        + Sync
+        + 'static,
+{
+    std::sync::Arc::new(f)
 }

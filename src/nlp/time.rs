@@ -1,1 +1,1034 @@
-//! (being written)
+//! Proposed meeting times in an email's text, resolved against its Date header and zones.
+//!
+//! `read_times` is pure and never panics. The pipeline: blank quoted history and signature
+//! (`new_text`), pre-scan for time cues (`cues`), hand only the short spans around cues to
+//! Duckling, then apply zone words (`zones`), product conventions (`conventions`), drop
+//! non-proposals (`nonproposals`), rank by stated preference (`rank`), and read the meeting
+//! length (`duration`), mode and place (`venue`).
+
+mod conventions;
+mod cues;
+mod duration;
+mod fast;
+mod new_text;
+mod nonproposals;
+mod rank;
+mod segments;
+mod venue;
+mod zones;
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use duckling::{
+    Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint,
+    TimeValue,
+};
+use serde::{Deserialize, Serialize};
+
+pub use conventions::DEFAULT_MEETING_MINUTES;
+pub use venue::MeetingMode;
+pub use zones::Zone;
+
+/// Errors building a [`TimeContext`] from untrusted strings (a CLI line, a stored record).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TimeError {
+    /// The reference time is not RFC 3339 with an offset.
+    #[error("reference time {0:?} is not RFC 3339 with an offset")]
+    BadReference(String),
+    /// The zone is not an IANA zone name.
+    #[error("unknown IANA time zone {0:?}")]
+    UnknownZone(String),
+    /// A stated meeting length of zero minutes or more than a day.
+    #[error("meeting length {0} minutes is outside 1..=1440")]
+    BadMeetingLength(u32),
+}
+
+/// What a time expression is resolved against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeContext {
+    /// The email's Date header, in the sender's offset.
+    pub reference: DateTime<FixedOffset>,
+    /// The sender's zone: an IANA zone when known, else the Date header's fixed offset.
+    pub sender_zone: Zone,
+    /// The meeting length, when the caller already knows it; overrides what the text says.
+    pub meeting_minutes: Option<u32>,
+}
+
+impl TimeContext {
+    /// A context whose sender zone is the reference's own fixed offset.
+    pub fn new(reference: DateTime<FixedOffset>) -> Self {
+        Self {
+            reference,
+            sender_zone: Zone::Fixed(*reference.offset()),
+            meeting_minutes: None,
+        }
+    }
+
+    /// The same context with the sender's IANA zone.
+    pub fn with_zone(mut self, tz: Tz) -> Self {
+        self.sender_zone = Zone::Iana(tz);
+        self
+    }
+
+    /// The same context with the sender's IANA zone guessed from the Date header's offset
+    /// when it is not known (see [`Zone::likely_for`]); a known zone is kept.
+    pub fn guess_zone(mut self) -> Self {
+        if let Zone::Fixed(_) = self.sender_zone {
+            self.sender_zone = Zone::likely_for(self.reference);
+        }
+        self
+    }
+
+    /// The same context with a known meeting length.
+    pub fn with_meeting_minutes(mut self, minutes: u32) -> Result<Self, TimeError> {
+        if minutes == 0 || minutes > 1440 {
+            return Err(TimeError::BadMeetingLength(minutes));
+        }
+        self.meeting_minutes = Some(minutes);
+        Ok(self)
+    }
+
+    /// Parses an RFC 3339 reference ("2026-11-25T10:00:00-05:00") and an optional IANA zone.
+    pub fn parse(reference: &str, zone: Option<&str>) -> Result<Self, TimeError> {
+        let at = DateTime::parse_from_rfc3339(reference.trim())
+            .map_err(|_| TimeError::BadReference(reference.to_string()))?;
+        let ctx = Self::new(at);
+        match zone {
+            None => Ok(ctx),
+            Some(name) => {
+                let tz: Tz = name
+                    .trim()
+                    .parse()
+                    .map_err(|_| TimeError::UnknownZone(name.to_string()))?;
+                Ok(ctx.with_zone(tz))
+            }
+        }
+    }
+}
+
+/// Precision of a proposed slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grain {
+    /// "3:30pm".
+    Minute,
+    /// "3pm", "Tuesday afternoon".
+    Hour,
+    /// "Tuesday".
+    Day,
+    /// "next week".
+    Week,
+    /// "in December".
+    Month,
+    /// A year (rarely a proposal; kept for completeness of the output format).
+    Year,
+}
+
+/// One proposed time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposedSlot {
+    /// Start, with the offset of the slot's zone at that date.
+    pub start: DateTime<FixedOffset>,
+    /// End (exclusive), with the offset of the slot's zone at that date.
+    pub end: DateTime<FixedOffset>,
+    /// The slot's zone: an IANA name, `UTC` or `UTC+02:00`.
+    pub zone: String,
+    /// Precision of the expression.
+    pub grain: Grain,
+    /// True for a window to place a meeting in, false for an exact time.
+    pub flexible: bool,
+    /// Preference, 1 = most preferred.
+    pub rank: u32,
+    /// The words it came from.
+    pub text: String,
+}
+
+/// Everything about time and place that an email's text says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeReading {
+    /// Proposed times, most preferred first.
+    pub slots: Vec<ProposedSlot>,
+    /// The meeting length: from the caller, else stated in the text ("15 min", "an hour";
+    /// a meal without a length is 60).
+    pub duration_minutes: Option<u32>,
+    /// Call, video or in person, when the text says.
+    pub mode: Option<MeetingMode>,
+    /// The place named for the meeting, as written.
+    pub location: Option<String>,
+}
+
+static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
+
+/// Reads the proposed times, meeting length, mode and place of an email's new text.
+pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
+    let clean = new_text::keep_new_text(text);
+    let lower = clean.to_ascii_lowercase();
+    let stated = ctx
+        .meeting_minutes
+        .or_else(|| duration::stated_minutes(&lower));
+    let location = venue::location(&clean);
+    let mode = venue::mode(&lower, location.as_deref());
+    let (slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
+    TimeReading {
+        slots,
+        duration_minutes: stated.or(range_minutes),
+        mode,
+        location,
+    }
+}
+
+/// One resolved time placed back in the email's text.
+#[derive(Debug, Clone)]
+struct Found {
+    span: Range<usize>,
+    value: TimeValue,
+    /// The cue window it came from (for the words around it).
+    window: Range<usize>,
+    /// A day with no time of day ("Tuesday", "Dec 3").
+    date_only: bool,
+    /// A time of day with no date of its own ("at 3pm", "10-11am").
+    clock_only: bool,
+    /// A date and a clock joined ("Tue 1/12" + "10:00-11:00 AM").
+    combined: bool,
+    /// Where its time of day was written, when that is elsewhere ("Tuesday? ... say 11:30
+    /// PT", "Friday, same time"): its am/pm and zone count for this time.
+    clock_from: Option<Range<usize>>,
+    /// Words of a neighbour that also speak of this time ("Tuesday or Wednesday evening":
+    /// "evening" is Tuesday's too).
+    shared_words: Option<Range<usize>>,
+}
+
+/// Calls Duckling on one rewritten segment, time dimension only. Instants ("in 2 hours")
+/// become wall-clock times of the reference's offset, like every other answer.
+fn resolve_segment(seg: &segments::Segment, dctx: &Context) -> Vec<(Range<usize>, TimeValue)> {
+    if let Some((range, value)) =
+        fast::resolve(&seg.text, seg.role, dctx.reference_time.naive_local())
+    {
+        return seg
+            .original(range)
+            .map(|r| vec![(r, value)])
+            .unwrap_or_default();
+    }
+    let options = Options { with_latent: false };
+    // Duckling catches its own panics only in release builds; never let one through.
+    let entities = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        duckling::parse(&seg.text, &LOCALE, &[DimensionKind::Time], dctx, &options)
+    }))
+    .unwrap_or_default();
+    entities
+        .into_iter()
+        .filter_map(|e| {
+            let DimensionValue::Time(v) = e.value else {
+                return None;
+            };
+            Some((
+                seg.original(e.start..e.end)?,
+                to_naive(v, dctx.reference_time.offset()),
+            ))
+        })
+        .collect()
+}
+
+fn to_naive(v: TimeValue, offset: &FixedOffset) -> TimeValue {
+    let naive = |p: TimePoint| match p {
+        TimePoint::Instant { value, grain } => TimePoint::Naive {
+            value: value.with_timezone(offset).naive_local(),
+            grain,
+        },
+        p => p,
+    };
+    match v {
+        TimeValue::Single { value, .. } => TimeValue::Single {
+            value: naive(value),
+            values: Vec::new(),
+            holiday: None,
+        },
+        TimeValue::Interval { from, to, .. } => TimeValue::Interval {
+            from: from.map(naive),
+            to: to.map(naive),
+            values: Vec::new(),
+            holiday: None,
+        },
+    }
+}
+
+fn is_day_value(v: &TimeValue) -> bool {
+    match v {
+        TimeValue::Single {
+            value: TimePoint::Naive { grain, .. },
+            ..
+        } => *grain == DGrain::Day,
+        _ => false,
+    }
+}
+
+fn is_clock_value(v: &TimeValue) -> bool {
+    let fine = |p: &TimePoint| {
+        matches!(
+            p,
+            TimePoint::Naive {
+                grain: DGrain::Hour | DGrain::Minute,
+                ..
+            }
+        )
+    };
+    match v {
+        TimeValue::Single { value, .. } => fine(value),
+        TimeValue::Interval { from, to, .. } => {
+            from.as_ref().is_none_or(fine)
+                && to.as_ref().is_none_or(fine)
+                && (from.is_some() || to.is_some())
+        }
+    }
+}
+
+fn day_of(v: &TimeValue) -> Option<NaiveDate> {
+    match v {
+        TimeValue::Single {
+            value: TimePoint::Naive { value, .. },
+            ..
+        } => Some(value.date()),
+        TimeValue::Interval {
+            from: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => Some(value.date()),
+        _ => None,
+    }
+}
+
+/// The clock value moved onto `date` (its end may fall on the next day).
+fn on_date(v: &TimeValue, date: NaiveDate) -> Option<TimeValue> {
+    let anchor = match v {
+        TimeValue::Single {
+            value: TimePoint::Naive { value, .. },
+            ..
+        } => value.date(),
+        TimeValue::Interval {
+            from: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => value.date(),
+        TimeValue::Interval {
+            from: None,
+            to: Some(TimePoint::Naive { value, .. }),
+            ..
+        } => value.date(),
+        _ => return None,
+    };
+    let shift = date.signed_duration_since(anchor);
+    let move_point = |p: &TimePoint| -> Option<TimePoint> {
+        match p {
+            TimePoint::Naive { value, grain } => Some(TimePoint::Naive {
+                value: value.checked_add_signed(shift)?,
+                grain: *grain,
+            }),
+            TimePoint::Instant { .. } => None,
+        }
+    };
+    Some(match v {
+        TimeValue::Single { value, .. } => TimeValue::Single {
+            value: move_point(value)?,
+            values: Vec::new(),
+            holiday: None,
+        },
+        TimeValue::Interval { from, to, .. } => TimeValue::Interval {
+            from: match from {
+                Some(p) => Some(move_point(p)?),
+                None => None,
+            },
+            to: match to {
+                Some(p) => Some(move_point(p)?),
+                None => None,
+            },
+            values: Vec::new(),
+            holiday: None,
+        },
+    })
+}
+
+/// Resolves every cue window: date and clock parts separately, joined back when a window
+/// holds both ("Tue 1/12: 10:00-11:00 AM").
+fn find_times(
+    clean: &str,
+    windows: &[cues::Window],
+    mentions: &[zones::ZoneMention],
+    dctx: &Context,
+) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    for w in windows {
+        let mut parts: Vec<(segments::Role, Range<usize>, TimeValue)> = Vec::new();
+        // Duckling reads most windows right whole ("a quarter past 3pm", "the week of Dec
+        // 7"). A window with both a date and a clock that comes back without a time of day,
+        // or with a date or clock word left out, is read again in parts.
+        if let Some((seg, shape)) = segments::whole(clean, w.span.clone(), mentions) {
+            // Date with clock: always in parts. Duckling's cost explodes on some such
+            // combinations (tens of ms for "Wednesday, November 4 from 10 to 11:30 AM").
+            let whole = if shape.has_clock && shape.has_date {
+                Vec::new()
+            } else {
+                resolve_segment(&seg, dctx)
+            };
+            let complete = !(shape.has_clock && shape.has_date)
+                || (whole.iter().any(|(_, v)| is_clock_value(v))
+                    && shape.strong.iter().all(|s| {
+                        whole
+                            .iter()
+                            .any(|(r, _)| r.start <= s.start && s.end <= r.end)
+                    }));
+            if complete {
+                let role = if shape.has_clock && !shape.has_date {
+                    segments::Role::Clock
+                } else {
+                    segments::Role::Date
+                };
+                parts.extend(whole.into_iter().map(|(r, v)| {
+                    let role = if shape.has_date && shape.has_clock {
+                        segments::Role::Date
+                    } else {
+                        role
+                    };
+                    (role, r, v)
+                }));
+            } else {
+                for seg in segments::split(clean, w.span.clone(), mentions) {
+                    for (span, v) in resolve_segment(&seg, dctx) {
+                        parts.push((seg.role, span, v));
+                    }
+                }
+            }
+        }
+        for part in parts.iter_mut() {
+            if let Some((span, day)) = moved_to_day(clean, &part.1, &part.2) {
+                part.1 = span;
+                part.2 = day;
+            }
+        }
+        parts.sort_by_key(|p| p.1.start);
+        // Duckling sometimes answers twice for one span (a day and a time): keep the finer.
+        parts.dedup_by(|b, a| {
+            if a.1 == b.1 {
+                if is_clock_value(&b.2) && !is_clock_value(&a.2) {
+                    std::mem::swap(a, b);
+                }
+                true
+            } else {
+                false
+            }
+        });
+        // Days a clock can attach to: real days, and parts of day that name one ("Tuesday
+        // afternoon"), not a bare "early afternoon" that Duckling puts on today.
+        let dates: Vec<usize> = (0..parts.len())
+            .filter(|&k| {
+                let (role, span, v) = &parts[k];
+                is_day_value(v)
+                    || (*role == segments::Role::Date
+                        && matches!(v, TimeValue::Interval { .. })
+                        && is_clock_value(v)
+                        && !undated_part_of_day_text(clean.get(span.clone()).unwrap_or("")))
+            })
+            .collect();
+        let mut used = vec![false; parts.len()];
+        let mut out: Vec<Found> = Vec::new();
+        for k in 0..parts.len() {
+            let (role, span, v) = &parts[k];
+            if *role != segments::Role::Clock || !is_clock_value(v) {
+                continue;
+            }
+            let date_k = dates
+                .iter()
+                .rev()
+                .find(|&&d| d < k)
+                .or_else(|| dates.iter().find(|&&d| d > k))
+                .copied();
+            let Some(d) = date_k else { continue };
+            let Some(date) = day_of(&parts[d].2) else {
+                continue;
+            };
+            let Some(moved) = on_date(v, date) else {
+                continue;
+            };
+            used[k] = true;
+            used[d] = true;
+            let ds = &parts[d].1;
+            out.push(Found {
+                span: span.start.min(ds.start)..span.end.max(ds.end),
+                value: moved,
+                window: w.span.clone(),
+                date_only: false,
+                clock_only: false,
+                combined: true,
+                shared_words: None,
+                clock_from: None,
+            });
+        }
+        for (k, (role, span, v)) in parts.into_iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            out.push(Found {
+                span,
+                date_only: is_day_value(&v),
+                clock_only: role == segments::Role::Clock && is_clock_value(&v),
+                value: v,
+                window: w.span.clone(),
+                combined: false,
+                shared_words: None,
+                clock_from: None,
+            });
+        }
+        found.extend(out);
+    }
+    found.sort_by_key(|f| f.span.start);
+    join_across_sentences(clean, found)
+}
+
+/// "move our call from Friday 30 October to Monday 2 November": Duckling reads a day range;
+/// the writer proposes only the day after "to".
+fn moved_to_day(
+    clean: &str,
+    span: &Range<usize>,
+    v: &TimeValue,
+) -> Option<(Range<usize>, TimeValue)> {
+    let TimeValue::Interval {
+        from: Some(TimePoint::Naive {
+            grain: DGrain::Day, ..
+        }),
+        to:
+            Some(TimePoint::Naive {
+                value: to,
+                grain: DGrain::Day,
+            }),
+        ..
+    } = v
+    else {
+        return None;
+    };
+    let body = clean.get(span.clone())?.to_ascii_lowercase();
+    let sentence_start = clean[..span.start]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |i| i + 1);
+    let head = clean[sentence_start..span.start].to_ascii_lowercase();
+    let moving = ["move", "push", "shift", "reschedule", "bump"]
+        .iter()
+        .any(|w| head.contains(w));
+    if !moving || !body.starts_with("from ") {
+        return None;
+    }
+    let at = body.find(" to ")? + 4;
+    let day = to.date().pred_opt()?;
+    Some((
+        span.start + at..span.end,
+        TimeValue::Single {
+            value: TimePoint::Naive {
+                value: day.and_time(chrono::NaiveTime::MIN),
+                grain: DGrain::Day,
+            },
+            values: Vec::new(),
+            holiday: None,
+        },
+    ))
+}
+
+/// "Dinner Saturday? 7:30 at Via Carota", "mon or tues? ... like 7:30": a time of day
+/// written just after one or more bare days applies to each of them.
+fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if f.clock_only {
+            let mut days: Vec<usize> = Vec::new();
+            for k in (0..out.len()).rev() {
+                let o = &out[k];
+                let gap = clean.get(o.span.end..f.span.start).unwrap_or("");
+                if gap.contains("\n\n") || f.span.start.saturating_sub(o.span.end) > 160 {
+                    break;
+                }
+                // "Tuesday? ... Late morning my time, say 11:30": a part of day with no day
+                // of its own sits between the day and the clock.
+                if !o.date_only && undated_part_of_day(clean, o) {
+                    continue;
+                }
+                if !o.date_only {
+                    break;
+                }
+                days.push(k);
+            }
+            if !days.is_empty() {
+                days.reverse();
+                let mut joined = Vec::new();
+                for &k in &days {
+                    let d = &out[k];
+                    if let Some(date) = day_of(&d.value)
+                        && let Some(moved) = on_date(&f.value, date)
+                    {
+                        joined.push(Found {
+                            span: d.span.clone(),
+                            value: moved,
+                            window: d.window.clone(),
+                            date_only: false,
+                            clock_only: false,
+                            combined: true,
+                            shared_words: None,
+                            clock_from: Some(f.span.clone()),
+                        });
+                    }
+                }
+                if !joined.is_empty() {
+                    // The days become the joined times; anything between them stays.
+                    let mut kept: Vec<Found> = Vec::new();
+                    for (k, o) in out.drain(days[0]..).enumerate() {
+                        // A bare part of day bridged over ("early afternoon ... 1:30") was
+                        // said of those days; the clock now says it better.
+                        if !days.contains(&(k + days[0])) && !undated_part_of_day(clean, &o) {
+                            kept.push(o);
+                        }
+                    }
+                    out.extend(joined);
+                    out.extend(kept);
+                    out.sort_by_key(|o| o.span.start);
+                    continue;
+                }
+            }
+        }
+        out.push(f);
+    }
+    share_across_or(clean, &mut out);
+    out
+}
+
+/// "Tuesday 8 or Wednesday 9 December, between 15:00 and 18:00", "Tuesday 11am or
+/// Wednesday", "Tuesday or Wednesday evening": a bare day joined by "or" to a neighbour with
+/// a time of day, or a part of day, takes it too.
+fn share_across_or(clean: &str, out: &mut [Found]) {
+    let joined = |a: &Found, b: &Found| -> bool {
+        let gap = clean
+            .get(a.span.end..b.span.start)
+            .unwrap_or("x")
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            gap.as_str(),
+            "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the"
+        )
+    };
+    for i in 0..out.len() {
+        if !out[i].date_only {
+            continue;
+        }
+        // "Friday at the same time", "Wednesday, same time (10:00 UK time)": the clock of
+        // the time mentioned before, even the one being moved.
+        let after = clean.get(out[i].span.end..).unwrap_or("");
+        let after = after
+            .get(..after.len().min(24))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let after = after.trim_start_matches([',', ' ']);
+        if [
+            "at the same time",
+            "same time",
+            "at the same hour",
+            "same hour",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+            && let Some(p) = out[..i].iter().rev().find(|p| is_clock_value(&p.value))
+            && let Some(date) = day_of(&out[i].value)
+            && let Some(moved) = on_date(&p.value, date)
+        {
+            let from = p.clock_from.clone().unwrap_or_else(|| p.span.clone());
+            out[i].value = moved;
+            out[i].date_only = false;
+            out[i].combined = true;
+            out[i].clock_from = Some(from);
+            continue;
+        }
+        let neighbours = [i.checked_add(1), i.checked_sub(1)];
+        for j in neighbours.into_iter().flatten() {
+            if j >= out.len() {
+                continue;
+            }
+            let (a, b) = if i < j {
+                (&out[i], &out[j])
+            } else {
+                (&out[j], &out[i])
+            };
+            if !joined(a, b) {
+                continue;
+            }
+            let n = &out[j];
+            if n.combined {
+                if let Some(date) = day_of(&out[i].value)
+                    && let Some(moved) = on_date(&n.value, date)
+                {
+                    let from = n.clock_from.clone().unwrap_or_else(|| n.span.clone());
+                    out[i].value = moved;
+                    out[i].date_only = false;
+                    out[i].combined = true;
+                    out[i].clock_from = Some(from);
+                    break;
+                }
+            } else if !n.clock_only && j > i {
+                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening".
+                out[i].shared_words = Some(n.span.clone());
+            }
+        }
+    }
+}
+
+/// "Could we find 45 minutes next week? ... Thursday morning works": a bare weekday after
+/// "next week" is that week's, not the coming one.
+fn apply_next_week(lower: &str, found: &mut [Found]) {
+    let Some(k) = found.iter().position(|f| {
+        lower
+            .get(f.span.clone())
+            .is_some_and(|b| b.contains("next week"))
+            && matches!(
+                &f.value,
+                TimeValue::Single {
+                    value: TimePoint::Naive {
+                        grain: DGrain::Week,
+                        ..
+                    },
+                    ..
+                }
+            )
+    }) else {
+        return;
+    };
+    let Some(monday) = day_of(&found[k].value) else {
+        return;
+    };
+    for f in found.iter_mut().skip(k + 1) {
+        let body = lower.get(f.span.clone()).unwrap_or("");
+        let bare_weekday = !body.contains("next")
+            && !body.contains("this")
+            && !body.contains("tomorrow")
+            && !body.contains("today")
+            && !has_date_number(body);
+        if !bare_weekday {
+            continue;
+        }
+        if let Some(d) = day_of(&f.value)
+            && d < monday
+            && let Some(moved) = on_date(&f.value, d + chrono::Duration::days(7))
+        {
+            f.value = moved;
+        }
+    }
+}
+
+/// "the 11th", "Dec 3", "1/12": the day is written, not implied by a weekday.
+fn has_date_number(body: &str) -> bool {
+    let b = body.as_bytes();
+    b.windows(2)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'/' | b's' | b'n' | b'r' | b't'))
+        || [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| body.contains(m))
+}
+
+/// "late morning", "this afternoon" without a day: Duckling puts it on today.
+fn undated_part_of_day(clean: &str, f: &Found) -> bool {
+    matches!(f.value, TimeValue::Interval { .. })
+        && undated_part_of_day_text(clean.get(f.span.clone()).unwrap_or(""))
+}
+
+fn undated_part_of_day_text(text: &str) -> bool {
+    let body = text.to_ascii_lowercase();
+    conventions::part_of_day(&body).is_some()
+        && !body.bytes().any(|b| b.is_ascii_digit())
+        && ![
+            "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "tomorrow", "tonight",
+        ]
+        .iter()
+        .any(|w| body.contains(w))
+}
+
+/// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
+/// instant said again for the reader, not a second proposal. Only after a first time.
+fn is_restatement(lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
+    if !earlier_time {
+        return false;
+    }
+    let before = lower[..span.start].trim_end();
+    let after = lower[span.end..].trim_start();
+    before.ends_with('(')
+        || before.ends_with('/')
+        || before.ends_with('=')
+        || [
+            "that's",
+            "that is",
+            "which is",
+            "which would be",
+            "i.e.",
+            "or",
+            "aka",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w) && *w != "or")
+        || [
+            "your time",
+            "for you",
+            "here",
+            "my time)",
+            "in london",
+            "your end",
+            "on your side",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+}
+
+/// The proposed slots, most preferred first, and the length of an exact clock range among
+/// them ("from 10 to 11:30" states a 90-minute meeting).
+fn proposed_slots(
+    clean: &str,
+    lower: &str,
+    ctx: &TimeContext,
+    stated: Option<u32>,
+) -> (Vec<ProposedSlot>, Option<u32>) {
+    // A short one-sentence text (a phrase: "the ides of march", "3 fridays from now") is
+    // cheap for Duckling whole; the cue pre-scan is for emails, whose length makes Duckling
+    // slow.
+    let trimmed = clean.trim();
+    let one_sentence = !trimmed
+        .trim_end_matches(['.', '?', '!'])
+        .contains(['.', '?', '!', ';', '\n', '(', '/']);
+    let windows = if !trimmed.is_empty() && trimmed.len() <= cues::MAX_WINDOW && one_sentence {
+        let start = clean.len() - clean.trim_start().len();
+        vec![cues::Window {
+            span: start..start + trimmed.len(),
+        }]
+    } else {
+        cues::windows(clean)
+    };
+    if windows.is_empty() {
+        return (Vec::new(), None);
+    }
+    let sender_ref = match ctx.sender_zone {
+        Zone::Iana(tz) => ctx.reference.with_timezone(&tz).fixed_offset(),
+        Zone::Fixed(off) => ctx.reference.with_timezone(&off),
+    };
+    let dctx = Context::new(sender_ref, *LOCALE);
+    let mentions = zones::all_mentions(clean);
+    let mut found = find_times(clean, &windows, &mentions, &dctx);
+    apply_next_week(lower, &mut found);
+
+    let facts = conventions::Facts {
+        reference_local: sender_ref.naive_local(),
+        stated_minutes: stated,
+    };
+    let sender_zone = ctx.sender_zone;
+    let to_local = |p: &TimePoint| -> NaiveDateTime {
+        match p {
+            TimePoint::Naive { value, .. } => *value,
+            TimePoint::Instant { value, .. } => sender_zone.local_of(*value),
+        }
+    };
+
+    let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
+    let mut range_minutes: Option<u32> = None;
+    for (k, f) in found.iter().enumerate() {
+        if nonproposals::classify(lower, &f.span).is_some() {
+            continue;
+        }
+        let earlier = found[..k].iter().any(|o| !o.date_only);
+        if is_restatement(lower, &f.span, earlier) {
+            continue;
+        }
+        let mut body = lower[f.span.clone()].to_string();
+        if let Some(c) = f.clock_from.as_ref().and_then(|r| lower.get(r.clone())) {
+            body.push(' ');
+            body.push_str(c);
+        }
+        let body = body.as_str();
+        let around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
+        let words = conventions::wording(body, &around);
+        let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
+            continue;
+        };
+        // Duckling moves a passed "today at 9am" to tomorrow's 9am; the writer meant today,
+        // which is past.
+        let says_today = body.contains("today") || body.contains("tonight");
+        if says_today && local.start.date() != facts.reference_local.date() {
+            continue;
+        }
+        let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
+        if let Some(c) = &f.clock_from
+            && !mentions
+                .iter()
+                .any(|m| m.start >= f.span.start && m.start <= f.span.end + 2)
+            && let Some(m) = mentions
+                .iter()
+                .find(|m| m.start >= c.start && m.start <= c.end + 2)
+        {
+            // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
+            zone = m.zone;
+        }
+        let (Some(start), Some(end)) = (zone.resolve(local.start), zone.resolve(local.end)) else {
+            continue;
+        };
+        // The past is not a proposal: an exact time must not have begun, a window must not
+        // have ended. A window that is under way ("this week") is kept whole, as written.
+        let past = if local.flexible {
+            end <= ctx.reference
+        } else {
+            start < ctx.reference
+        };
+        if past || end <= start {
+            continue;
+        }
+        if local.from_range && !local.flexible && range_minutes.is_none() {
+            range_minutes = u32::try_from((end - start).num_minutes()).ok();
+        }
+        slots.push((
+            text_span.clone(),
+            ProposedSlot {
+                start,
+                end,
+                zone: zone.name(),
+                grain: local.grain,
+                flexible: local.flexible,
+                rank: 0,
+                text: clean[text_span]
+                    .trim()
+                    .trim_end_matches(['.', ',', '?', '!', ';', ':'])
+                    .to_string(),
+            },
+        ));
+    }
+    // The same time said twice ("Tuesday 3pm... so Tuesday 3pm then") is one proposal.
+    let mut seen: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = Vec::new();
+    slots.retain(|(_, s)| {
+        let key = (s.start, s.end);
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+    // "Could we find 45 minutes next week? Wednesday the 11th at 2pm would be ideal": a
+    // window that holds a more precise proposal is its context, not another option.
+    let precise: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> =
+        slots.iter().map(|(_, s)| (s.start, s.end)).collect();
+    slots.retain(|(_, s)| {
+        !s.flexible
+            || !precise
+                .iter()
+                .any(|&(a, b)| s.start <= a && b <= s.end && (a, b) != (s.start, s.end))
+    });
+    let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();
+    let ranks = rank::ranks(lower, &spans);
+    let mut out: Vec<ProposedSlot> = slots
+        .into_iter()
+        .zip(ranks)
+        .map(|((_, mut s), r)| {
+            s.rank = r;
+            s
+        })
+        .collect();
+    out.sort_by_key(|s| s.rank);
+    (out, range_minutes)
+}
+
+/// The words of the cue window around a found time, stopping at its neighbours: a part of
+/// day written beside a day ("lunch Thursday") belongs to it.
+fn words_around(lower: &str, f: &Found, prev: Option<&Found>, next: Option<&Found>) -> String {
+    let mut lo = f.window.start;
+    if let Some(p) = prev.filter(|p| p.window == f.window) {
+        lo = lo.max(p.span.end);
+    }
+    let mut hi = f.window.end;
+    if let Some(n) = next.filter(|n| n.window == f.window) {
+        hi = hi.min(n.span.start);
+    }
+    let lo = lo.min(f.span.start);
+    let hi = hi.max(f.span.end);
+    let mut words = lower.get(lo..hi).unwrap_or("").to_string();
+    if let Some(shared) = f.shared_words.as_ref().and_then(|r| lower.get(r.clone())) {
+        words.push(' ');
+        words.push_str(shared);
+    }
+    words
+}
+
+/// "...at 3pm (" or "...10:30 (": the parenthesis restates the zone of that time.
+fn ends_with_time(head: &str) -> bool {
+    head.ends_with(|c: char| c.is_ascii_digit())
+        || head.ends_with("am")
+        || head.ends_with("pm")
+        || head.ends_with("a.m.")
+        || head.ends_with("p.m.")
+        || head.ends_with("noon")
+}
+
+/// The zone of a time, and the text span to report (the time plus its zone word).
+///
+/// Order: a zone written right after the time ("3pm ET"); a zone later in the same
+/// sentence ("Tue at 2 or Wed at 4pm ET"); one earlier in it; an email-wide statement ("all
+/// times Pacific", "I'm in PT"); else the sender's zone.
+fn zone_for(
+    clean: &str,
+    span: &Range<usize>,
+    mentions: &[zones::ZoneMention],
+    sender: Zone,
+) -> (Zone, Range<usize>) {
+    let bytes = clean.as_bytes();
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| m.start >= span.start && m.start <= span.end + 2)
+    {
+        return (m.zone, span.start..m.end.max(span.end));
+    }
+    let is_break = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'\n' | b';');
+    let mut s_lo = span.start;
+    while s_lo > 0 && !is_break(bytes[s_lo - 1]) {
+        s_lo -= 1;
+    }
+    let mut s_hi = span.end;
+    while s_hi < bytes.len() && !is_break(bytes[s_hi]) {
+        s_hi += 1;
+    }
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| m.start >= span.end && m.end <= s_hi)
+    {
+        return (m.zone, span.clone());
+    }
+    if let Some(m) = mentions
+        .iter()
+        .rev()
+        .find(|m| m.end <= span.start && m.start >= s_lo)
+    {
+        return (m.zone, span.clone());
+    }
+    let lower_stmt = |m: &zones::ZoneMention| {
+        let head = clean[..m.start].to_ascii_lowercase();
+        let head = head.trim_end();
+        let tail = &head[head.len().saturating_sub(24)..];
+        tail.ends_with("times")
+            || tail.ends_with("times are")
+            || tail.ends_with("times in")
+            || tail.ends_with("times are in")
+            || tail.ends_with("i'm in")
+            || tail.ends_with("i am in")
+            || tail.ends_with("i'm on")
+            || tail.ends_with("i am on")
+            || tail.ends_with("based in")
+            || tail.ends_with("all in")
+            || (tail.ends_with('(') && !ends_with_time(tail[..tail.len() - 1].trim_end()))
+    };
+    if let Some(m) = mentions.iter().find(|m| lower_stmt(m)) {
+        return (m.zone, span.clone());
+    }
+    (sender, span.clone())
+}
+
+#[cfg(test)]
+mod corpus_check;
+#[cfg(test)]
+mod tests;

@@ -390,7 +390,7 @@ async fn failed_processing_keeps_the_message_dead_letters_it_and_replay_requeues
         })
     }
     let mut registry = cams::worker::Registry::new();
-    cams::ingest::process::register(&mut registry, picky, 2);
+    cams::ingest::process::register(&mut registry, cams::ingest::process::pipeline(picky), 2);
     let mut settings = cams::worker::WorkerSettings::from(&config.worker);
     settings.backoff = cams::db::jobs::Backoff {
         base: Duration::from_millis(5),
@@ -482,4 +482,104 @@ async fn failed_processing_keeps_the_message_dead_letters_it_and_replay_requeues
         listed.contains("poison@x") && listed.contains("ok@x"),
         "{listed}"
     );
+}
+
+#[tokio::test]
+async fn screening_records_why_automatic_mail_gets_no_reply() {
+    let db = TestDb::new().await;
+    let mut config = db.config();
+    config.trust.verify_signatures = false; // no DNS here; trust is tested with a seeded resolver
+    config.trust.authserv_id = Some("mx.cams.example".into());
+    config.outbound.own_addresses = vec!["schedule@cams.example".into()];
+    config.outbound.message_id_domain = "cams.example".into();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/guards");
+    let mut expected = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let raw = std::fs::read(&path).unwrap();
+        cams::ingest::store::ingest(
+            &db.pool,
+            1 << 20,
+            2,
+            &cams::ingest::store::RawInbound {
+                source: cams::db::inbound::Source::Imap,
+                raw: &raw,
+                envelope_from: None,
+                envelope_to: vec![],
+                mailbox_id: None,
+                delivery_token: None,
+            },
+        )
+        .await
+        .unwrap();
+        expected.push(name);
+    }
+    let worker = cams::worker::Worker::new(
+        db.pool.clone(),
+        cams::app::registry(&config),
+        cams::worker::WorkerSettings::from(&config.worker),
+    );
+    worker.run_until_empty().await.unwrap();
+
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT message_id, status, last_error FROM inbound_messages ORDER BY message_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), expected.len());
+    for (id, status, why) in &rows {
+        let person = id.starts_with("person@") || id.starts_with("auto-submitted-no@");
+        if person {
+            assert_eq!(status, "processed", "{id}: {why:?}");
+        } else {
+            assert_eq!(status, "ignored", "{id} should get no automatic reply");
+            assert!(
+                why.as_deref()
+                    .unwrap_or("")
+                    .starts_with("no automatic reply: "),
+                "{id}: {why:?}"
+            );
+        }
+    }
+    // Each decision is in the audit log with its reasons and the sender's trust.
+    let audits: Vec<serde_json::Value> =
+        sqlx::query_scalar("SELECT new_values FROM audit_logs WHERE action = 'inbound.screened'")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(audits.len(), expected.len());
+    assert!(
+        audits.iter().all(|a| a["trust"]["level"] == "unverified"),
+        "no Authentication-Results from our server in these"
+    );
+    let codes: Vec<String> = audits
+        .iter()
+        .flat_map(|a| {
+            a["guards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["code"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for code in [
+        "auto_submitted",
+        "precedence",
+        "list_id",
+        "list_unsubscribe",
+        "auto_reply_header",
+        "null_return_path",
+        "bounce",
+        "postmaster",
+        "no_reply_sender",
+        "own_mail",
+        "out_of_office",
+    ] {
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} never recorded: {codes:?}"
+        );
+    }
 }

@@ -3,7 +3,10 @@
 
 mod calendar;
 mod constraints;
+mod imap;
 mod inbound;
+mod limits;
+mod outbound;
 mod queue;
 mod rls;
 mod schema;

@@ -1,0 +1,268 @@
+//! `cams nlp extract` lines and `cams nlp eval` over a labelled corpus (pure apart from reading
+//! the corpus files it is pointed at).
+
+use std::path::Path;
+
+use chrono::DateTime;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::intent::{Confidence, Evaluation, Intent};
+use super::request::{ParsedRequest, Reader};
+
+/// One output line of `cams nlp extract` for one input line; never fails: a bad line gets an
+/// `error` and null fields.
+pub fn extract_line(reader: &Reader, line: &str) -> Value {
+    let input: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => return error_line(Value::Null, format!("not JSON: {e}")),
+    };
+    let id = input.get("id").cloned().unwrap_or(Value::Null);
+    let reference = match input.get("ref").and_then(Value::as_str) {
+        Some(r) => match DateTime::parse_from_rfc3339(r.trim()) {
+            Ok(t) => Some(t),
+            Err(_) => return error_line(id, format!("ref {r:?} is not RFC 3339 with an offset")),
+        },
+        None => None,
+    };
+    let read = if let Some(eml) = input.get("eml").and_then(Value::as_str) {
+        reader
+            .read_email(eml.as_bytes(), reference)
+            .map_err(|e| e.to_string())
+    } else if let Some(text) = input.get("text").and_then(Value::as_str) {
+        match reference {
+            Some(r) => Ok(reader.read_text(text, r)),
+            None => Err("a \"text\" line needs \"ref\" (RFC 3339 with offset)".to_string()),
+        }
+    } else {
+        Err("each line needs \"eml\", or \"text\" with \"ref\"".to_string())
+    };
+    match read {
+        Ok(req) => request_line(id, &req),
+        Err(e) => error_line(id, e),
+    }
+}
+
+fn request_line(id: Value, req: &ParsedRequest) -> Value {
+    json!({
+        "id": id,
+        "intent": req.intent,
+        "confidence": (req.confidence * 1000.0).round() / 1000.0,
+        "slots": req.slots.iter().map(|s| json!({
+            "start": s.start.to_rfc3339(),
+            "end": s.end.to_rfc3339(),
+            "grain": s.grain,
+            "flexible": s.flexible,
+            "rank": s.rank,
+            "text": s.text,
+        })).collect::<Vec<_>>(),
+        "duration_minutes": req.duration_minutes,
+        "language": req.language,
+        "error": Value::Null,
+    })
+}
+
+fn error_line(id: Value, error: String) -> Value {
+    json!({
+        "id": id,
+        "intent": Value::Null,
+        "confidence": Value::Null,
+        "slots": [],
+        "duration_minutes": Value::Null,
+        "language": Value::Null,
+        "error": error,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct LabelSlot {
+    start: String,
+    end: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Label {
+    file: String,
+    intent: Intent,
+    #[serde(default)]
+    slots: Vec<LabelSlot>,
+}
+
+/// The figures of `cams nlp eval`.
+pub struct CorpusEvaluation {
+    pub intents: Evaluation,
+    pub emails: usize,
+    pub read_errors: usize,
+    pub slots_predicted: usize,
+    pub slots_gold: usize,
+    pub slots_matched_predicted: usize,
+    pub slots_matched_gold: usize,
+    /// Emails whose predicted slots are exactly the gold ones (as sets of instants).
+    pub emails_slots_exact: usize,
+    /// One line per email where intent or slots differ, for people to read.
+    pub mistakes: Vec<String>,
+}
+
+impl CorpusEvaluation {
+    pub fn slot_precision(&self) -> f64 {
+        ratio(self.slots_matched_predicted, self.slots_predicted)
+    }
+    pub fn slot_recall(&self) -> f64 {
+        ratio(self.slots_matched_gold, self.slots_gold)
+    }
+    pub fn slot_f1(&self) -> f64 {
+        let (p, r) = (self.slot_precision(), self.slot_recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} line {line}: {message}")]
+    Label {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Evaluates the reader on a `labels.jsonl` whose `.eml` files sit beside it. A slot matches
+/// when its start and end are the same instants as a labelled slot's.
+pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluation, EvalError> {
+    let dir = labels.parent().unwrap_or(Path::new("."));
+    let text = std::fs::read_to_string(labels).map_err(|source| EvalError::Io {
+        path: labels.display().to_string(),
+        source,
+    })?;
+    let mut out = CorpusEvaluation {
+        intents: Evaluation::new(),
+        emails: 0,
+        read_errors: 0,
+        slots_predicted: 0,
+        slots_gold: 0,
+        slots_matched_predicted: 0,
+        slots_matched_gold: 0,
+        emails_slots_exact: 0,
+        mistakes: Vec::new(),
+    };
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let label: Label = serde_json::from_str(line).map_err(|e| EvalError::Label {
+            path: labels.display().to_string(),
+            line: n + 1,
+            message: e.to_string(),
+        })?;
+        let path = dir.join(&label.file);
+        let raw = std::fs::read(&path).map_err(|source| EvalError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let gold: Vec<(i64, i64)> = label
+            .slots
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    DateTime::parse_from_rfc3339(&s.start).ok()?.timestamp(),
+                    DateTime::parse_from_rfc3339(&s.end).ok()?.timestamp(),
+                ))
+            })
+            .collect();
+        out.emails += 1;
+        let (intent, confidence, predicted) = match reader.read_email(&raw, None) {
+            Ok(req) => (
+                req.intent,
+                req.confidence,
+                req.slots
+                    .iter()
+                    .map(|s| (s.start.timestamp(), s.end.timestamp()))
+                    .collect::<Vec<_>>(),
+            ),
+            // What CAMS does with mail it cannot read: nothing, as for `other`.
+            Err(_) => {
+                out.read_errors += 1;
+                (Intent::Other, 0.9, Vec::new())
+            }
+        };
+        out.intents.record(
+            label.intent,
+            intent,
+            Confidence::new(confidence).unwrap_or_else(|_| Confidence::new(0.5).expect("valid")),
+        );
+        out.slots_gold += gold.len();
+        out.slots_predicted += predicted.len();
+        let matched_pred = predicted.iter().filter(|p| gold.contains(p)).count();
+        let matched_gold = gold.iter().filter(|g| predicted.contains(g)).count();
+        out.slots_matched_predicted += matched_pred;
+        out.slots_matched_gold += matched_gold;
+        let exact = matched_gold == gold.len() && matched_pred == predicted.len();
+        if exact {
+            out.emails_slots_exact += 1;
+        }
+        if !exact || intent != label.intent {
+            let show = |v: &[(i64, i64)]| {
+                v.iter()
+                    .map(|(s, e)| {
+                        format!(
+                            "{}/{}m",
+                            DateTime::from_timestamp(*s, 0)
+                                .map(|d| d.format("%m-%d %H:%M").to_string())
+                                .unwrap_or_default(),
+                            (e - s) / 60
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            out.mistakes.push(format!(
+                "{}: intent {} (want {}), slots [{}] (want [{}])",
+                label.file,
+                intent.as_str(),
+                label.intent.as_str(),
+                show(&predicted),
+                show(&gold)
+            ));
+        }
+    }
+    Ok(out)
+}
+
+impl std::fmt::Display for CorpusEvaluation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "emails: {} ({} unreadable, read as `other`)",
+            self.emails, self.read_errors
+        )?;
+        writeln!(f, "{}", self.intents)?;
+        writeln!(
+            f,
+            "slots: precision {:.3} ({}/{}), recall {:.3} ({}/{}), F1 {:.3}; emails with exactly the right slots {:.3} ({}/{})",
+            self.slot_precision(),
+            self.slots_matched_predicted,
+            self.slots_predicted,
+            self.slot_recall(),
+            self.slots_matched_gold,
+            self.slots_gold,
+            self.slot_f1(),
+            ratio(self.emails_slots_exact, self.emails),
+            self.emails_slots_exact,
+            self.emails
+        )
+    }
+}

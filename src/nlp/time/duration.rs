@@ -1,0 +1,149 @@
+//! The meeting length an email states ("a quick 15 min call", "an hour", "grab lunch").
+//!
+//! Decision: a meal ("grab lunch", "dinner") states no length: the 30-minute default for a
+//! clock time applies, and "lunch" as a part of day is 12:00–13:00 anyway. Our labelled
+//! corpus reads meals that way. Lengths that are not the meeting's ("in 2 hours", "10
+//! minutes late", "24 hours notice") are ignored.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?:
+            (?P<num>\d{1,3}(?:\.\d{1,2})?)
+          | (?P<word>an?|one|two|three|half\ an?|a\ half|fifteen|twenty|thirty|forty[-\ ]five|forty|sixty|ninety)
+        )
+        (?P<and_half>\ and\ a\ half)?
+        \s*-?\s*
+        (?P<unit>minutes?|mins?|hours?|hrs?|hr|h)\b
+        (?P<and_half2>\ and\ a\ half)?
+        ",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
+pub fn stated_minutes(lower: &str) -> Option<u32> {
+    for caps in LENGTH.captures_iter(lower) {
+        let Some(whole) = caps.get(0) else { continue };
+        if !is_meeting_length(lower, whole.start(), whole.end()) {
+            continue;
+        }
+        let count: f64 = if let Some(n) = caps.name("num") {
+            n.as_str().parse().unwrap_or(0.0)
+        } else {
+            match caps.name("word").map(|w| w.as_str()) {
+                Some("a" | "an" | "one") => 1.0,
+                Some("two") => 2.0,
+                Some("three") => 3.0,
+                Some(w) if w.starts_with("half") => 0.5,
+                Some("a half") => 0.5,
+                Some("fifteen") => 15.0,
+                Some("twenty") => 20.0,
+                Some("thirty") => 30.0,
+                Some("forty") => 40.0,
+                Some(w) if w.starts_with("forty") => 45.0,
+                Some("sixty") => 60.0,
+                Some("ninety") => 90.0,
+                _ => continue,
+            }
+        };
+        let half = caps.name("and_half").is_some() || caps.name("and_half2").is_some();
+        let unit = caps.name("unit").map_or("", |u| u.as_str());
+        let per = if unit.starts_with('h') { 60.0 } else { 1.0 };
+        let minutes = (count + if half { 0.5 } else { 0.0 }) * per;
+        if (5.0..=480.0).contains(&minutes) {
+            // Bounded above, so the cast cannot overflow.
+            return Some(minutes.round() as u32);
+        }
+    }
+    None
+}
+
+/// A length is the meeting's unless it is a delay, a deadline or a relative time.
+fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
+    let before = lower[..start].trim_end();
+    let after = lower[end..].trim_start();
+    let relative_before = [
+        "in",
+        "within",
+        "every",
+        "past",
+        "last",
+        "next",
+        "for the past",
+        "than",
+    ]
+    .iter()
+    .any(|w| {
+        before.ends_with(w)
+            && before[..before.len() - w.len()].ends_with(|c: char| !c.is_ascii_alphanumeric())
+            || before == *w
+    });
+    let relative_after = [
+        "ago",
+        "late",
+        "early",
+        "before",
+        "after",
+        "from now",
+        "notice",
+        "away",
+        "drive",
+        "flight",
+        "behind",
+        "ahead",
+        "later",
+        "earlier",
+        "of notice",
+        "in advance",
+        "turnaround",
+        "time difference",
+        "difference",
+        "ahead of",
+        "delay",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w));
+    !(relative_before || relative_after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(text: &str) -> Option<u32> {
+        stated_minutes(&text.to_ascii_lowercase())
+    }
+
+    #[test]
+    fn stated_lengths() {
+        assert_eq!(
+            minutes("Do you have time for a quick 15 min call?"),
+            Some(15)
+        );
+        assert_eq!(minutes("Can we block an hour on Tuesday?"), Some(60));
+        assert_eq!(minutes("a 30-minute intro"), Some(30));
+        assert_eq!(minutes("half an hour should do"), Some(30));
+        assert_eq!(minutes("1.5 hours"), Some(90));
+        assert_eq!(minutes("an hour and a half"), Some(90));
+        assert_eq!(minutes("a 45m sync"), None);
+        assert_eq!(minutes("90 minutes"), Some(90));
+    }
+
+    #[test]
+    fn meals_state_no_length() {
+        assert_eq!(minutes("Want to grab lunch Thursday?"), None);
+        assert_eq!(minutes("Coffee on Monday?"), None);
+    }
+
+    #[test]
+    fn lengths_that_are_not_the_meeting_are_ignored() {
+        assert_eq!(minutes("I can talk in 2 hours"), None);
+        assert_eq!(minutes("I'll be 10 minutes late"), None);
+        assert_eq!(minutes("we need 24 hours notice"), None);
+    }
+}

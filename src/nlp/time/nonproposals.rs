@@ -1,0 +1,402 @@
+//! Dates that are not meeting proposals: deadlines, the past, cancellations, unavailability
+//! and filler ("now", "today's agenda").
+//!
+//! Duckling resolves every date it sees; whether the writer offers that time is decided here
+//! from the words around it, within its clause.
+
+use std::ops::Range;
+
+/// Why a resolved time is not offered as a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAProposal {
+    /// "the report is due Friday", "by EOD Thursday".
+    Deadline,
+    /// "I was out last Tuesday", "we met Monday".
+    Past,
+    /// "I need to cancel Thursday's 2pm": the meeting being cancelled or moved.
+    Cancelled,
+    /// "I'm out Monday", "Tuesday doesn't work": times the writer cannot do.
+    Unavailable,
+    /// "now", "immediately", "today's agenda": not a time to meet.
+    Filler,
+}
+
+/// The clause around `span`: bounded by sentence ends, semicolons, commas, dashes and "but".
+pub fn clause(text: &str, span: &Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    // Dashes between clauses: " - ", and the en/em dashes (UTF-8 E2 80 93 / E2 80 94).
+    let is_break = |i: usize| {
+        matches!(bytes[i], b'.' | b'!' | b'?' | b';' | b'\n' | b',' | b':')
+            || (bytes[i] == b'-'
+                && i > 0
+                && bytes[i - 1] == b' '
+                && bytes.get(i + 1) == Some(&b' '))
+            || (bytes[i] == 0xE2
+                && bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0x93 | 0x94)))
+    };
+    let mut lo = span.start.min(bytes.len());
+    while lo > 0 && !is_break(lo - 1) && !word_before_is(text, lo, "but") {
+        lo -= 1;
+    }
+    let mut hi = span.end.min(bytes.len());
+    while hi < bytes.len() && !is_break(hi) && !word_after_is(text, hi, "but") {
+        hi += 1;
+    }
+    // Keep clause bounds on char boundaries (the breaks are ASCII, so only the text ends).
+    while lo < text.len() && !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    while hi > lo && !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    lo..hi
+}
+
+fn word_before_is(text: &str, pos: usize, word: &str) -> bool {
+    let head = &text.as_bytes()[..pos];
+    head.len() > word.len()
+        && head[head.len() - 1] == b' '
+        && head[..head.len() - 1].ends_with(word.as_bytes())
+        && head
+            .len()
+            .checked_sub(word.len() + 2)
+            .is_none_or(|i| !head[i].is_ascii_alphanumeric())
+}
+
+fn word_after_is(text: &str, pos: usize, word: &str) -> bool {
+    let tail = &text.as_bytes()[pos..];
+    tail.len() > word.len() + 1
+        && tail[0] == b' '
+        && tail[1..].starts_with(word.as_bytes())
+        && tail
+            .get(word.len() + 1)
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
+}
+
+/// Decides whether the time at `span` of `text` is something other than a proposal.
+/// `lower` is `text` in ASCII lower case (same byte offsets).
+pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
+    let body = &lower[span.clone()];
+    if matches!(
+        body.trim(),
+        "now"
+            | "right now"
+            | "just now"
+            | "immediately"
+            | "asap"
+            | "at the moment"
+            | "atm"
+            | "currently"
+            | "soon"
+            | "recently"
+            | "today"
+            | "tomorrow"
+    ) && filler_use(lower, span)
+    {
+        return Some(NotAProposal::Filler);
+    }
+    if matches!(
+        body.trim(),
+        "now"
+            | "right now"
+            | "just now"
+            | "immediately"
+            | "at the moment"
+            | "atm"
+            | "at this time"
+            | "this time"
+            | "at the same time"
+            | "in the meantime"
+            | "meanwhile"
+    ) {
+        return Some(NotAProposal::Filler);
+    }
+    let after = &lower[span.end..];
+    if after.starts_with("'s") || after.starts_with("’s") {
+        // "Thursday's 2pm", "today's agenda": names an existing thing, not a new time.
+        let next = after
+            .trim_start_matches("'s")
+            .trim_start_matches("’s")
+            .trim_start();
+        let names_time = ["morning", "afternoon", "evening", "lunch"]
+            .iter()
+            .any(|w| next.starts_with(w));
+        if !names_time {
+            return Some(if clause_has_any(lower, span, CANCEL) {
+                NotAProposal::Cancelled
+            } else {
+                NotAProposal::Filler
+            });
+        }
+    }
+    let c = clause(lower, span);
+    // Curly apostrophes ("I’m out") read as straight ones.
+    let before = lower[c.start..span.start].replace('’', "'");
+    let after_in_clause = &lower[span.end..c.end];
+    let whole = lower[c.clone()].replace('’', "'");
+    // Duckling often takes "by" into the time ("by EOD Thursday"): read it as a word before.
+    let before = if body.starts_with("by ") {
+        format!("{before} by")
+    } else {
+        before
+    };
+    let (before, whole) = (before.as_str(), whole.as_str());
+    // "Happy New Year's Eve", "Happy Friday": a greeting names a day, offers nothing.
+    if before.trim_end().ends_with("happy") {
+        return Some(NotAProposal::Filler);
+    }
+    if is_deadline(before, whole) {
+        return Some(NotAProposal::Deadline);
+    }
+    if let Some(w) = CANCEL.iter().find(|w| whole.contains(*w)) {
+        // "move our call from Friday to Monday": the time after "to" is the new proposal.
+        let at = whole.find(w).unwrap_or(0);
+        let clause_rel = span.start.saturating_sub(c.start);
+        let between = whole.get(at..clause_rel).unwrap_or("");
+        let moved_to = MOVE.iter().any(|m| w.starts_with(m))
+            && (between.contains(" to ") || between.ends_with(" to") || between.contains(" for "));
+        if !moved_to {
+            return Some(NotAProposal::Cancelled);
+        }
+    }
+    if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
+        return Some(NotAProposal::Unavailable);
+    }
+    if PAST_BEFORE.iter().any(|w| contains_word(before, w))
+        || [
+            "further to",
+            "following our",
+            "thanks for",
+            "thank you for",
+            "after our",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
+        || after_in_clause.trim_start().starts_with("ago")
+    {
+        return Some(NotAProposal::Past);
+    }
+    None
+}
+
+/// "today's agenda", "as of today", "I'm busy today" are filler; "can we talk today?" is not.
+fn filler_use(lower: &str, span: &Range<usize>) -> bool {
+    let before = lower[..span.start].trim_end();
+    before.ends_with("as of") || before.ends_with("until") || before.ends_with("from")
+}
+
+const CANCEL: &[&str] = &[
+    "cancel",
+    "call off",
+    "calling off",
+    "can't make",
+    "cannot make",
+    "can no longer",
+    "won't be able to make",
+    "will not be able to make",
+    "unable to make",
+    "unable to attend",
+    "need to skip",
+    "have to skip",
+    "postpone",
+    "reschedule our",
+    "reschedule my",
+    "reschedule the",
+    "move our",
+    "move my",
+    "move the",
+    "push our",
+    "push back our",
+    "push the",
+    "shift our",
+    "conflict with",
+    "shift the",
+    "bump our",
+];
+
+/// Cancel phrases that move a meeting: a time after their "to" is the new one.
+const MOVE: &[&str] = &["move", "push", "shift", "bump", "reschedule"];
+
+const UNAVAILABLE: &[&str] = &[
+    "out of office",
+    "out of the office",
+    "i'm out",
+    "i am out",
+    "i'll be out",
+    "i will be out",
+    "not available",
+    "unavailable",
+    "not free",
+    "i'm busy",
+    "i am busy",
+    "booked solid",
+    "fully booked",
+    "on vacation",
+    "on holiday",
+    "on leave",
+    "on pto",
+    "i'm off",
+    "i am off",
+    "doesn't work",
+    "does not work",
+    "won't work",
+    "will not work",
+    "don't work",
+    "no good for me",
+    "i'm traveling",
+    "i'm travelling",
+    "i'll be traveling",
+    "i'll be travelling",
+    "i'm away",
+    "i'll be away",
+    "can't do",
+    "cannot do",
+];
+
+const PAST_BEFORE: &[&str] = &[
+    "was",
+    "were",
+    "had",
+    "did",
+    "went",
+    "met",
+    "spoke",
+    "talked",
+    "missed",
+    "sent",
+    "received",
+    "attended",
+    "happened",
+    "yesterday",
+    "earlier",
+    "last",
+    "wrote",
+    "called",
+    "finished",
+    "started",
+    "ended",
+    "arrived",
+    "landed",
+    "returned",
+];
+
+fn contains_word(hay: &str, word: &str) -> bool {
+    hay.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
+        .any(|w| w == word)
+}
+
+fn clause_has_any(lower: &str, span: &Range<usize>, words: &[&str]) -> bool {
+    let c = clause(lower, span);
+    // A possessive "Thursday's 2pm" is followed by its own words in the same clause, and the
+    // cancelling verb usually comes first: look at the whole sentence.
+    let s = sentence(lower, &c);
+    words.iter().any(|w| lower[s.clone()].contains(w))
+}
+
+fn sentence(lower: &str, span: &Range<usize>) -> Range<usize> {
+    let b = lower.as_bytes();
+    let brk = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let mut lo = span.start;
+    while lo > 0 && !brk(b[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = span.end;
+    while hi < b.len() && !brk(b[hi]) {
+        hi += 1;
+    }
+    lo..hi
+}
+
+/// "due Friday", "deadline is the 20th", "by EOD Thursday", "no later than Monday".
+fn is_deadline(before: &str, whole: &str) -> bool {
+    if [
+        "due",
+        "deadline",
+        "expires",
+        "expire",
+        "submit",
+        "no later than",
+        "turn in",
+        "deliver",
+        "wants an answer",
+        "need an answer",
+        "needs an answer",
+        "decision",
+        "respond",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
+    {
+        return true;
+    }
+    let b = before.trim_end();
+    let by_now = b.ends_with(" by")
+        || b == "by"
+        || b.ends_with("by eod")
+        || b.ends_with("by end of")
+        || b.ends_with("by the end of")
+        || b.ends_with("by close of business");
+    // "Can we meet by Friday?" still proposes something; "send it by Friday" does not.
+    by_now && !MEETING.iter().any(|w| contains_word(whole, w))
+}
+
+const MEETING: &[&str] = &[
+    "meet", "call", "chat", "talk", "sync", "catch", "connect", "speak",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(text: &str, needle: &str) -> Option<NotAProposal> {
+        let lower = text.to_ascii_lowercase();
+        let start = lower
+            .find(&needle.to_ascii_lowercase())
+            .expect("needle in text");
+        classify(&lower, &(start..start + needle.len()))
+    }
+
+    #[test]
+    fn deadlines() {
+        assert_eq!(
+            why("The report is due Friday.", "Friday"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(
+            why("Please send it by EOD Thursday.", "Thursday"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(why("Could we meet Friday?", "Friday"), None);
+    }
+
+    #[test]
+    fn past_cancel_unavailable() {
+        assert_eq!(
+            why("I was out last Tuesday.", "last Tuesday"),
+            Some(NotAProposal::Past)
+        );
+        assert_eq!(
+            why("I need to cancel Thursday's 2pm.", "Thursday"),
+            Some(NotAProposal::Cancelled)
+        );
+        assert_eq!(
+            why("I'm out Monday, but Tuesday works", "Monday"),
+            Some(NotAProposal::Unavailable)
+        );
+        assert_eq!(why("I'm out Monday, but Tuesday works", "Tuesday"), None);
+    }
+
+    #[test]
+    fn filler() {
+        assert_eq!(
+            why("Here is today's agenda.", "today"),
+            Some(NotAProposal::Filler)
+        );
+        assert_eq!(
+            why("Please reply immediately.", "immediately"),
+            Some(NotAProposal::Filler)
+        );
+        assert_eq!(why("Can we talk today?", "today"), None);
+    }
+}

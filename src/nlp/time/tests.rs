@@ -1,0 +1,497 @@
+//! Behaviour tests of `read_times`: conventions, zones, DST, calendar edges, ranking and
+//! non-proposals, on whole sentences as people write them.
+
+use super::*;
+use chrono::TimeZone;
+
+/// A sender in New York writing at `y-m-d h:mi` local time.
+fn ny(y: i32, m: u32, d: u32, h: u32, mi: u32) -> TimeContext {
+    let tz = Tz::America__New_York;
+    let at = tz
+        .with_ymd_and_hms(y, m, d, h, mi, 0)
+        .single()
+        .expect("unambiguous test time")
+        .fixed_offset();
+    TimeContext::new(at).with_zone(tz)
+}
+
+/// Wednesday 25 November 2026, 10:00 in New York.
+fn wed() -> TimeContext {
+    ny(2026, 11, 25, 10, 0)
+}
+
+fn slots(text: &str, ctx: &TimeContext) -> Vec<ProposedSlot> {
+    read_times(text, ctx).slots
+}
+
+/// "start..end" of each slot in RFC 3339, in rank order.
+fn spans(text: &str, ctx: &TimeContext) -> Vec<String> {
+    slots(text, ctx)
+        .iter()
+        .map(|s| format!("{}..{}", s.start.to_rfc3339(), s.end.to_rfc3339()))
+        .collect()
+}
+
+#[test]
+fn clock_time_lasts_thirty_minutes_by_default() {
+    let s = slots("Could we meet Tuesday at 3pm?", &wed());
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T15:00:00-05:00");
+    assert_eq!(s[0].end.to_rfc3339(), "2026-12-01T15:30:00-05:00");
+    assert!(!s[0].flexible);
+    assert_eq!(s[0].grain, Grain::Hour);
+    assert_eq!(s[0].zone, "America/New_York");
+    assert_eq!(s[0].text, "Tuesday at 3pm");
+}
+
+#[test]
+fn clock_time_lasts_the_stated_meeting_length() {
+    let r = read_times(
+        "Do you have time for a quick 15 min call Tuesday at 3:30pm?",
+        &wed(),
+    );
+    assert_eq!(r.duration_minutes, Some(15));
+    assert_eq!(r.mode, Some(MeetingMode::Call));
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-12-01T15:30:00-05:00");
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-12-01T15:45:00-05:00");
+    assert_eq!(r.slots[0].grain, Grain::Minute);
+}
+
+#[test]
+fn callers_meeting_length_wins() {
+    let ctx = wed().with_meeting_minutes(45).expect("valid length");
+    let r = read_times("Tuesday at 3pm? An hour would be great, thanks.", &ctx);
+    assert_eq!(r.duration_minutes, Some(45));
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-12-01T15:45:00-05:00");
+}
+
+#[test]
+fn hour_without_am_pm_is_a_business_hour() {
+    assert_eq!(
+        spans("How about Thursday at 2?", &wed()),
+        vec!["2026-11-26T14:00:00-05:00..2026-11-26T14:30:00-05:00"]
+    );
+}
+
+#[test]
+fn range_is_taken_as_written_end_exclusive() {
+    let s = slots("I'm free from 2pm to 5pm on Thursday.", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T14:00:00-05:00");
+    assert_eq!(s[0].end.to_rfc3339(), "2026-11-26T17:00:00-05:00");
+    assert!(s[0].flexible, "a three-hour range is a window");
+    let r = read_times("Let's do 3-4pm Friday.", &wed());
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-27T15:00:00-05:00");
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-11-27T16:00:00-05:00");
+    assert!(!r.slots[0].flexible, "an hour range is the meeting itself");
+    assert_eq!(r.duration_minutes, Some(60), "the range states the length");
+    let s = slots("A 30 minute call between 1pm and 3pm Friday?", &wed());
+    assert!(
+        s[0].flexible,
+        "a range longer than the stated meeting is a window"
+    );
+    let s = slots("Thursday between 2 and 4 works.", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-26T14:00:00-05:00");
+    assert_eq!(s[0].end.to_rfc3339(), "2026-11-26T16:00:00-05:00");
+}
+
+#[test]
+fn parts_of_day_follow_the_product_conventions() {
+    let cases = [
+        (
+            "Tuesday morning?",
+            "2026-12-01T09:00:00-05:00..2026-12-01T12:00:00-05:00",
+        ),
+        (
+            "Wednesday afternoon?",
+            "2026-12-02T12:00:00-05:00..2026-12-02T17:00:00-05:00",
+        ),
+        (
+            "Thursday evening?",
+            "2026-11-26T17:00:00-05:00..2026-11-26T20:00:00-05:00",
+        ),
+        (
+            "Lunch Thursday?",
+            "2026-11-26T12:00:00-05:00..2026-11-26T13:00:00-05:00",
+        ),
+        (
+            "Can we touch base end of day Friday?",
+            "2026-11-27T16:00:00-05:00..2026-11-27T17:00:00-05:00",
+        ),
+    ];
+    for (text, want) in cases {
+        let got = spans(text, &wed());
+        assert_eq!(got, vec![want.to_string()], "{text}");
+        assert!(slots(text, &wed())[0].flexible, "{text}");
+    }
+}
+
+#[test]
+fn bare_day_is_business_hours_and_bare_weekday_is_the_next_one() {
+    assert_eq!(
+        spans("Does Monday work?", &wed()),
+        vec!["2026-11-30T09:00:00-05:00..2026-11-30T17:00:00-05:00"]
+    );
+    // Written on a Wednesday, "Wednesday" is next week's.
+    assert_eq!(
+        spans("Does Wednesday work?", &wed()),
+        vec!["2026-12-02T09:00:00-05:00..2026-12-02T17:00:00-05:00"]
+    );
+    let s = slots("Does Monday work?", &wed());
+    assert_eq!(s[0].grain, Grain::Day);
+    assert!(s[0].flexible);
+}
+
+#[test]
+fn week_is_monday_nine_to_friday_five() {
+    let s = slots("Any time next week is fine.", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-30T09:00:00-05:00");
+    assert_eq!(s[0].end.to_rfc3339(), "2026-12-04T17:00:00-05:00");
+    assert_eq!(s[0].grain, Grain::Week);
+}
+
+#[test]
+fn before_the_twentieth_is_next_business_day_to_the_nineteenth() {
+    // Written Friday 11 December 2026: the next business day is Monday the 14th.
+    let ctx = ny(2026, 12, 11, 16, 0);
+    assert_eq!(
+        spans("Can we find a time before the 20th?", &ctx),
+        vec!["2026-12-14T09:00:00-05:00..2026-12-19T17:00:00-05:00"]
+    );
+}
+
+#[test]
+fn zone_words_resolve_on_the_slots_date() {
+    // "EST" in July is New York daylight time (UTC-4): people write EST all year.
+    let july = ny(2026, 7, 1, 9, 0);
+    assert_eq!(
+        spans("Could we do Thursday at 3pm EST?", &july),
+        vec!["2026-07-02T15:00:00-04:00..2026-07-02T15:30:00-04:00"]
+    );
+    let s = slots("Tuesday at 9am PT works", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T09:00:00-08:00");
+    assert_eq!(s[0].zone, "America/Los_Angeles");
+    assert_eq!(s[0].text, "Tuesday at 9am PT");
+    let s = slots("Tuesday at 4pm London time?", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T16:00:00+00:00");
+    assert_eq!(s[0].zone, "Europe/London");
+    let s = slots("Tuesday 10:00 UTC+2 please", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T10:00:00+02:00");
+    let s = slots("Friday at 2pm IST?", &wed());
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T14:00:00+05:30");
+}
+
+#[test]
+fn a_zone_after_a_list_applies_to_the_whole_list() {
+    let got = spans("Tuesday at 2 or Wednesday at 4pm CT?", &wed());
+    assert_eq!(
+        got,
+        vec![
+            "2026-12-01T14:00:00-06:00..2026-12-01T14:30:00-06:00",
+            "2026-12-02T16:00:00-06:00..2026-12-02T16:30:00-06:00",
+        ]
+    );
+}
+
+#[test]
+fn time_without_zone_is_in_the_senders_zone() {
+    let tz = Tz::Europe__Berlin;
+    let at = tz
+        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+        .single()
+        .expect("time")
+        .fixed_offset();
+    let ctx = TimeContext::new(at).with_zone(tz);
+    let s = slots("Morgen? No: Friday at 10am.", &ctx);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T10:00:00+01:00");
+    assert_eq!(s[0].zone, "Europe/Berlin");
+    // Without an IANA zone the Date header's offset is used.
+    let fixed = TimeContext::new(at);
+    assert_eq!(slots("Friday at 10am.", &fixed)[0].zone, "UTC+01:00");
+}
+
+#[test]
+fn us_dst_week_differs_from_the_eu_one() {
+    // Written Wednesday 4 March 2026 in New York; the US springs forward on 8 March, the EU
+    // on 29 March. Monday 9 March 10am ET is 14:00 UTC, and 14:00 in London (still GMT).
+    let ctx = ny(2026, 3, 4, 9, 0);
+    let s = slots("Monday at 10am ET?", &ctx);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-03-09T10:00:00-04:00");
+    let s = slots("Monday at 2pm London time?", &ctx);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-03-09T14:00:00+00:00");
+    // After the EU change, London is on BST.
+    let ctx = ny(2026, 3, 30, 9, 0);
+    let s = slots("Thursday at 2pm BST?", &ctx);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-04-02T14:00:00+01:00");
+}
+
+#[test]
+fn slot_across_the_fall_back_night_keeps_each_ends_offset() {
+    // Saturday 31 October 2026; New York falls back on Sunday 1 November.
+    let ctx = ny(2026, 10, 31, 9, 0);
+    let s = slots("Could we talk Monday at 9am?", &ctx);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-02T09:00:00-05:00");
+}
+
+#[test]
+fn month_and_year_ends() {
+    // Written 30 December 2026: "Monday" is 4 January 2027.
+    let ctx = ny(2026, 12, 30, 11, 0);
+    assert_eq!(
+        spans("Monday at 10am?", &ctx),
+        vec!["2027-01-04T10:00:00-05:00..2027-01-04T10:30:00-05:00"]
+    );
+    // "Thursday" from Wednesday 30 September is 1 October.
+    let ctx = ny(2026, 9, 30, 11, 0);
+    assert_eq!(
+        spans("Thursday at 11am?", &ctx),
+        vec!["2026-10-01T11:00:00-04:00..2026-10-01T11:30:00-04:00"]
+    );
+}
+
+#[test]
+fn leap_day() {
+    let ctx = ny(2028, 2, 25, 10, 0);
+    assert_eq!(
+        spans("How about Feb 29 at 11am?", &ctx),
+        vec!["2028-02-29T11:00:00-05:00..2028-02-29T11:30:00-05:00"]
+    );
+    let ctx = ny(2028, 2, 28, 10, 0);
+    assert_eq!(
+        spans("Tomorrow at 9am?", &ctx),
+        vec!["2028-02-29T09:00:00-05:00..2028-02-29T09:30:00-05:00"]
+    );
+}
+
+#[test]
+fn ranking_follows_the_stated_preference() {
+    let s = slots(
+        "Thursday at 4pm as a backup, but ideally Tuesday at 10am.",
+        &wed(),
+    );
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].text, "Tuesday at 10am");
+    assert_eq!(s[0].rank, 1);
+    assert_eq!(s[1].text, "Thursday at 4pm");
+    assert_eq!(s[1].rank, 2);
+    let s = slots(
+        "Monday at 9am would be great. If that doesn't work, Tuesday at 1pm. Otherwise Friday morning.",
+        &wed(),
+    );
+    let order: Vec<&str> = s.iter().map(|x| x.text.as_str()).collect();
+    assert_eq!(
+        order,
+        vec!["Monday at 9am", "Tuesday at 1pm", "Friday morning"]
+    );
+    let s = slots("Tuesday or Wednesday afternoon?", &wed());
+    assert_eq!(s.iter().map(|x| x.rank).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(s[0].text, "Tuesday");
+}
+
+#[test]
+fn non_proposals_give_no_slot() {
+    let cases = [
+        "The report is due Friday.",
+        "Please send the deck by EOD Thursday.",
+        "I was out last Tuesday, sorry for the delay.",
+        "I need to cancel Thursday's 2pm.",
+        "Here is today's agenda.",
+        "Please reply immediately.",
+        "We met yesterday at 3pm.",
+        "I'm out of office Monday.",
+    ];
+    for text in cases {
+        assert!(
+            slots(text, &wed()).is_empty(),
+            "{text}: {:?}",
+            slots(text, &wed())
+        );
+    }
+}
+
+#[test]
+fn cancelling_one_time_and_proposing_another_keeps_the_new_one() {
+    let s = slots(
+        "I need to cancel Thursday's 2pm - could we do Friday at 2pm instead?",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T14:00:00-05:00");
+}
+
+#[test]
+fn times_before_the_reference_are_dropped() {
+    // 10:00 on Wednesday: 9am today has passed, 4pm today has not.
+    assert!(slots("Can you do today at 9am?", &wed()).is_empty());
+    assert_eq!(slots("Can you do today at 4pm?", &wed()).len(), 1);
+}
+
+#[test]
+fn quoted_history_and_signature_give_no_slot() {
+    let text = "Sounds good, see you then.\n\nBest,\nAna\nOffice hours: Monday 9am-5pm\n\nOn Tue, Nov 24, 2026 at 9:00 AM Bob <b@x.org> wrote:\n> Can we meet Friday at 3pm?\n";
+    assert!(slots(text, &wed()).is_empty(), "{:?}", slots(text, &wed()));
+}
+
+#[test]
+fn mode_and_place() {
+    let r = read_times(
+        "Want to grab coffee at Blue Bottle on Market St Thursday at 10am?",
+        &wed(),
+    );
+    assert_eq!(r.location.as_deref(), Some("Blue Bottle on Market St"));
+    assert_eq!(r.mode, Some(MeetingMode::InPerson));
+    assert_eq!(r.slots.len(), 1);
+    let r = read_times("Let's grab lunch Thursday.", &wed());
+    assert_eq!(r.duration_minutes, None);
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-26T12:00:00-05:00");
+    let r = read_times("Zoom on Friday at 11?", &wed());
+    assert_eq!(r.mode, Some(MeetingMode::Video));
+}
+
+#[test]
+fn no_cue_no_slot_and_odd_input_never_panics() {
+    assert!(slots("Thanks, talk soon!", &wed()).is_empty());
+    for text in [
+        "",
+        "\u{0}\u{1}",
+        "é à 15h ü 3pm ET 🙂 Tuesday",
+        "Tuesday at 99:99pm",
+        "UTC+99 at 3pm",
+        "at 3pm GMT-",
+        &"Tuesday at 3pm or ".repeat(200),
+        "31/31/2026 and 2026-13-45",
+        "Feb 30 at 3pm",
+    ] {
+        let _ = read_times(text, &wed());
+    }
+}
+
+#[test]
+fn reading_serialises_to_json() {
+    let r = read_times("Tuesday at 3pm ET on Zoom?", &wed());
+    let json = serde_json::to_value(&r).expect("serialisable");
+    assert_eq!(json["slots"][0]["start"], "2026-12-01T15:00:00-05:00");
+    assert_eq!(json["slots"][0]["grain"], "hour");
+    assert_eq!(json["mode"], "video");
+    let back: TimeReading = serde_json::from_value(json).expect("deserialisable");
+    assert_eq!(back, r);
+}
+
+#[test]
+fn context_parses_untrusted_strings() {
+    let ctx =
+        TimeContext::parse("2026-11-25T10:00:00-05:00", Some("America/New_York")).expect("valid");
+    assert_eq!(ctx.sender_zone.name(), "America/New_York");
+    assert!(matches!(
+        TimeContext::parse("yesterday", None),
+        Err(TimeError::BadReference(_))
+    ));
+    assert!(matches!(
+        TimeContext::parse("2026-11-25T10:00:00-05:00", Some("Mars/Olympus")),
+        Err(TimeError::UnknownZone(_))
+    ));
+    assert!(wed().with_meeting_minutes(0).is_err());
+}
+
+#[test]
+fn a_time_of_day_after_bare_days_applies_to_them() {
+    // Wednesday 23 September 2026.
+    let ctx = ny(2026, 9, 23, 12, 0);
+    assert_eq!(
+        spans("Hey! Dinner Saturday? 7:30 at Via Carota?", &ctx),
+        vec!["2026-09-26T19:30:00-04:00..2026-09-26T20:00:00-04:00"]
+    );
+    let got = spans(
+        "Quick call mon or tues? Early afternoon suits me, like 1:30.",
+        &wed(),
+    );
+    assert_eq!(
+        got,
+        vec![
+            "2026-11-30T13:30:00-05:00..2026-11-30T14:00:00-05:00",
+            "2026-12-01T13:30:00-05:00..2026-12-01T14:00:00-05:00",
+        ]
+    );
+}
+
+#[test]
+fn or_shares_a_clock_or_a_part_of_day() {
+    let got = spans(
+        "Would Monday, November 30 at 11am work? Otherwise Wednesday the 2nd at the same time.",
+        &wed(),
+    );
+    assert_eq!(
+        got,
+        vec![
+            "2026-11-30T11:00:00-05:00..2026-11-30T11:30:00-05:00",
+            "2026-12-02T11:00:00-05:00..2026-12-02T11:30:00-05:00",
+        ]
+    );
+    let got = spans("Dinner on Tuesday or Wednesday evening?", &wed());
+    assert_eq!(
+        got,
+        vec![
+            "2026-12-01T17:00:00-05:00..2026-12-01T20:00:00-05:00",
+            "2026-12-02T17:00:00-05:00..2026-12-02T20:00:00-05:00",
+        ]
+    );
+}
+
+#[test]
+fn moving_a_meeting_proposes_only_the_new_time_with_the_old_clock_and_zone() {
+    let s = slots(
+        "Apologies, I have a conflict with our call on Thursday (8:30 AM ET). Could we push it to Friday, same time?",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T08:30:00-05:00");
+    assert_eq!(s[0].zone, "America/New_York");
+}
+
+#[test]
+fn restatements_in_another_zone_are_one_proposal() {
+    let s = slots(
+        "Could we do Thursday 3 December at 8:30 PM IST / 10 AM ET?",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-03T20:30:00+05:30");
+    let s = slots(
+        "Could we talk Monday at 8am Pacific? That's 11am for you.",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "{s:?}");
+}
+
+#[test]
+fn a_weekday_after_next_week_is_in_that_week() {
+    // Wednesday 25 November: "next week" is 30 Nov - 4 Dec, so its Thursday is 3 December.
+    let s = slots(
+        "Could we find time next week? Thursday morning works best.",
+        &wed(),
+    );
+    assert_eq!(s.len(), 1, "the week holds the precise proposal: {s:?}");
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-03T09:00:00-05:00");
+}
+
+#[test]
+fn a_forwarded_request_is_read_without_its_header() {
+    let text = "Can you set this up?\n---------- Forwarded message ---------\nFrom: Grace <g@x.org>\nDate: Mon, Nov 23, 2026 at 1:40 PM\nSubject: Kickoff\n\nAre you able to do Monday, November 30 from 10 to 11:30 AM?\n";
+    let r = read_times(text, &wed());
+    assert_eq!(r.slots.len(), 1, "{:?}", r.slots);
+    assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-30T10:00:00-05:00");
+    assert_eq!(r.slots[0].end.to_rfc3339(), "2026-11-30T11:30:00-05:00");
+    assert!(!r.slots[0].flexible);
+    assert_eq!(r.duration_minutes, Some(90));
+}
+
+#[test]
+fn moving_from_one_day_to_another_proposes_the_new_day() {
+    let s = slots(
+        "Can we move our call from Friday 27 November to Monday 30 November, same time (16:00)?",
+        &wed(),
+    );
+    assert_eq!(
+        s.iter().map(|x| x.start.to_rfc3339()).collect::<Vec<_>>(),
+        vec!["2026-11-30T16:00:00-05:00"]
+    );
+}

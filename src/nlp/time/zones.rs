@@ -1,0 +1,529 @@
+//! Zone words ("3pm ET", "London time", "UTC+2") found beside a time, resolved to real zones.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Where a wall-clock time lives: a real IANA zone (DST-aware) or a fixed UTC offset.
+/// Serialised as its name: `America/New_York`, `UTC`, `UTC+02:00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// An IANA zone such as `America/New_York`; its offset depends on the date.
+    Iana(Tz),
+    /// A fixed offset from UTC ("UTC+2", or a sender known only by the Date header's offset).
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    /// The name printed beside a slot: the IANA name, or `UTC`, `UTC+02:00`, `UTC-05:30`.
+    pub fn name(&self) -> String {
+        match self {
+            Zone::Iana(tz) => tz.name().to_string(),
+            Zone::Fixed(off) => fixed_name(*off),
+        }
+    }
+
+    /// The instant of a wall-clock time in this zone.
+    ///
+    /// DST trap: in a spring-forward gap (02:30 on a US March Sunday) the wall time does not
+    /// exist; we move it forward by the gap, as calendar clients do. In a fall-back overlap the
+    /// wall time exists twice; we take the earlier (daylight) instant.
+    pub fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Zone::Fixed(off) => off.from_local_datetime(&local).single(),
+            Zone::Iana(tz) => resolve_in_tz(*tz, local),
+        }
+    }
+
+    /// The wall-clock time of an instant in this zone.
+    pub fn local_of(&self, instant: DateTime<FixedOffset>) -> NaiveDateTime {
+        match self {
+            Zone::Fixed(off) => instant.with_timezone(off).naive_local(),
+            Zone::Iana(tz) => instant.with_timezone(tz).naive_local(),
+        }
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Zone::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown zone {name:?}")))
+    }
+}
+
+impl Zone {
+    /// The zone a name printed by [`Zone::name`] stands for.
+    pub fn from_name(name: &str) -> Option<Zone> {
+        if let Ok(tz) = name.parse::<Tz>() {
+            return Some(Zone::Iana(tz));
+        }
+        let rest = name.strip_prefix("UTC")?;
+        if rest.is_empty() {
+            return Some(Zone::Fixed(FixedOffset::east_opt(0)?));
+        }
+        match parse_offset(rest.as_bytes(), 0) {
+            (Some(off), end) if end == rest.len() => Some(Zone::Fixed(off)),
+            _ => None,
+        }
+    }
+}
+
+/// Zones tried, most common senders first, when only a Date header's offset is known.
+const LIKELY_ZONES: &[Tz] = &[
+    Tz::America__New_York,
+    Tz::America__Chicago,
+    Tz::America__Denver,
+    Tz::America__Los_Angeles,
+    Tz::America__Phoenix,
+    Tz::Europe__London,
+    Tz::Europe__Paris,
+    Tz::Asia__Kolkata,
+    Tz::Asia__Tokyo,
+    Tz::Australia__Sydney,
+    Tz::Asia__Shanghai,
+    Tz::Asia__Singapore,
+    Tz::Asia__Dubai,
+    Tz::America__Sao_Paulo,
+    Tz::Pacific__Auckland,
+];
+
+impl Zone {
+    /// The most likely IANA zone of a sender whose Date header shows `at` (its offset at
+    /// that instant), else that fixed offset. A guess: -05:00 in January is taken as New
+    /// York, so a proposal after the US DST change lands at -04:00 as the sender meant; a
+    /// sender in Bogota (-05:00 all year) would be an hour off for such dates.
+    pub fn likely_for(at: DateTime<FixedOffset>) -> Zone {
+        let utc = at.naive_utc();
+        let want = at.offset().local_minus_utc();
+        LIKELY_ZONES
+            .iter()
+            .find(|tz| tz.offset_from_utc_datetime(&utc).fix().local_minus_utc() == want)
+            .map_or(Zone::Fixed(*at.offset()), |tz| Zone::Iana(*tz))
+    }
+}
+
+fn resolve_in_tz(tz: Tz, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+    use chrono::LocalResult;
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(dt) => Some(dt.fixed_offset()),
+        LocalResult::Ambiguous(early, _) => Some(early.fixed_offset()),
+        LocalResult::None => {
+            // Read the wall time with the offset in force just before the gap, then convert:
+            // 02:30 EST (UTC-5) is 07:30 UTC, which is 03:30 EDT, moved forward by the gap.
+            let before = local.checked_sub_signed(Duration::hours(6))?;
+            let pre_offset = tz.from_local_datetime(&before).earliest()?.offset().fix();
+            let utc = local
+                .checked_sub_signed(Duration::seconds(i64::from(pre_offset.local_minus_utc())))?;
+            Some(tz.from_utc_datetime(&utc).fixed_offset())
+        }
+    }
+}
+
+fn fixed_name(off: FixedOffset) -> String {
+    let secs = off.local_minus_utc();
+    if secs == 0 {
+        return "UTC".to_string();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let abs = secs.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60)
+}
+
+/// A zone mention found in the text, with its byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneMention {
+    /// Byte offset of the first character of the mention.
+    pub start: usize,
+    /// Byte offset just past the mention.
+    pub end: usize,
+    /// The zone it names.
+    pub zone: Zone,
+}
+
+/// A zone word, alone: abbreviations that are written all year long map to the IANA zone,
+/// never to the fixed offset the letters spell. People write "3pm EST" in July and mean
+/// New York time (EDT), so EST/EDT/ET all resolve to America/New_York on the slot's date;
+/// the same holds for PST/PDT, CST/CDT, MST/MDT, BST/GMT-in-London, CET/CEST, AEST/AEDT.
+fn zone_for_word(word: &str) -> Option<Zone> {
+    let tz = match word {
+        "et" | "est" | "edt" | "eastern" => Tz::America__New_York,
+        "pt" | "pst" | "pdt" | "pacific" => Tz::America__Los_Angeles,
+        "ct" | "cst" | "cdt" | "central" => Tz::America__Chicago,
+        "mt" | "mst" | "mdt" | "mountain" => Tz::America__Denver,
+        "bst" | "london" | "uk" | "british" => Tz::Europe__London,
+        "cet" | "cest" | "paris" | "berlin" | "amsterdam" | "madrid" | "rome" => Tz::Europe__Paris,
+        "ist" | "india" | "indian" => Tz::Asia__Kolkata,
+        "jst" | "japan" | "tokyo" => Tz::Asia__Tokyo,
+        "aest" | "aedt" | "sydney" => Tz::Australia__Sydney,
+        "nyc" => Tz::America__New_York,
+        "uae" | "gst" | "dubai" | "gulf" => Tz::Asia__Dubai,
+        "wat" | "lagos" | "nigeria" => Tz::Africa__Lagos,
+        "sgt" | "singapore" => Tz::Asia__Singapore,
+        "hkt" => Tz::Asia__Hong_Kong,
+        "sast" => Tz::Africa__Johannesburg,
+        "nzst" | "nzdt" => Tz::Pacific__Auckland,
+        "brt" => Tz::America__Sao_Paulo,
+        _ => return None,
+    };
+    Some(Zone::Iana(tz))
+}
+
+/// Words that name a zone only when followed by "time" ("Eastern time", "London time"):
+/// alone they are ordinary words ("central London", "the UK office").
+fn needs_time_suffix(word: &str) -> bool {
+    matches!(
+        word,
+        "london"
+            | "uk"
+            | "british"
+            | "paris"
+            | "berlin"
+            | "amsterdam"
+            | "madrid"
+            | "rome"
+            | "india"
+            | "indian"
+            | "japan"
+            | "tokyo"
+            | "sydney"
+            | "nyc"
+            | "dubai"
+            | "gulf"
+            | "uae"
+            | "lagos"
+            | "nigeria"
+            | "singapore"
+            | "central"
+            | "mountain"
+    )
+}
+
+/// Reads a zone mention starting at byte `pos` of `text` (after optional spaces and an
+/// opening parenthesis). Returns `None` when no zone word starts there. Right after a clock
+/// time ("4pm Mountain", "10:00 London"), a place-like zone word needs no "time".
+pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
+    let head = text[..pos].trim_end_matches([' ', '(']);
+    let after_time = head.ends_with(|c: char| c.is_ascii_digit())
+        || head.ends_with("am")
+        || head.ends_with("pm")
+        || head.ends_with("AM")
+        || head.ends_with("PM")
+        || head.ends_with("a.m.")
+        || head.ends_with("p.m.");
+    zone_word_at(text, pos, after_time)
+}
+
+fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention> {
+    let bytes = text.as_bytes();
+    let mut i = pos;
+    while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'(' || bytes[i] == b'\t') {
+        i += 1;
+    }
+    let start = i;
+    let word_end = scan_alpha(bytes, i);
+    if word_end == start {
+        return None;
+    }
+    let word = text[start..word_end].to_ascii_lowercase();
+    // "New York time", "NY time"
+    if word == "new" {
+        let (w2s, w2e) = next_word(bytes, word_end)?;
+        if text[w2s..w2e].eq_ignore_ascii_case("york") {
+            return with_time_suffix(
+                text,
+                start,
+                w2e,
+                Zone::Iana(Tz::America__New_York),
+                !after_time,
+            );
+        }
+        return None;
+    }
+    if word == "ny" {
+        return with_time_suffix(
+            text,
+            start,
+            word_end,
+            Zone::Iana(Tz::America__New_York),
+            true,
+        );
+    }
+    if word == "utc" || word == "gmt" || word == "z" && word_end - start == 1 {
+        if word == "z" {
+            return None;
+        }
+        let (off, end) = parse_offset(bytes, word_end);
+        let zone = match off {
+            Some(o) => Zone::Fixed(o),
+            // London writes GMT in winter and means London; elsewhere GMT is UTC. A bare
+            // GMT/UTC is UTC: the slot is the same instant either way in winter, and a
+            // summer "GMT" is more often a literal UTC time than a mis-typed BST.
+            None => Zone::Fixed(FixedOffset::east_opt(0)?),
+        };
+        let end = skip_time_word(text, end);
+        return Some(ZoneMention { start, end, zone });
+    }
+    let zone = zone_for_word(&word)?;
+    let required = needs_time_suffix(&word) && !after_time;
+    // "ET" must be written as a capitalised abbreviation: "et" alone is too common (French,
+    // "et al.") to trust in lower case.
+    let original = &text[start..word_end];
+    if word.len() <= 4
+        && !needs_time_suffix(&word)
+        && !matches!(word.as_str(), "eastern" | "pacific")
+    {
+        let upper = original.bytes().all(|b| b.is_ascii_uppercase());
+        if !upper {
+            return None;
+        }
+    }
+    with_time_suffix(text, start, word_end, zone, required)
+}
+
+fn with_time_suffix(
+    text: &str,
+    start: usize,
+    word_end: usize,
+    zone: Zone,
+    required: bool,
+) -> Option<ZoneMention> {
+    let end = skip_time_word(text, word_end);
+    if required && end == word_end {
+        return None;
+    }
+    Some(ZoneMention { start, end, zone })
+}
+
+/// Skips a following " time" / " Time" (and a closing parenthesis) so the mention covers it.
+fn skip_time_word(text: &str, pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = pos;
+    if let Some((s, e)) = next_word(bytes, pos)
+        && (text[s..e].eq_ignore_ascii_case("time") || text[s..e].eq_ignore_ascii_case("timezone"))
+    {
+        end = e;
+    }
+    if end < bytes.len() && bytes[end] == b')' {
+        end += 1;
+    }
+    end
+}
+
+fn scan_alpha(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
+fn next_word(bytes: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let mut i = pos;
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    if i == pos {
+        return None;
+    }
+    let e = scan_alpha(bytes, i);
+    (e > i).then_some((i, e))
+}
+
+/// Parses "+2", "-5", "+05:30", "+0530", " +1" after UTC/GMT. Returns the offset (if any)
+/// and the byte just past what was consumed.
+fn parse_offset(bytes: &[u8], pos: usize) -> (Option<FixedOffset>, usize) {
+    let mut i = pos;
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    if i >= bytes.len() || !(bytes[i] == b'+' || bytes[i] == b'-' || bytes[i] == 0xE2) {
+        return (None, pos);
+    }
+    let (negative, mut j) = match bytes[i] {
+        b'+' => (false, i + 1),
+        b'-' => (true, i + 1),
+        // U+2212 MINUS SIGN (e2 88 92), as typed by some mail clients.
+        _ if bytes.get(i..i + 3) == Some(&[0xE2, 0x88, 0x92]) => (true, i + 3),
+        _ => return (None, pos),
+    };
+    let digits_start = j;
+    while j < bytes.len() && bytes[j].is_ascii_digit() && j - digits_start < 4 {
+        j += 1;
+    }
+    let digits = &bytes[digits_start..j];
+    let (hours, mut minutes, mut end) = match digits.len() {
+        1 | 2 => (to_num(digits), 0, j),
+        3 => (to_num(&digits[..1]), to_num(&digits[1..]), j),
+        4 => (to_num(&digits[..2]), to_num(&digits[2..]), j),
+        _ => return (None, pos),
+    };
+    if digits.len() <= 2
+        && j + 2 < bytes.len()
+        && bytes[j] == b':'
+        && bytes[j + 1].is_ascii_digit()
+        && bytes[j + 2].is_ascii_digit()
+    {
+        minutes = to_num(&bytes[j + 1..j + 3]);
+        end = j + 3;
+    }
+    if hours > 14 || minutes > 59 {
+        return (None, pos);
+    }
+    let secs = (hours * 3600 + minutes * 60) as i32;
+    let off = if negative {
+        FixedOffset::west_opt(secs)
+    } else {
+        FixedOffset::east_opt(secs)
+    };
+    match off {
+        Some(o) => (Some(o), end),
+        None => (None, pos),
+    }
+}
+
+fn to_num(digits: &[u8]) -> u32 {
+    digits
+        .iter()
+        .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+}
+
+/// Every zone mention in `text`, in order. Used for "all times ET" statements and for zone
+/// words that follow a list of times ("Tue at 2 or Wed at 4pm ET").
+pub fn all_mentions(text: &str) -> Vec<ZoneMention> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_word_start = bytes[i].is_ascii_alphabetic()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'\''));
+        if at_word_start {
+            if let Some(m) = zone_at(text, i) {
+                // A zone word must end a word too ("ETA", "PTO" are not zones).
+                let ok = m.end >= bytes.len() || !bytes[m.end].is_ascii_alphanumeric();
+                if ok {
+                    out.push(m);
+                    i = m.end;
+                    continue;
+                }
+            }
+            i = scan_alpha(bytes, i);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn offset_at(zone: &Zone, local: NaiveDateTime) -> Option<FixedOffset> {
+        zone.resolve(local).map(|dt| dt.offset().fix())
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(h, mi, 0))
+            .expect("valid test date")
+    }
+
+    fn zone_of(text: &str) -> Option<Zone> {
+        all_mentions(text).first().map(|m| m.zone)
+    }
+
+    #[test]
+    fn est_written_in_july_means_new_york_daylight_time() {
+        let z = zone_of("3pm EST").expect("zone");
+        let dt = z.resolve(at(2026, 7, 15, 15, 0)).expect("instant");
+        assert_eq!(dt.offset().local_minus_utc(), -4 * 3600);
+        let dt = z.resolve(at(2026, 1, 15, 15, 0)).expect("instant");
+        assert_eq!(dt.offset().local_minus_utc(), -5 * 3600);
+    }
+
+    #[test]
+    fn zone_words_map_to_iana_zones() {
+        let cases = [
+            ("ET", "America/New_York"),
+            ("EDT", "America/New_York"),
+            ("PT", "America/Los_Angeles"),
+            ("PST", "America/Los_Angeles"),
+            ("Pacific", "America/Los_Angeles"),
+            ("Pacific time", "America/Los_Angeles"),
+            ("CT", "America/Chicago"),
+            ("CDT", "America/Chicago"),
+            ("Central time", "America/Chicago"),
+            ("MT", "America/Denver"),
+            ("MST", "America/Denver"),
+            ("BST", "Europe/London"),
+            ("London time", "Europe/London"),
+            ("UK time", "Europe/London"),
+            ("CET", "Europe/Paris"),
+            ("CEST", "Europe/Paris"),
+            ("IST", "Asia/Kolkata"),
+            ("JST", "Asia/Tokyo"),
+            ("AEST", "Australia/Sydney"),
+            ("AEDT", "Australia/Sydney"),
+            ("Eastern", "America/New_York"),
+            ("New York time", "America/New_York"),
+            ("GMT", "UTC"),
+            ("UTC", "UTC"),
+            ("UTC+2", "UTC+02:00"),
+            ("GMT-5", "UTC-05:00"),
+            ("UTC+05:30", "UTC+05:30"),
+            ("(ET)", "America/New_York"),
+            ("Mountain", "America/Denver"),
+            ("London", "Europe/London"),
+            ("UAE time", "Asia/Dubai"),
+            ("Singapore time", "Asia/Singapore"),
+        ];
+        for (word, name) in cases {
+            let z = zone_of(&format!("at 3pm {word} works")).unwrap_or_else(|| panic!("{word}"));
+            assert_eq!(z.name(), name, "{word}");
+        }
+    }
+
+    #[test]
+    fn ordinary_words_are_not_zones() {
+        for text in [
+            "central London",
+            "the UK office",
+            "et al.",
+            "ETA is noon",
+            "PTO on Friday",
+            "Tokyo office",
+        ] {
+            assert!(all_mentions(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn us_and_eu_dst_weeks_differ() {
+        // 2026: US springs forward on 8 March, the EU on 29 March.
+        let ny = Zone::Iana(Tz::America__New_York);
+        let london = Zone::Iana(Tz::Europe__London);
+        let d = at(2026, 3, 16, 10, 0);
+        let ny_off = offset_at(&ny, d).expect("ny").local_minus_utc();
+        let ld_off = offset_at(&london, d).expect("london").local_minus_utc();
+        assert_eq!(ny_off, -4 * 3600);
+        assert_eq!(ld_off, 0);
+        // Four hours apart that week instead of the usual five.
+        assert_eq!(ld_off - ny_off, 4 * 3600);
+    }
+
+    #[test]
+    fn spring_forward_gap_moves_forward_and_fall_back_takes_earlier() {
+        let ny = Zone::Iana(Tz::America__New_York);
+        let gap = ny.resolve(at(2026, 3, 8, 2, 30)).expect("gap resolves");
+        assert_eq!(gap.naive_local(), at(2026, 3, 8, 3, 30));
+        let overlap = ny.resolve(at(2026, 11, 1, 1, 30)).expect("overlap");
+        assert_eq!(overlap.offset().local_minus_utc(), -4 * 3600);
+    }
+}
