@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::availability::busy::{BusyEvent, BusyPolicy, EventSpan};
+use crate::availability::busy::{BusyEvent, BusyPolicy, EventSpan, Hold};
 use crate::availability::interval::{DateSpan, Interval};
 use crate::availability::zone::local_to_utc;
 use crate::availability::{AvailabilityError, BusyIndex, Engine, Preferences, Query};
@@ -88,24 +88,61 @@ pub async fn load_busy(
         range.end() + TimeDelta::days(1),
     )
     .await?;
+    // Each calendar's own busy semantics; a malformed setting falls back to the defaults
+    // with a warning rather than hiding the calendar's events.
+    let mut policies: Vec<(uuid::Uuid, BusyPolicy)> = Vec::new();
+    for (id, raw) in db::events::busy_policies(&mut tx, user_id).await? {
+        let policy = match raw {
+            None => BusyPolicy::default(),
+            Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
+                tracing::warn!(calendar = %id, "busy_policy is malformed, using defaults: {e}");
+                BusyPolicy::default()
+            }),
+        };
+        policies.push((id, policy));
+    }
     tx.commit().await?;
-    let mut events = Vec::with_capacity(rows.len());
+    let mut by_calendar: Vec<(BusyPolicy, Vec<BusyEvent>)> =
+        policies.iter().map(|(_, p)| (*p, Vec::new())).collect();
     for r in rows {
         let span = if r.all_day {
             EventSpan::AllDay(DateSpan::from_utc_midnights(r.start_time, r.end_time)?)
         } else {
             EventSpan::Timed(Interval::new(r.start_time, r.end_time)?)
         };
-        events.push(BusyEvent {
+        let event = BusyEvent {
             span,
             status: r.status.as_deref().unwrap_or("confirmed").parse()?,
             busy_status: r.busy_status.as_deref().unwrap_or("busy").parse()?,
             response: r.response.as_deref().map(str::parse).transpose()?,
+        };
+        match policies.iter().position(|(id, _)| *id == r.calendar_id) {
+            Some(i) => by_calendar[i].1.push(event),
+            None => by_calendar.push((BusyPolicy::default(), vec![event])),
+        }
+    }
+    Ok(BusyIndex::build(
+        zone,
+        by_calendar.iter().map(|(p, e)| (p, e.as_slice())),
+    ))
+}
+
+/// The user's active holds in `range`, for the engine.
+pub async fn load_holds(
+    pool: &PgPool,
+    user_id: uuid::Uuid,
+    range: &Interval,
+) -> Result<Vec<Hold>, ReportError> {
+    let mut conn = pool.acquire().await?;
+    let rows = db::events::active_holds(&mut conn, user_id, range.start(), range.end()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (start, end, expires_at) in rows {
+        out.push(Hold {
+            interval: Interval::new(start, end)?,
+            expires_at: Some(expires_at),
         });
     }
-    // Every calendar has the default busy semantics until per-calendar settings exist.
-    let policy = BusyPolicy::default();
-    Ok(BusyIndex::build(zone, [(&policy, events.as_slice())]))
+    Ok(out)
 }
 
 /// Computes the report: `{"free": [...], "slots": [...], "explain": [...]}`.
@@ -136,7 +173,8 @@ pub async fn availability(pool: &PgPool, req: &Request) -> Result<Value, ReportE
         req.now,
     )?;
     let busy = load_busy(pool, user.id, &user.email, zone, &range).await?;
-    let engine = Engine::new(&prefs, &busy, &[])?;
+    let holds = load_holds(pool, user.id, &range).await?;
+    let engine = Engine::new(&prefs, &busy, &holds)?;
     let free: Vec<Value> = engine
         .free_intervals(&query)
         .iter()

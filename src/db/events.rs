@@ -187,3 +187,37 @@ pub async fn busy_rows(
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Each live calendar of the user with its busy semantics (`connection_metadata.busy_policy`,
+/// any keys left out keep their defaults).
+pub async fn busy_policies(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Vec<(Uuid, Option<serde_json::Value>)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, connection_metadata->'busy_policy' FROM calendars \
+         WHERE user_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Active, unexpired holds of the user overlapping `[from, to)`: times already offered elsewhere.
+pub async fn active_holds(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT lower(during), upper(during), expires_at FROM holds \
+         WHERE user_id = $1 AND status = 'active' AND expires_at > now() \
+           AND during && tstzrange($2, $3) ORDER BY lower(during)",
+    )
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -1164,3 +1164,116 @@ async fn the_benchmark_runs_engine_and_sql_on_the_same_data_and_cleans_up() {
         .unwrap();
     assert_eq!(left, 0, "the synthetic user and events are deleted");
 }
+
+#[tokio::test]
+async fn busy_semantics_are_set_per_calendar_and_holds_block_offered_times() {
+    let db = TestDb::new().await;
+    let email = "policy@example.com";
+    cams_ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            email,
+            "--name",
+            "P",
+            "--tz",
+            "America/New_York",
+            "--buffer",
+            "0",
+            "--notice",
+            "0",
+        ],
+    );
+    // A "focus" calendar whose free (transparent) blocks should still count as busy.
+    let dir = std::env::temp_dir().join(format!("cams-ics-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("focus.ics");
+    std::fs::write(
+        &file,
+        ics(&["BEGIN:VEVENT\nUID:focus-1\nDTSTAMP:20270101T000000Z\nDTSTART:20270309T150000Z\nDTEND:20270309T160000Z\nTRANSP:TRANSPARENT\nEND:VEVENT"]),
+    )
+    .unwrap();
+    cams_ok(
+        &db,
+        &[
+            "calendar",
+            "add-ics",
+            "--user",
+            email,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    cams_ok(
+        &db,
+        &[
+            "calendar",
+            "sync",
+            "--user",
+            email,
+            "--now",
+            "2027-03-01T00:00:00Z",
+        ],
+    );
+    let window = ("2027-03-09T09:00:00-05:00", "2027-03-09T17:00:00-05:00");
+    // Default semantics: a transparent event does not block 10:00-11:00 New York.
+    let v = availability(
+        &db,
+        email,
+        window.0,
+        window.1,
+        &["2027-03-09T10:00:00-05:00"],
+    );
+    assert!(
+        v["explain"][0]["reasons"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+
+    sqlx::query("UPDATE calendars SET connection_metadata = jsonb_set(COALESCE(connection_metadata, '{}'), '{busy_policy}', '{\"free_blocks\": true}')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let v = availability(
+        &db,
+        email,
+        window.0,
+        window.1,
+        &["2027-03-09T10:00:00-05:00"],
+    );
+    let reasons = v["explain"][0]["reasons"].to_string();
+    assert!(
+        reasons.contains("busy"),
+        "the calendar's own policy makes it block: {v}"
+    );
+
+    // A time held for another thread is not offered again.
+    let user: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO holds (user_id, during, expires_at) VALUES ($1, tstzrange('2027-03-09T18:00:00Z', '2027-03-09T19:00:00Z'), '2027-12-31T00:00:00Z')")
+        .bind(user)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let v = availability(
+        &db,
+        email,
+        window.0,
+        window.1,
+        &["2027-03-09T13:00:00-05:00"],
+    );
+    let reasons = v["explain"][0]["reasons"].to_string();
+    assert!(reasons.to_lowercase().contains("hold"), "{v}");
+    assert!(
+        !has(
+            &v["free"],
+            "2027-03-09T13:00:00-05:00",
+            "2027-03-09T14:00:00-05:00"
+        ),
+        "{v}"
+    );
+}
