@@ -22,6 +22,7 @@ pub fn registry(config: &Config) -> Registry {
         crate::ingest::screen::screening(std::sync::Arc::new(config.clone())),
         config.inbound.max_attempts,
     );
+    crate::calendar::sync::register(&mut r, config);
     match crate::outbound::Outbound::from_config(config) {
         Ok(o) => crate::outbound::send::register(&mut r, Arc::new(o)),
         Err(e) => {
@@ -77,6 +78,7 @@ async fn run_with(
     }
     db::ensure_partitions(&pool, 2).await?;
     worker::builtin::schedule_maintenance(&pool).await?;
+    crate::calendar::sync::schedule(&pool, chrono::Utc::now()).await?;
 
     let state = AppState {
         pool: pool.clone(),

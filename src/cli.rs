@@ -45,6 +45,118 @@ pub enum Command {
         #[command(subcommand)]
         command: InboundCommand,
     },
+    /// Users: add one with their zone and working preferences.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Calendars: add an ICS feed or file, a CalDAV account; sync them.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// A user's free time and ranked slots as JSON, times in the user's zone.
+    Availability {
+        #[arg(long)]
+        user: String,
+        /// RFC 3339, or a local 2027-03-08T09:00 / 2027-03-08 in the user's zone.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Meeting length in minutes.
+        #[arg(long)]
+        duration: i64,
+        /// Explain why a meeting starting at this time is (not) available; repeatable.
+        #[arg(long)]
+        explain: Vec<String>,
+        /// Compute as if it were this instant (RFC 3339); for reproducible answers.
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
+    /// Benchmarks against the configured database.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// The Rust engine and the SQL calculate_availability over the same 10,000 events.
+    Availability {
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (working hours apply Monday to Friday unless --days says otherwise).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// IANA zone, e.g. America/New_York.
+        #[arg(long)]
+        tz: String,
+        /// Working day start and end, local HH:MM.
+        #[arg(long, default_value = "09:00")]
+        work_start: String,
+        #[arg(long, default_value = "17:00")]
+        work_end: String,
+        /// Working weekdays, comma-separated: mon,tue,wed,thu,fri.
+        #[arg(long, default_value = "mon,tue,wed,thu,fri")]
+        days: String,
+        /// Minutes kept free around meetings.
+        #[arg(long, default_value_t = 15)]
+        buffer: i32,
+        /// Minimum notice in minutes before a meeting may start.
+        #[arg(long, default_value_t = 1440)]
+        notice: i64,
+        #[arg(long, default_value_t = 60)]
+        default_duration: i32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Add an ICS feed (http/https URL) or a local .ics file.
+    AddIcs {
+        #[arg(long)]
+        user: String,
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        url: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Add the calendars of a CalDAV account (discovered from the URL).
+    AddCaldav {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        username: String,
+        /// The environment variable holding the password (never on the command line).
+        #[arg(long)]
+        password_env: String,
+    },
+    /// Sync one user's calendars, or everyone's.
+    Sync {
+        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        user: Option<String>,
+        #[arg(long)]
+        all: bool,
+        /// Sync as if it were this instant (RFC 3339): fixes the materialised horizon.
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +234,22 @@ pub async fn run(cli: Cli) -> ExitCode {
             command: DbCommand::Maintain,
         } => maintain(&config).await,
         Command::Inbound { command } => inbound(&config, command).await,
+        Command::User { command } => crate::calendar::commands::user(&config, command).await,
+        Command::Calendar { command } => {
+            crate::calendar::commands::calendar(&config, command).await
+        }
+        Command::Availability {
+            user,
+            from,
+            to,
+            duration,
+            explain,
+            now,
+        } => {
+            crate::calendar::commands::availability(&config, user, from, to, duration, explain, now)
+                .await
+        }
+        Command::Bench { command } => crate::calendar::commands::bench(&config, command).await,
         Command::Nlp { command } => nlp(command),
         Command::CheckConfig => unreachable!("handled above"),
     };

@@ -23,6 +23,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub secrets: SecretsConfig,
     pub inbound: InboundConfig,
+    pub calendar: CalendarConfig,
     pub imap: ImapConfig,
     pub outbound: OutboundConfig,
     pub limits: LimitsConfig,
@@ -106,6 +107,17 @@ pub struct InboundConfig {
     pub mailgun_signing_key: Option<SecretString>,
     pub signature_max_age_secs: u64,
     pub max_attempts: i32,
+}
+
+/// Calendar sync: network limits for feeds and CalDAV, the materialised horizon, staleness.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CalendarConfig {
+    pub allow_private_addresses: bool,
+    pub fetch_timeout_secs: u64,
+    pub max_feed_bytes: usize,
+    pub horizon_days: u32,
+    pub past_days: u32,
+    pub stale_margin_secs: u64,
 }
 
 /// Mail CAMS sends: who it is from, how Message-IDs are made, throttling, and the SMTP relay.
@@ -419,6 +431,7 @@ impl Config {
         problems.extend(section_problems::<TrustConfig>(fig, "trust"));
         problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
         problems.extend(section_problems::<ImapConfig>(fig, "imap"));
+        problems.extend(section_problems::<CalendarConfig>(fig, "calendar"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }

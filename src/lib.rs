@@ -4,6 +4,8 @@
 pub mod app;
 /// Pure calendar arithmetic: intervals, working hours, recurrence, free slots and explanations.
 pub mod availability;
+/// Calendar sources (ICS, CalDAV), their sync into the database, freshness, availability reports.
+pub mod calendar;
 /// The command line.
 pub mod cli;
 /// Layered configuration with named errors and redacted secrets.

@@ -1,13 +1,16 @@
 //! All SQL lives here: connecting, migrating, scoping transactions for row-level security, tables.
 
 pub mod audit;
+pub mod calendars;
 pub mod connect;
+pub mod events;
 pub mod inbound;
 pub mod jobs;
 pub mod local_cluster;
 pub mod mailboxes;
 pub mod rate_limits;
 pub mod responses;
+pub mod users;
 
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};

@@ -92,7 +92,15 @@ async fn health_readiness_metrics_and_request_ids() {
             "{text}"
         );
         assert!(text.contains("cams_job_queue_depth"), "{text}");
-        if text.contains("cams_jobs{state=\"completed\"} 1") {
+        // Other start-up jobs (calendar.schedule) complete too: look for maintenance itself.
+        let maintained: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM job_queue WHERE job_type = 'db.maintain' \
+             AND status = 'completed')",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if maintained && !text.contains("cams_jobs{state=\"completed\"} 0") {
             break;
         }
         assert!(
