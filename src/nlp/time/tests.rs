@@ -495,3 +495,54 @@ fn moving_from_one_day_to_another_proposes_the_new_day() {
         vec!["2026-11-30T16:00:00-05:00"]
     );
 }
+
+/// The texts of the slots read, in rank order.
+fn texts(text: &str, ctx: &TimeContext) -> Vec<String> {
+    slots(text, ctx).into_iter().map(|s| s.text).collect()
+}
+
+#[test]
+fn opening_hours_in_a_signature_are_not_a_proposal() {
+    let t = "Friday at 9am works for us.\n\nSara Cohen, MD\nClinic hours: Mon\u{2013}Thu 8am\u{2013}5pm MT";
+    assert_eq!(texts(t, &wed()), ["Friday at 9am"]);
+}
+
+#[test]
+fn a_clock_change_day_is_not_a_proposal() {
+    let t = "Could we talk Thursday at 8am? Our clocks go forward on Sunday, so mind the zone.";
+    assert_eq!(texts(t, &wed()), ["Thursday at 8am"]);
+}
+
+#[test]
+fn a_day_someone_is_out_or_something_came_up_is_not_a_proposal() {
+    let t = "The doctor will be out on Tuesday. We can move you to Thursday at 9am.";
+    assert_eq!(texts(t, &wed()), ["Thursday at 9am"]);
+    let t = "Something's come up on Tuesday, could we do Wednesday at 10am instead?";
+    assert_eq!(texts(t, &wed()), ["Wednesday at 10am"]);
+    let t = "sorry cant make it friday, will call you";
+    assert!(texts(t, &wed()).is_empty());
+    let t = "We will no longer be able to hold the call on Thursday.";
+    assert!(texts(t, &wed()).is_empty());
+}
+
+#[test]
+fn a_list_entry_marked_unavailable_is_not_a_proposal() {
+    let t = "Her availability:\n\nMon 11/30 - unavailable (travel)\nTue 12/1 - 10:00-11:00 AM\n";
+    let s = slots(t, &wed());
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T10:00:00-05:00");
+}
+
+#[test]
+fn deadlines_and_events_named_around_a_proposal_are_not_proposals() {
+    let t = "Before the board deadline on December 18, could we meet Tuesday at 2pm?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+    let t = "Could we meet Tuesday at 2pm, ahead of the board meeting on December 18?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+}
+
+#[test]
+fn the_option_named_by_its_day_points_back_at_an_offered_time() {
+    let t = "The Wednesday option is better for me.";
+    assert!(texts(t, &wed()).is_empty());
+}
