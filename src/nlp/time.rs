@@ -20,7 +20,7 @@ mod zones;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use duckling::{
     Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint,
@@ -158,6 +158,12 @@ pub struct TimeReading {
     pub mode: Option<MeetingMode>,
     /// The place named for the meeting, as written.
     pub location: Option<String>,
+}
+
+/// The meeting length a text states ("conferences are about 20 minutes", "an hour"), in
+/// minutes: a reply that accepts a time without restating the length keeps the thread's.
+pub fn stated_meeting_minutes(text: &str) -> Option<u32> {
+    duration::stated_minutes(&text.to_ascii_lowercase())
 }
 
 static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
@@ -718,6 +724,49 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "the week starting 6 July", "the week commencing Monday": the day names a whole
+/// business week (its Monday 09:00 to Friday 17:00), not that one day.
+fn apply_week_starting(lower: &str, found: &mut Vec<Found>) {
+    // Where "week" itself was written: Duckling may read "the week" alone as this week.
+    let mut week_words: Vec<Range<usize>> = Vec::new();
+    for f in found.iter_mut() {
+        let head = lower[..f.span.start.min(lower.len())].trim_end();
+        let head = head.strip_suffix(" on").unwrap_or(head).trim_end();
+        let names_week = [
+            "week starting",
+            "week beginning",
+            "week commencing",
+            "week of",
+        ]
+        .iter()
+        .any(|w| head.ends_with(w));
+        if !names_week || !is_day_value(&f.value) {
+            continue;
+        }
+        let Some(day) = day_of(&f.value) else {
+            continue;
+        };
+        if let Some(at) = head.rfind("week") {
+            week_words.push(at..at + 4);
+        }
+        let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        f.value = TimeValue::Single {
+            value: TimePoint::Naive {
+                value: monday.and_time(chrono::NaiveTime::MIN),
+                grain: DGrain::Week,
+            },
+            values: Vec::new(),
+            holiday: None,
+        };
+        f.date_only = false;
+    }
+    found.retain(|f| {
+        !week_words
+            .iter()
+            .any(|w| f.span.start <= w.start && w.end <= f.span.end)
+    });
+}
+
 /// "the 11th", "Dec 3", "1/12": the day is written, not implied by a weekday.
 fn has_date_number(body: &str) -> bool {
     let b = body.as_bytes();
@@ -815,6 +864,7 @@ fn proposed_slots(
     let dctx = Context::new(sender_ref, *LOCALE);
     let mentions = zones::all_mentions(clean);
     let mut found = find_times(clean, &windows, &mentions, &dctx);
+    apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
 
     let facts = conventions::Facts {

@@ -546,3 +546,23 @@ fn the_option_named_by_its_day_points_back_at_an_offered_time() {
     let t = "The Wednesday option is better for me.";
     assert!(texts(t, &wed()).is_empty());
 }
+
+#[test]
+fn a_reply_keeps_the_length_the_quoted_thread_stated() {
+    let quoted = "> Are you free Thursday at 3:15 PM?\n> Conferences are about 20 minutes.";
+    let minutes = stated_meeting_minutes(quoted).expect("the thread states a length");
+    let ctx = wed().with_meeting_minutes(minutes).expect("valid length");
+    assert_eq!(
+        spans("Thursday at 3:15 works. See you then.", &ctx),
+        ["2026-11-26T15:15:00-05:00..2026-11-26T15:35:00-05:00"]
+    );
+}
+
+#[test]
+fn the_week_starting_a_day_is_that_business_week() {
+    let t = "Please let me know your availability for the week starting 7 December.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00"]
+    );
+}
