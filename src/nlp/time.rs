@@ -599,8 +599,62 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         }
         out.push(f);
     }
+    add_second_day_of_month(clean, &mut out);
     share_across_or(clean, &mut out);
     out
+}
+
+/// "on the 21st and 22nd", "the 3rd or 4th": Duckling reads the first day; the bare second
+/// ordinal is the same month's.
+fn add_second_day_of_month(clean: &str, out: &mut Vec<Found>) {
+    let mut extra: Vec<Found> = Vec::new();
+    for f in out.iter().filter(|f| f.date_only && is_day_value(&f.value)) {
+        let tail = clean.get(f.span.end..).unwrap_or("");
+        let rest = tail.trim_start();
+        let Some(rest) = ["and ", "or ", "& "]
+            .iter()
+            .find_map(|c| rest.strip_prefix(c))
+            .map(str::trim_start)
+        else {
+            continue;
+        };
+        let rest = rest.strip_prefix("the ").unwrap_or(rest);
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let suffix = rest.get(digits..digits + 2).unwrap_or("");
+        if !(1..=2).contains(&digits)
+            || !matches!(suffix, "st" | "nd" | "rd" | "th")
+            || rest
+                .as_bytes()
+                .get(digits + 2)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            continue;
+        }
+        let start = f.span.end + (tail.len() - rest.len());
+        let span = start..start + digits + 2;
+        if out
+            .iter()
+            .any(|o| o.span.start < span.end && span.start < o.span.end)
+        {
+            continue;
+        }
+        let Some(day) = rest[..digits].parse::<u32>().ok() else {
+            continue;
+        };
+        let Some(date) = day_of(&f.value).and_then(|d| d.with_day(day)) else {
+            continue;
+        };
+        let Some(value) = on_date(&f.value, date) else {
+            continue;
+        };
+        extra.push(Found {
+            span,
+            value,
+            ..f.clone()
+        });
+    }
+    out.extend(extra);
+    out.sort_by_key(|f| f.span.start);
 }
 
 /// "Tuesday 8 or Wednesday 9 December, between 15:00 and 18:00", "Tuesday 11am or
@@ -895,7 +949,18 @@ fn proposed_slots(
             body.push_str(c);
         }
         let body = body.as_str();
-        let around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
+        let mut around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
+        // "mon or tues? early is better, like 7:30": a clock borrowed from another sentence
+        // brings that sentence's words about the hour.
+        if let Some(c) = &f.clock_from {
+            let lo = lower[..c.start.min(lower.len())]
+                .rfind(['.', '?', '!', '\n'])
+                .map_or(0, |i| i + 1);
+            if let Some(sentence) = lower.get(lo..c.end) {
+                around.push(' ');
+                around.push_str(sentence);
+            }
+        }
         let words = conventions::wording(body, &around);
         let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;

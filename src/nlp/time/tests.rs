@@ -566,3 +566,31 @@ fn the_week_starting_a_day_is_that_business_week() {
         ["2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00"]
     );
 }
+
+#[test]
+fn a_second_bare_ordinal_is_the_same_months_day() {
+    let t = "Jennifer will be in Boston on the 7th and 8th. Any chance you'd have an hour?";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-07T09:00:00-05:00..2026-12-07T17:00:00-05:00",
+            "2026-12-08T09:00:00-05:00..2026-12-08T17:00:00-05:00"
+        ]
+    );
+}
+
+#[test]
+fn early_makes_a_bare_seven_oclock_the_morning() {
+    let t = "quick call mon or tues? early is better for me, like 7:30 my time. lmk";
+    let s = slots(t, &wed());
+    assert!(!s.is_empty());
+    assert!(
+        s.iter()
+            .all(|s| s.start.format("%H:%M").to_string() == "07:30")
+    );
+    let t = "Could we meet Tuesday at 7:30?";
+    assert_eq!(
+        slots(t, &wed())[0].start.format("%H:%M").to_string(),
+        "19:30"
+    );
+}
