@@ -14,6 +14,7 @@ mod new_text;
 mod nonproposals;
 mod rank;
 mod segments;
+mod translate;
 mod venue;
 mod zones;
 
@@ -170,7 +171,8 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 
 /// Reads the proposed times, meeting length, mode and place of an email's new text.
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
-    let clean = new_text::keep_new_text(text);
+    let kept = new_text::keep_new_text(text);
+    let clean = translate::to_english(&kept).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx
         .meeting_minutes

@@ -130,6 +130,15 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             });
         }
     }
+    // "leider muss ich unseren Termin am Thursday, 11 February, absagen": the verb that
+    // cancels comes last in German, outside the date's clause.
+    let s = sentence(lower, span);
+    if ["absagen", "abzusagen", "cancelar", "annuler"]
+        .iter()
+        .any(|w| lower[s.clone()].contains(w))
+    {
+        return Some(NotAProposal::Cancelled);
+    }
     if let Some(why) = line_context(lower, span) {
         return Some(why);
     }

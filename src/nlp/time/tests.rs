@@ -594,3 +594,26 @@ fn early_makes_a_bare_seven_oclock_the_morning() {
         "19:30"
     );
 }
+
+#[test]
+fn german_spanish_and_french_proposals_are_read() {
+    let t = "Hallo Jonas,\n\nkönnen wir telefonieren? Mir würde Dienstag um 14 Uhr passen.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-01T14:00:00-05:00..2026-12-01T14:30:00-05:00"]
+    );
+    let t = "Hola,\n\n¿Qué tal el jueves 3 de diciembre a las 10:00? Un saludo";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-03T10:00:00-05:00..2026-12-03T10:30:00-05:00"]
+    );
+    let t = "Bonjour,\n\nje peux venir lundi 30 novembre. Would 11h suit you?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-30T11:00:00-05:00..2026-11-30T11:30:00-05:00"]
+    );
+    let t = "leider muss ich unseren Termin am Donnerstag, 3. Dezember, absagen.";
+    assert!(slots(t, &wed()).is_empty());
+    let t = "Do you have time on Monday? I'm 4h ahead of you.";
+    assert_eq!(slots(t, &wed())[0].grain, Grain::Day);
+}
