@@ -170,6 +170,10 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     {
         return Some(NotAProposal::Filler);
     }
+    // "results of the August survey", "the March numbers": a month naming a thing.
+    if MONTHS.contains(&body.trim()) && before.trim_end().ends_with("the") {
+        return Some(NotAProposal::Filler);
+    }
     // "our clocks go forward on Sunday": a daylight-saving change, not a meeting.
     if whole.contains("clocks ") || whole.contains("clock change") {
         return Some(NotAProposal::Filler);
@@ -343,6 +347,21 @@ const PAST_BEFORE: &[&str] = &[
     "arrived",
     "landed",
     "returned",
+];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn contains_word(hay: &str, word: &str) -> bool {

@@ -617,3 +617,9 @@ fn german_spanish_and_french_proposals_are_read() {
     let t = "Do you have time on Monday? I'm 4h ahead of you.";
     assert_eq!(slots(t, &wed())[0].grain, Grain::Day);
 }
+
+#[test]
+fn a_month_naming_a_thing_is_not_a_proposal() {
+    let t = "We'll go over the results of the January survey. Could we meet Tuesday at 2pm?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+}
