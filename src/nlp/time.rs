@@ -545,6 +545,31 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
     for f in found {
         if f.clock_only {
+            // "Tue 3/16 - 10:00-11:00 or 3:00-4:00 PM": a second clock joined by "or" to a
+            // dated time is on that time's day.
+            if let Some(o) = out.last()
+                && o.combined
+                && matches!(
+                    clean
+                        .get(o.span.end..f.span.start)
+                        .unwrap_or("x")
+                        .trim()
+                        .to_ascii_lowercase()
+                        .as_str(),
+                    "or" | "," | ", or" | "and" | "/"
+                )
+                && let Some(moved) = day_of(&o.value).and_then(|d| on_date(&f.value, d))
+            {
+                let window = o.window.clone();
+                out.push(Found {
+                    value: moved,
+                    window,
+                    clock_only: false,
+                    combined: true,
+                    ..f
+                });
+                continue;
+            }
             let mut days: Vec<usize> = Vec::new();
             for k in (0..out.len()).rev() {
                 let o = &out[k];

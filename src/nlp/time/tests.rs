@@ -623,3 +623,16 @@ fn a_month_naming_a_thing_is_not_a_proposal() {
     let t = "We'll go over the results of the January survey. Could we meet Tuesday at 2pm?";
     assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
 }
+
+#[test]
+fn a_second_clock_after_or_is_on_the_same_day() {
+    let t = "Her availability (all times ET):\n\nTue 12/1 - 10:00-11:00 or 3:00-4:00 PM\nWed 12/2 - 1:30-2:30 PM\n";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-01T10:00:00-05:00..2026-12-01T11:00:00-05:00",
+            "2026-12-01T15:00:00-05:00..2026-12-01T16:00:00-05:00",
+            "2026-12-02T13:30:00-05:00..2026-12-02T14:30:00-05:00"
+        ]
+    );
+}
