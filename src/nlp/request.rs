@@ -131,6 +131,20 @@ impl Reader {
             email.forwarded.is_some(),
             headers,
         );
+        // "Thursday at 3:15 works" under "conferences are about 20 minutes": the accepted
+        // time lasts as long as the quoted thread said, unless the new text says otherwise.
+        if req.duration_minutes.is_none()
+            && !req.slots.is_empty()
+            && let Some(Ok(ctx)) = time::stated_meeting_minutes(&email.quoted_text).map(|m| {
+                TimeContext::new(reference)
+                    .guess_zone()
+                    .with_meeting_minutes(m)
+            })
+        {
+            let reading = time::read_times(&text, &ctx);
+            req.slots = reading.slots;
+            req.duration_minutes = reading.duration_minutes;
+        }
         req.language = email.language;
         req.requester = requester;
         req.sender = h.from.clone();

@@ -14,13 +14,14 @@ mod new_text;
 mod nonproposals;
 mod rank;
 mod segments;
+mod translate;
 mod venue;
 mod zones;
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use duckling::{
     Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint,
@@ -160,11 +161,18 @@ pub struct TimeReading {
     pub location: Option<String>,
 }
 
+/// The meeting length a text states ("conferences are about 20 minutes", "an hour"), in
+/// minutes: a reply that accepts a time without restating the length keeps the thread's.
+pub fn stated_meeting_minutes(text: &str) -> Option<u32> {
+    duration::stated_minutes(&text.to_ascii_lowercase())
+}
+
 static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 
 /// Reads the proposed times, meeting length, mode and place of an email's new text.
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
-    let clean = new_text::keep_new_text(text);
+    let kept = new_text::keep_new_text(text);
+    let clean = translate::to_english(&kept).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx
         .meeting_minutes
@@ -537,6 +545,31 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
     for f in found {
         if f.clock_only {
+            // "Tue 3/16 - 10:00-11:00 or 3:00-4:00 PM": a second clock joined by "or" to a
+            // dated time is on that time's day.
+            if let Some(o) = out.last()
+                && o.combined
+                && matches!(
+                    clean
+                        .get(o.span.end..f.span.start)
+                        .unwrap_or("x")
+                        .trim()
+                        .to_ascii_lowercase()
+                        .as_str(),
+                    "or" | "," | ", or" | "and" | "/"
+                )
+                && let Some(moved) = day_of(&o.value).and_then(|d| on_date(&f.value, d))
+            {
+                let window = o.window.clone();
+                out.push(Found {
+                    value: moved,
+                    window,
+                    clock_only: false,
+                    combined: true,
+                    ..f
+                });
+                continue;
+            }
             let mut days: Vec<usize> = Vec::new();
             for k in (0..out.len()).rev() {
                 let o = &out[k];
@@ -593,8 +626,62 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         }
         out.push(f);
     }
+    add_second_day_of_month(clean, &mut out);
     share_across_or(clean, &mut out);
     out
+}
+
+/// "on the 21st and 22nd", "the 3rd or 4th": Duckling reads the first day; the bare second
+/// ordinal is the same month's.
+fn add_second_day_of_month(clean: &str, out: &mut Vec<Found>) {
+    let mut extra: Vec<Found> = Vec::new();
+    for f in out.iter().filter(|f| f.date_only && is_day_value(&f.value)) {
+        let tail = clean.get(f.span.end..).unwrap_or("");
+        let rest = tail.trim_start();
+        let Some(rest) = ["and ", "or ", "& "]
+            .iter()
+            .find_map(|c| rest.strip_prefix(c))
+            .map(str::trim_start)
+        else {
+            continue;
+        };
+        let rest = rest.strip_prefix("the ").unwrap_or(rest);
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let suffix = rest.get(digits..digits + 2).unwrap_or("");
+        if !(1..=2).contains(&digits)
+            || !matches!(suffix, "st" | "nd" | "rd" | "th")
+            || rest
+                .as_bytes()
+                .get(digits + 2)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            continue;
+        }
+        let start = f.span.end + (tail.len() - rest.len());
+        let span = start..start + digits + 2;
+        if out
+            .iter()
+            .any(|o| o.span.start < span.end && span.start < o.span.end)
+        {
+            continue;
+        }
+        let Some(day) = rest[..digits].parse::<u32>().ok() else {
+            continue;
+        };
+        let Some(date) = day_of(&f.value).and_then(|d| d.with_day(day)) else {
+            continue;
+        };
+        let Some(value) = on_date(&f.value, date) else {
+            continue;
+        };
+        extra.push(Found {
+            span,
+            value,
+            ..f.clone()
+        });
+    }
+    out.extend(extra);
+    out.sort_by_key(|f| f.span.start);
 }
 
 /// "Tuesday 8 or Wednesday 9 December, between 15:00 and 18:00", "Tuesday 11am or
@@ -718,6 +805,49 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "the week starting 6 July", "the week commencing Monday": the day names a whole
+/// business week (its Monday 09:00 to Friday 17:00), not that one day.
+fn apply_week_starting(lower: &str, found: &mut Vec<Found>) {
+    // Where "week" itself was written: Duckling may read "the week" alone as this week.
+    let mut week_words: Vec<Range<usize>> = Vec::new();
+    for f in found.iter_mut() {
+        let head = lower[..f.span.start.min(lower.len())].trim_end();
+        let head = head.strip_suffix(" on").unwrap_or(head).trim_end();
+        let names_week = [
+            "week starting",
+            "week beginning",
+            "week commencing",
+            "week of",
+        ]
+        .iter()
+        .any(|w| head.ends_with(w));
+        if !names_week || !is_day_value(&f.value) {
+            continue;
+        }
+        let Some(day) = day_of(&f.value) else {
+            continue;
+        };
+        if let Some(at) = head.rfind("week") {
+            week_words.push(at..at + 4);
+        }
+        let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        f.value = TimeValue::Single {
+            value: TimePoint::Naive {
+                value: monday.and_time(chrono::NaiveTime::MIN),
+                grain: DGrain::Week,
+            },
+            values: Vec::new(),
+            holiday: None,
+        };
+        f.date_only = false;
+    }
+    found.retain(|f| {
+        !week_words
+            .iter()
+            .any(|w| f.span.start <= w.start && w.end <= f.span.end)
+    });
+}
+
 /// "the 11th", "Dec 3", "1/12": the day is written, not implied by a weekday.
 fn has_date_number(body: &str) -> bool {
     let b = body.as_bytes();
@@ -815,6 +945,7 @@ fn proposed_slots(
     let dctx = Context::new(sender_ref, *LOCALE);
     let mentions = zones::all_mentions(clean);
     let mut found = find_times(clean, &windows, &mentions, &dctx);
+    apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
 
     let facts = conventions::Facts {
@@ -845,7 +976,18 @@ fn proposed_slots(
             body.push_str(c);
         }
         let body = body.as_str();
-        let around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
+        let mut around = words_around(lower, f, found.get(k.wrapping_sub(1)), found.get(k + 1));
+        // "mon or tues? early is better, like 7:30": a clock borrowed from another sentence
+        // brings that sentence's words about the hour.
+        if let Some(c) = &f.clock_from {
+            let lo = lower[..c.start.min(lower.len())]
+                .rfind(['.', '?', '!', '\n'])
+                .map_or(0, |i| i + 1);
+            if let Some(sentence) = lower.get(lo..c.end) {
+                around.push(' ');
+                around.push_str(sentence);
+            }
+        }
         let words = conventions::wording(body, &around);
         let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;

@@ -123,6 +123,8 @@ pub struct Wording {
     /// The hour as written in 24-hour form ("09:00", "15:00"), which Duckling may move by
     /// twelve hours when it picks the next occurrence.
     pub written_hour: Option<u32>,
+    /// "early is better, like 7:30": a bare hour of 5 to 7 is the morning's.
+    pub early: bool,
 }
 
 /// An hour written as a bare number ("at 3", "3:30", "2-4", "between 2 and 4"): the only
@@ -158,6 +160,10 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
         part_of_day: part_of_day(context_lower),
         explicit_meridiem,
         weekend: lower.contains("weekend"),
+        early: has_word(context_lower, "early")
+            && !["afternoon", "evening", "pm", "p.m"]
+                .iter()
+                .any(|w| context_lower.contains(w)),
         between: lower.contains("between"),
         // "07:00 PM" says its half of the day; only a bare 24-hour time fixes the hour.
         written_hour: if has_am_pm(lower) {
@@ -259,6 +265,9 @@ fn business_hour(t: NaiveDateTime, words: Wording) -> NaiveDateTime {
         return t;
     }
     match t.hour() {
+        5..=7 if words.early => t,
+        // Duckling's next "7:30" after a 7:55 a.m. email is 19:30.
+        17..=19 if words.early => t - Duration::hours(12),
         // "12:41" read as the next 00:41 is 12:41 p.m.
         0..=7 => t + Duration::hours(12),
         20..=23 => t - Duration::hours(12),

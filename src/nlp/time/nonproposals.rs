@@ -130,6 +130,18 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             });
         }
     }
+    // "leider muss ich unseren Termin am Thursday, 11 February, absagen": the verb that
+    // cancels comes last in German, outside the date's clause.
+    let s = sentence(lower, span);
+    if ["absagen", "abzusagen", "cancelar", "annuler"]
+        .iter()
+        .any(|w| lower[s.clone()].contains(w))
+    {
+        return Some(NotAProposal::Cancelled);
+    }
+    if let Some(why) = line_context(lower, span) {
+        return Some(why);
+    }
     let c = clause(lower, span);
     // Curly apostrophes ("I’m out") read as straight ones.
     let before = lower[c.start..span.start].replace('’', "'");
@@ -146,8 +158,25 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if before.trim_end().ends_with("happy") {
         return Some(NotAProposal::Filler);
     }
-    if is_deadline(before, whole) {
+    if is_deadline(before, whole) || contains_word(after_in_clause, "deadline") {
         return Some(NotAProposal::Deadline);
+    }
+    // "the Wednesday option is better": points back at a time offered elsewhere.
+    let next_word = after_in_clause.trim_start();
+    if ["option", "slot", "one "]
+        .iter()
+        .any(|w| next_word.starts_with(w))
+        && before.trim_end().ends_with("the")
+    {
+        return Some(NotAProposal::Filler);
+    }
+    // "results of the August survey", "the March numbers": a month naming a thing.
+    if MONTHS.contains(&body.trim()) && before.trim_end().ends_with("the") {
+        return Some(NotAProposal::Filler);
+    }
+    // "our clocks go forward on Sunday": a daylight-saving change, not a meeting.
+    if whole.contains("clocks ") || whole.contains("clock change") {
+        return Some(NotAProposal::Filler);
     }
     if let Some(w) = CANCEL.iter().find(|w| whole.contains(*w)) {
         // "move our call from Friday to Monday": the time after "to" is the new proposal.
@@ -180,6 +209,40 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     None
 }
 
+/// Reads the line around `span` for what a clause cannot see: a signature's opening hours
+/// ("Clinic hours: Mon–Thu 8am–5pm MT") and a list entry marked unavailable
+/// ("Mon 3/15 - unavailable (travel)").
+fn line_context(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
+    let start = lower[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = lower[span.end..]
+        .find('\n')
+        .map_or(lower.len(), |i| span.end + i);
+    let head = &lower[start..span.start];
+    if ["hours:", "hours are", "open:", "opening times"]
+        .iter()
+        .any(|w| head.contains(w))
+    {
+        return Some(NotAProposal::Filler);
+    }
+    let tail = lower[span.end..end].trim_start_matches(|c: char| {
+        c == ' ' || c == '-' || c == ':' || c == '\u{2013}' || c == '\u{2014}'
+    });
+    if [
+        "unavailable",
+        "not available",
+        "busy",
+        "out of office",
+        "booked",
+        "n/a",
+    ]
+    .iter()
+    .any(|w| tail.starts_with(w))
+    {
+        return Some(NotAProposal::Unavailable);
+    }
+    None
+}
+
 /// "today's agenda", "as of today", "I'm busy today" are filler; "can we talk today?" is not.
 fn filler_use(lower: &str, span: &Range<usize>) -> bool {
     let before = lower[..span.start].trim_end();
@@ -191,6 +254,8 @@ const CANCEL: &[&str] = &[
     "call off",
     "calling off",
     "can't make",
+    "cant make",
+    "no longer be able",
     "cannot make",
     "can no longer",
     "won't be able to make",
@@ -224,6 +289,9 @@ const UNAVAILABLE: &[&str] = &[
     "i'm out",
     "i am out",
     "i'll be out",
+    "will be out",
+    "come up",
+    "came up",
     "i will be out",
     "not available",
     "unavailable",
@@ -281,6 +349,21 @@ const PAST_BEFORE: &[&str] = &[
     "returned",
 ];
 
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 fn contains_word(hay: &str, word: &str) -> bool {
     hay.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
         .any(|w| w == word)
@@ -324,6 +407,7 @@ fn is_deadline(before: &str, whole: &str) -> bool {
         "needs an answer",
         "decision",
         "respond",
+        "ahead of",
     ]
     .iter()
     .any(|w| before.contains(w))

@@ -495,3 +495,144 @@ fn moving_from_one_day_to_another_proposes_the_new_day() {
         vec!["2026-11-30T16:00:00-05:00"]
     );
 }
+
+/// The texts of the slots read, in rank order.
+fn texts(text: &str, ctx: &TimeContext) -> Vec<String> {
+    slots(text, ctx).into_iter().map(|s| s.text).collect()
+}
+
+#[test]
+fn opening_hours_in_a_signature_are_not_a_proposal() {
+    let t = "Friday at 9am works for us.\n\nSara Cohen, MD\nClinic hours: Mon\u{2013}Thu 8am\u{2013}5pm MT";
+    assert_eq!(texts(t, &wed()), ["Friday at 9am"]);
+}
+
+#[test]
+fn a_clock_change_day_is_not_a_proposal() {
+    let t = "Could we talk Thursday at 8am? Our clocks go forward on Sunday, so mind the zone.";
+    assert_eq!(texts(t, &wed()), ["Thursday at 8am"]);
+}
+
+#[test]
+fn a_day_someone_is_out_or_something_came_up_is_not_a_proposal() {
+    let t = "The doctor will be out on Tuesday. We can move you to Thursday at 9am.";
+    assert_eq!(texts(t, &wed()), ["Thursday at 9am"]);
+    let t = "Something's come up on Tuesday, could we do Wednesday at 10am instead?";
+    assert_eq!(texts(t, &wed()), ["Wednesday at 10am"]);
+    let t = "sorry cant make it friday, will call you";
+    assert!(texts(t, &wed()).is_empty());
+    let t = "We will no longer be able to hold the call on Thursday.";
+    assert!(texts(t, &wed()).is_empty());
+}
+
+#[test]
+fn a_list_entry_marked_unavailable_is_not_a_proposal() {
+    let t = "Her availability:\n\nMon 11/30 - unavailable (travel)\nTue 12/1 - 10:00-11:00 AM\n";
+    let s = slots(t, &wed());
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].start.to_rfc3339(), "2026-12-01T10:00:00-05:00");
+}
+
+#[test]
+fn deadlines_and_events_named_around_a_proposal_are_not_proposals() {
+    let t = "Before the board deadline on December 18, could we meet Tuesday at 2pm?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+    let t = "Could we meet Tuesday at 2pm, ahead of the board meeting on December 18?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+}
+
+#[test]
+fn the_option_named_by_its_day_points_back_at_an_offered_time() {
+    let t = "The Wednesday option is better for me.";
+    assert!(texts(t, &wed()).is_empty());
+}
+
+#[test]
+fn a_reply_keeps_the_length_the_quoted_thread_stated() {
+    let quoted = "> Are you free Thursday at 3:15 PM?\n> Conferences are about 20 minutes.";
+    let minutes = stated_meeting_minutes(quoted).expect("the thread states a length");
+    let ctx = wed().with_meeting_minutes(minutes).expect("valid length");
+    assert_eq!(
+        spans("Thursday at 3:15 works. See you then.", &ctx),
+        ["2026-11-26T15:15:00-05:00..2026-11-26T15:35:00-05:00"]
+    );
+}
+
+#[test]
+fn the_week_starting_a_day_is_that_business_week() {
+    let t = "Please let me know your availability for the week starting 7 December.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00"]
+    );
+}
+
+#[test]
+fn a_second_bare_ordinal_is_the_same_months_day() {
+    let t = "Jennifer will be in Boston on the 7th and 8th. Any chance you'd have an hour?";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-07T09:00:00-05:00..2026-12-07T17:00:00-05:00",
+            "2026-12-08T09:00:00-05:00..2026-12-08T17:00:00-05:00"
+        ]
+    );
+}
+
+#[test]
+fn early_makes_a_bare_seven_oclock_the_morning() {
+    let t = "quick call mon or tues? early is better for me, like 7:30 my time. lmk";
+    let s = slots(t, &wed());
+    assert!(!s.is_empty());
+    assert!(
+        s.iter()
+            .all(|s| s.start.format("%H:%M").to_string() == "07:30")
+    );
+    let t = "Could we meet Tuesday at 7:30?";
+    assert_eq!(
+        slots(t, &wed())[0].start.format("%H:%M").to_string(),
+        "19:30"
+    );
+}
+
+#[test]
+fn german_spanish_and_french_proposals_are_read() {
+    let t = "Hallo Jonas,\n\nkönnen wir telefonieren? Mir würde Dienstag um 14 Uhr passen.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-01T14:00:00-05:00..2026-12-01T14:30:00-05:00"]
+    );
+    let t = "Hola,\n\n¿Qué tal el jueves 3 de diciembre a las 10:00? Un saludo";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-03T10:00:00-05:00..2026-12-03T10:30:00-05:00"]
+    );
+    let t = "Bonjour,\n\nje peux venir lundi 30 novembre. Would 11h suit you?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-30T11:00:00-05:00..2026-11-30T11:30:00-05:00"]
+    );
+    let t = "leider muss ich unseren Termin am Donnerstag, 3. Dezember, absagen.";
+    assert!(slots(t, &wed()).is_empty());
+    let t = "Do you have time on Monday? I'm 4h ahead of you.";
+    assert_eq!(slots(t, &wed())[0].grain, Grain::Day);
+}
+
+#[test]
+fn a_month_naming_a_thing_is_not_a_proposal() {
+    let t = "We'll go over the results of the January survey. Could we meet Tuesday at 2pm?";
+    assert_eq!(texts(t, &wed()), ["Tuesday at 2pm"]);
+}
+
+#[test]
+fn a_second_clock_after_or_is_on_the_same_day() {
+    let t = "Her availability (all times ET):\n\nTue 12/1 - 10:00-11:00 or 3:00-4:00 PM\nWed 12/2 - 1:30-2:30 PM\n";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-01T10:00:00-05:00..2026-12-01T11:00:00-05:00",
+            "2026-12-01T15:00:00-05:00..2026-12-01T16:00:00-05:00",
+            "2026-12-02T13:30:00-05:00..2026-12-02T14:30:00-05:00"
+        ]
+    );
+}

@@ -1,0 +1,240 @@
+//! German, Spanish and French date and clock words rewritten into the English the time
+//! layer reads ("Dienstag um 14 Uhr" -> "Tuesday at 14:00"), so one pipeline serves them.
+//!
+//! Only forms that cannot be English are rewritten: a weekday name of its language, a month
+//! name after a day number ("15. Juli", "19 de febrero"), a clock with its unit ("14 Uhr",
+//! "11h"). An English email passes through unchanged.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+const WEEKDAYS: &[(&str, &str)] = &[
+    ("montag", "Monday"),
+    ("dienstag", "Tuesday"),
+    ("mittwoch", "Wednesday"),
+    ("donnerstag", "Thursday"),
+    ("freitag", "Friday"),
+    ("samstag", "Saturday"),
+    ("sonntag", "Sunday"),
+    ("lunes", "Monday"),
+    ("martes", "Tuesday"),
+    ("miércoles", "Wednesday"),
+    ("miercoles", "Wednesday"),
+    ("jueves", "Thursday"),
+    ("viernes", "Friday"),
+    ("sábado", "Saturday"),
+    ("domingo", "Sunday"),
+    ("lundi", "Monday"),
+    ("mardi", "Tuesday"),
+    ("mercredi", "Wednesday"),
+    ("jeudi", "Thursday"),
+    ("vendredi", "Friday"),
+    ("samedi", "Saturday"),
+    ("dimanche", "Sunday"),
+];
+
+const MONTHS: &[(&str, &str)] = &[
+    ("januar", "January"),
+    ("februar", "February"),
+    ("märz", "March"),
+    ("maerz", "March"),
+    ("april", "April"),
+    ("mai", "May"),
+    ("juni", "June"),
+    ("juli", "July"),
+    ("august", "August"),
+    ("september", "September"),
+    ("oktober", "October"),
+    ("november", "November"),
+    ("dezember", "December"),
+    ("enero", "January"),
+    ("febrero", "February"),
+    ("marzo", "March"),
+    ("abril", "April"),
+    ("mayo", "May"),
+    ("junio", "June"),
+    ("julio", "July"),
+    ("agosto", "August"),
+    ("septiembre", "September"),
+    ("octubre", "October"),
+    ("noviembre", "November"),
+    ("diciembre", "December"),
+    ("janvier", "January"),
+    ("février", "February"),
+    ("fevrier", "February"),
+    ("mars", "March"),
+    ("avril", "April"),
+    ("juin", "June"),
+    ("juillet", "July"),
+    ("août", "August"),
+    ("septembre", "September"),
+    ("octobre", "October"),
+    ("novembre", "November"),
+    ("décembre", "December"),
+];
+
+fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
+    let w = word.to_lowercase();
+    table.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+}
+
+fn alternation(table: &[(&str, &str)]) -> String {
+    table
+        .iter()
+        .map(|(k, _)| regex::escape(k))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(WEEKDAYS)))
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "15. Juli", "19 de febrero", "14 septembre": a day number, then a foreign month name.
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})(?:\.\s*|\s+de\s+|\s+)({})\b",
+        alternation(MONTHS)
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// "um 14 Uhr", "14:30 Uhr", "a las 10:00", "à 11h", "11h30".
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\b(?:um|a las|a la|à|vers)\s+)?\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr\b|h(\d{2})?\b)",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Phrases whose words are not English: "nächste Woche", "Vormittag", "bis 31. Juli".
+const PHRASES: &[(&str, &str)] = &[
+    ("nächste woche", "next week"),
+    ("nächsten woche", "next week"),
+    ("la semana que viene", "next week"),
+    ("la próxima semana", "next week"),
+    ("la semaine prochaine", "next week"),
+    ("vormittag", "morning"),
+    ("eine stunde", "an hour"),
+    ("einer stunde", "an hour"),
+    ("una hora", "an hour"),
+    ("une heure", "an hour"),
+    ("minuten", "minutes"),
+    ("minutos", "minutes"),
+    ("nachmittag", "afternoon"),
+    ("por la mañana", "in the morning"),
+    ("por la tarde", "in the afternoon"),
+    ("le matin", "in the morning"),
+    ("l'après-midi", "in the afternoon"),
+];
+
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+});
+
+/// "bis 31. Juli", "hasta el 5", "avant le 3": a deadline word before a day number.
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:bis(?:\s+zum)?|hasta(?:\s+el)?|avant\s+le)\s+(\d)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "a las 10:00", "à 10:30": the clock word before a written time.
+static AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\ba las|\ba la|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
+});
+
+/// "Mittwoch, den 15. Juli": German puts "den" before the day number.
+static DEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i),?\s+den\s+(\d)").unwrap_or_else(|_| unreachable!()));
+
+/// The text with foreign date and clock words in English; borrowed when nothing changed.
+pub fn to_english(text: &str) -> Cow<'_, str> {
+    let foreign = [&WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT];
+    if !foreign.iter().any(|r| r.is_match(text)) {
+        return Cow::Borrowed(text);
+    }
+    let t = PHRASE.replace_all(text, |c: &Captures| {
+        lookup(PHRASES, &c[0]).unwrap_or("").to_string()
+    });
+    let t = WEEKDAY.replace_all(&t, |c: &Captures| {
+        lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
+    });
+    let t = DEN.replace_all(&t, " $1");
+    let t = UNTIL.replace_all(&t, "by $1");
+    let t = DAY_MONTH.replace_all(&t, |c: &Captures| {
+        format!("{} {}", &c[1], lookup(MONTHS, &c[2]).unwrap_or(""))
+    });
+    let src = t.clone();
+    let t = CLOCK.replace_all(&t, |c: &Captures| {
+        let whole = c.get(0).map_or(0..0, |m| m.range());
+        // "4h ahead of you", "2h long": a count of hours, not a clock.
+        let next = src[whole.end..].trim_start().to_lowercase();
+        if [
+            "ahead",
+            "behind",
+            "long",
+            "later",
+            "earlier",
+            "of ",
+            "difference",
+            "flight",
+        ]
+        .iter()
+        .any(|w| next.starts_with(w))
+        {
+            return c[0].to_string();
+        }
+        let minutes = c.get(2).or(c.get(3)).map_or("00", |m| m.as_str());
+        let lead = if c[0]
+            .to_lowercase()
+            .starts_with(|ch: char| ch.is_alphabetic())
+        {
+            "at "
+        } else {
+            ""
+        };
+        format!("{lead}{}:{minutes}", &c[1])
+    });
+    let t = AT.replace_all(&t, "at $1");
+    if t == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(t.into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_spanish_and_french_dates_read_as_english() {
+        assert_eq!(
+            to_english("schlage ich Mittwoch, den 15. Juli, um 11 Uhr vor"),
+            "schlage ich Wednesday 15 July, at 11:00 vor"
+        );
+        assert_eq!(
+            to_english("¿Qué tal el jueves 19 de febrero a las 10:00?"),
+            "¿Qué tal el Thursday 19 February at 10:00?"
+        );
+        assert_eq!(to_english("Would 11h suit you?"), "Would 11:00 suit you?");
+        assert_eq!(to_english("I'm 4h ahead of you"), "I'm 4h ahead of you");
+        assert_eq!(
+            to_english("Das dauert etwa 15 Minuten."),
+            "Das dauert etwa 15 minutes."
+        );
+        assert_eq!(
+            to_english("Einreichung bis 31. Juli 2026"),
+            "Einreichung by 31 July 2026"
+        );
+    }
+
+    #[test]
+    fn english_is_left_alone() {
+        let t = "Could we meet Tuesday at 3pm, or in May? The den is free.";
+        assert!(matches!(to_english(t), Cow::Borrowed(_)));
+    }
+}
