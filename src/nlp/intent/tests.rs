@@ -284,6 +284,7 @@ fn training_rejects_bad_input() {
         .cloned()
         .map(|e| Example {
             origin: Origin::Public,
+            source: String::new(),
             ..e
         })
         .collect();
