@@ -244,13 +244,17 @@ async fn inbound(config: &Config, command: InboundCommand) -> anyhow::Result<()>
 
 fn nlp(command: NlpCommand) -> anyhow::Result<()> {
     use std::io::{BufRead, Write};
-    let reader = crate::nlp::request::Reader::embedded()
-        .map_err(|e| anyhow::anyhow!("cannot load the intent model: {e}"))?;
+    // Training and cross-validation must not need the embedded model: after a feature change it
+    // is the stale thing they replace.
+    let reader = || {
+        crate::nlp::request::Reader::embedded()
+            .map_err(|e| anyhow::anyhow!("cannot load the intent model: {e}"))
+    };
     match command {
         NlpCommand::Extract { eml: Some(path) } => {
             let raw = std::fs::read(&path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            let req = reader.read_email(&raw, None)?;
+            let req = reader()?.read_email(&raw, None)?;
             println!(
                 "intent:     {} (confidence {:.2})",
                 req.intent.as_str(),
@@ -300,6 +304,7 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             }
         }
         NlpCommand::Extract { eml: None } => {
+            let reader = reader()?;
             let stdin = std::io::stdin();
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for line in stdin.lock().lines() {
@@ -313,7 +318,7 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             out.flush()?;
         }
         NlpCommand::Eval { labels, mistakes } => {
-            let e = crate::nlp::evaluate::evaluate_corpus(&reader, &labels)?;
+            let e = crate::nlp::evaluate::evaluate_corpus(&reader()?, &labels)?;
             print!("{e}");
             if mistakes {
                 for m in &e.mistakes {
@@ -322,7 +327,7 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             }
         }
         NlpCommand::Derive { labels, out } => {
-            let n = crate::nlp::evaluate::derive_examples(&reader, &labels, &out)?;
+            let n = crate::nlp::evaluate::derive_examples(&reader()?, &labels, &out)?;
             println!("wrote {n} examples to {}", out.display());
         }
         NlpCommand::Cv {
