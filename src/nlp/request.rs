@@ -263,3 +263,45 @@ impl Framing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORWARD: &str = "From: Alex <alex@example.com>\r\nTo: cams@example.com\r\n\
+Subject: Fwd: Project sync\r\nDate: Mon, 02 Mar 2026 18:00:00 +0000\r\n\
+Message-ID: <f1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Can you find us a time?\r\n\r\n---------- Forwarded message ---------\r\n\
+From: Bob <bob@example.org>\r\nDate: Mon, 2 Mar 2026 09:00:00 -0500\r\n\
+Subject: Project sync\r\nTo: Alex <alex@example.com>\r\n\r\n\
+Could we meet Tuesday at 3pm ET, or Wednesday at 10am ET?\r\n";
+
+    #[test]
+    fn a_training_example_holds_what_the_engine_reads_at_run_time() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let req = reader
+            .read_email(FORWARD.as_bytes(), None)
+            .expect("readable");
+        let example = reader
+            .training_example(FORWARD.as_bytes(), None, Intent::Schedule)
+            .expect("readable");
+        assert_eq!(example.text, req.text);
+        assert!(example.text.starts_with("Could we meet Tuesday"));
+        assert_eq!(example.subject, "Project sync");
+        assert!(example.is_forward);
+        assert_eq!(example.has_times, 2);
+        assert_eq!(req.slots.len(), 2);
+        assert_eq!(example.intent, Intent::Schedule);
+        assert_eq!(example.origin, intent::Origin::Corpus);
+    }
+
+    #[test]
+    fn a_training_example_needs_a_date_like_reading_does() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let raw = b"From: a@example.com\r\nSubject: hi\r\n\r\nTuesday at 3?\r\n";
+        assert!(matches!(
+            reader.training_example(raw, None, Intent::Schedule),
+            Err(ReadError::NoDate)
+        ));
+    }
+}

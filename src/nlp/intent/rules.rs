@@ -994,6 +994,30 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_meeting_is_recognised_in_several_languages() {
+        for body in [
+            "Could we bump Friday's call to Tuesday?",
+            "Can we push our sync to next week, same time?",
+            "Können wir unser Treffen am Donnerstag verschieben?",
+            "Je dois décaler notre rendez-vous de lundi.",
+        ] {
+            assert!(fired_names(body).contains(&"existing_meeting"), "{body}");
+        }
+        assert!(
+            !fired_names("Would you like to meet for coffee on Friday?")
+                .contains(&"existing_meeting")
+        );
+    }
+
+    #[test]
+    fn non_english_cancellations_and_refusals_fire_in_any_gender() {
+        assert!(fired_names("La call di domani è annullata.").contains(&"cancel_foreign"));
+        assert!(fired_names("Mötet på tisdag är inställt.").contains(&"cancel_foreign"));
+        assert!(fired_names("Gracias, pero prefiero no reunirme.").contains(&"decline_foreign"));
+        assert!(fired_names("¿Qué días tienes libres?").contains(&"availability_foreign"));
+    }
+
+    #[test]
     fn negated_phrases_do_not_fire() {
         assert!(!fired_names("Monday doesn't work for me.").contains(&"confirm_time"));
         assert!(!fired_names("We don't need to cancel anything").contains(&"cancel_meeting"));
