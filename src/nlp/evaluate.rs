@@ -266,3 +266,49 @@ impl std::fmt::Display for CorpusEvaluation {
         )
     }
 }
+
+/// Writes to `out`, for each readable email of a `labels.jsonl` corpus, the intent training
+/// example the reader builds from it (`Reader::training_example`) with its `source` file; returns
+/// how many were written. An email the pipeline cannot read is left out: at run time it never
+/// reaches the intent engine.
+pub fn derive_examples(reader: &Reader, labels: &Path, out: &Path) -> Result<usize, EvalError> {
+    let dir = labels.parent().unwrap_or(Path::new("."));
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| EvalError::Io { path, source }
+    };
+    let text = std::fs::read_to_string(labels).map_err(io(labels))?;
+    let corpus = dir
+        .file_name()
+        .map(|d| format!("corpus-{}", d.to_string_lossy()))
+        .unwrap_or_else(|| "corpus".into());
+    let mut lines = String::new();
+    let mut written = 0;
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let label: Label = serde_json::from_str(line).map_err(|e| EvalError::Label {
+            path: labels.display().to_string(),
+            line: n + 1,
+            message: e.to_string(),
+        })?;
+        let path = dir.join(&label.file);
+        let raw = std::fs::read(&path).map_err(io(&path))?;
+        let Ok(mut example) = reader.training_example(&raw, None, label.intent) else {
+            continue;
+        };
+        example.source = format!("{corpus}/{}", label.file);
+        let json = serde_json::to_string(&example).map_err(|e| EvalError::Label {
+            path: labels.display().to_string(),
+            line: n + 1,
+            message: e.to_string(),
+        })?;
+        lines.push_str(&json);
+        lines.push('\n');
+        written += 1;
+    }
+    std::fs::write(out, lines).map_err(io(out))?;
+    Ok(written)
+}

@@ -88,48 +88,15 @@ impl Reader {
         email: &ParsedEmail,
         reference: DateTime<FixedOffset>,
     ) -> ParsedRequest {
+        let framing = Framing::of(email);
         let h = &email.headers;
-        let (text, subject, requester) = match &email.forwarded {
-            // The guest's request is the forwarded original; the forwarder's note ("can you find
-            // a time with Bob?") adds context, so it is read too, after the original.
-            Some(fwd) => {
-                let mut t = fwd.new_text.clone();
-                if !email.new_text.trim().is_empty() {
-                    t.push_str("\n\n");
-                    t.push_str(&email.new_text);
-                }
-                (
-                    t,
-                    fwd.subject.clone().or_else(|| h.subject.clone()),
-                    fwd.from.clone(),
-                )
-            }
-            None => (email.new_text.clone(), h.subject.clone(), h.from.clone()),
-        };
-        let is_reply = !h.in_reply_to.is_empty()
-            || h.subject
-                .as_deref()
-                .is_some_and(|s| s.trim_start().to_ascii_lowercase().starts_with("re:"));
-        let headers = intent::HeaderFacts {
-            auto_submitted: h
-                .auto_submitted
-                .as_deref()
-                .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no")),
-            list: h.list_id.is_some() || h.list_unsubscribe.is_some(),
-            bulk: h.precedence.as_deref().is_some_and(|p| {
-                matches!(
-                    p.trim().to_ascii_lowercase().as_str(),
-                    "bulk" | "junk" | "list"
-                )
-            }),
-        };
         let mut req = self.read(
-            &text,
-            subject.as_deref(),
+            &framing.text,
+            framing.subject.as_deref(),
             reference,
-            is_reply,
+            framing.is_reply,
             email.forwarded.is_some(),
-            headers,
+            framing.headers,
         );
         // "Thursday at 3:15 works" under "conferences are about 20 minutes": the accepted
         // time lasts as long as the quoted thread said, unless the new text says otherwise.
@@ -146,13 +113,44 @@ impl Reader {
             req.duration_minutes = reading.duration_minutes;
         }
         req.language = email.language;
-        req.requester = requester;
+        req.requester = framing.requester;
         req.sender = h.from.clone();
         req.forwarded = email.forwarded.is_some();
         req.message_id = h.message_id.clone();
         req.in_reply_to = h.in_reply_to.clone();
         req.references = h.references.clone();
         req
+    }
+
+    /// A training example labelled `intent` whose inputs are exactly what the intent engine sees
+    /// when this reader reads the raw message (text chosen, subject, header facts, and the number
+    /// of times the time layer found), so the model trains on what it meets at run time.
+    pub fn training_example(
+        &self,
+        raw: &[u8],
+        fallback_reference: Option<DateTime<FixedOffset>>,
+        intent: Intent,
+    ) -> Result<intent::Example, ReadError> {
+        let email = text::parse_email(raw)?;
+        let reference = email
+            .reference_date()
+            .or(fallback_reference)
+            .ok_or(ReadError::NoDate)?;
+        let framing = Framing::of(&email);
+        let proposed = time_reading(&framing.text, reference).slots.len() as u32;
+        Ok(intent::Example {
+            has_times: proposed,
+            text: framing.text,
+            subject: framing.subject.unwrap_or_default(),
+            is_reply: framing.is_reply,
+            is_forward: email.forwarded.is_some(),
+            auto_submitted: framing.headers.auto_submitted,
+            list: framing.headers.list,
+            bulk: framing.headers.bulk,
+            intent,
+            origin: intent::Origin::Corpus,
+            source: String::new(),
+        })
     }
 
     /// Plain text with a reference instant (the evaluation and `"text"` input path).
@@ -176,8 +174,7 @@ impl Reader {
         is_forward: bool,
         headers: intent::HeaderFacts,
     ) -> ParsedRequest {
-        let ctx = TimeContext::new(reference).guess_zone();
-        let reading: TimeReading = time::read_times(body, &ctx);
+        let reading = time_reading(body, reference);
         let prediction = self.engine.classify(&IntentInput {
             subject: subject.unwrap_or(""),
             body,
@@ -216,5 +213,109 @@ impl Reader {
             references: Vec::new(),
             text: body.to_string(),
         }
+    }
+}
+
+/// The times in the text the intent is read from, resolved against `reference`.
+fn time_reading(body: &str, reference: DateTime<FixedOffset>) -> TimeReading {
+    let ctx = TimeContext::new(reference).guess_zone();
+    time::read_times(body, &ctx)
+}
+
+/// Which text, subject and facts of an email the intent and times are read from.
+struct Framing {
+    text: String,
+    subject: Option<String>,
+    requester: Option<Mailbox>,
+    is_reply: bool,
+    headers: intent::HeaderFacts,
+}
+
+impl Framing {
+    fn of(email: &ParsedEmail) -> Framing {
+        let h = &email.headers;
+        let (text, subject, requester) = match &email.forwarded {
+            // The guest's request is the forwarded original; the forwarder's note ("can you find
+            // a time with Bob?") adds context, so it is read too, after the original.
+            Some(fwd) => {
+                let mut t = fwd.new_text.clone();
+                if !email.new_text.trim().is_empty() {
+                    t.push_str("\n\n");
+                    t.push_str(&email.new_text);
+                }
+                (
+                    t,
+                    fwd.subject.clone().or_else(|| h.subject.clone()),
+                    fwd.from.clone(),
+                )
+            }
+            None => (email.new_text.clone(), h.subject.clone(), h.from.clone()),
+        };
+        let is_reply = !h.in_reply_to.is_empty()
+            || h.subject
+                .as_deref()
+                .is_some_and(|s| s.trim_start().to_ascii_lowercase().starts_with("re:"));
+        let headers = intent::HeaderFacts {
+            auto_submitted: h
+                .auto_submitted
+                .as_deref()
+                .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no")),
+            list: h.list_id.is_some() || h.list_unsubscribe.is_some(),
+            bulk: h.precedence.as_deref().is_some_and(|p| {
+                matches!(
+                    p.trim().to_ascii_lowercase().as_str(),
+                    "bulk" | "junk" | "list"
+                )
+            }),
+        };
+        Framing {
+            text,
+            subject,
+            requester,
+            is_reply,
+            headers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORWARD: &str = "From: Alex <alex@example.com>\r\nTo: cams@example.com\r\n\
+Subject: Fwd: Project sync\r\nDate: Mon, 02 Mar 2026 18:00:00 +0000\r\n\
+Message-ID: <f1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Can you find us a time?\r\n\r\n---------- Forwarded message ---------\r\n\
+From: Bob <bob@example.org>\r\nDate: Mon, 2 Mar 2026 09:00:00 -0500\r\n\
+Subject: Project sync\r\nTo: Alex <alex@example.com>\r\n\r\n\
+Could we meet Tuesday at 3pm ET, or Wednesday at 10am ET?\r\n";
+
+    #[test]
+    fn a_training_example_holds_what_the_engine_reads_at_run_time() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let req = reader
+            .read_email(FORWARD.as_bytes(), None)
+            .expect("readable");
+        let example = reader
+            .training_example(FORWARD.as_bytes(), None, Intent::Schedule)
+            .expect("readable");
+        assert_eq!(example.text, req.text);
+        assert!(example.text.starts_with("Could we meet Tuesday"));
+        assert_eq!(example.subject, "Project sync");
+        assert!(example.is_forward);
+        assert_eq!(example.has_times, 2);
+        assert_eq!(req.slots.len(), 2);
+        assert_eq!(example.intent, Intent::Schedule);
+        assert_eq!(example.origin, intent::Origin::Corpus);
+    }
+
+    #[test]
+    fn a_training_example_needs_a_date_like_reading_does() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let raw = b"From: a@example.com\r\nSubject: hi\r\n\r\nTuesday at 3?\r\n";
+        assert!(matches!(
+            reader.training_example(raw, None, Intent::Schedule),
+            Err(ReadError::NoDate)
+        ));
     }
 }

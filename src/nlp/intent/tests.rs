@@ -284,6 +284,7 @@ fn training_rejects_bad_input() {
         .cloned()
         .map(|e| Example {
             origin: Origin::Public,
+            source: String::new(),
             ..e
         })
         .collect();
@@ -339,4 +340,21 @@ fn the_engine_can_be_shared_across_threads_behind_the_trait() {
         })
     };
     assert_eq!(handle.join().unwrap(), Intent::Cancel);
+}
+
+#[test]
+fn cross_validation_predicts_every_held_example_once() {
+    let examples = sample_examples();
+    let held: Vec<Example> = examples.iter().step_by(3).cloned().collect();
+    let rest: Vec<Example> = examples.iter().skip(1).step_by(3).cloned().collect();
+    let evaluation = cross_validate(&rest, &held, &held, 3, &small_config()).unwrap();
+    assert_eq!(evaluation.len(), held.len());
+    assert!(matches!(
+        cross_validate(&rest, &held, &held[1..], 3, &small_config()),
+        Err(TrainError::InvalidConfig(_))
+    ));
+    assert!(matches!(
+        cross_validate(&rest, &held[..2], &held[..2], 3, &small_config()),
+        Err(TrainError::InvalidConfig(_))
+    ));
 }

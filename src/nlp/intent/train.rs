@@ -21,7 +21,18 @@ use super::{HeaderFacts, Intent, IntentEngine, IntentInput, RuleModelEngine};
 pub enum Origin {
     #[default]
     Own,
+    /// Derived from the project's labelled dev corpus through the real reading pipeline
+    /// (`Reader::training_example`): trained on like `Own`, and the closest thing to real mail,
+    /// so the temperature is fitted on its held-out predictions.
+    Corpus,
     Public,
+}
+
+impl Origin {
+    /// Written for or derived from this project (not a public non-email data set).
+    pub fn is_own(self) -> bool {
+        matches!(self, Origin::Own | Origin::Corpus)
+    }
 }
 
 /// One labelled message, as stored in `models/intent/data/*.jsonl`.
@@ -46,6 +57,9 @@ pub struct Example {
     pub intent: Intent,
     #[serde(default)]
     pub origin: Origin,
+    /// Where it came from (a corpus file), to pair two readings of one email.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }
 
 fn count_or_bool<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -101,6 +115,9 @@ pub struct TrainConfig {
     /// Folds of the cross-fitting that produces the held-out predictions the temperature is fitted
     /// on.
     pub calibration_folds: usize,
+    /// Fit the temperature on the corpus-derived examples' held-out predictions only (when there
+    /// are enough of them), rather than on every own example's.
+    pub calibrate_on_corpus: bool,
 }
 
 impl Default for TrainConfig {
@@ -114,6 +131,7 @@ impl Default for TrainConfig {
             public_weight: 0.1,
             min_count: 4,
             calibration_folds: 5,
+            calibrate_on_corpus: true,
         }
     }
 }
@@ -198,7 +216,7 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Result<Model, TrainErro
                 features,
                 label: e.intent.index(),
                 weight: match e.origin {
-                    Origin::Own => 1.0,
+                    Origin::Own | Origin::Corpus => 1.0,
                     Origin::Public => cfg.public_weight,
                 },
             }
@@ -207,7 +225,7 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Result<Model, TrainErro
 
     // Cross-fitting: own examples are dealt into folds in a seeded shuffled order.
     let mut own: Vec<usize> = (0..rows.len())
-        .filter(|&i| examples[i].origin == Origin::Own)
+        .filter(|&i| examples[i].origin.is_own())
         .collect();
     if own.len() < cfg.calibration_folds {
         return Err(TrainError::TooFewForCalibration {
@@ -220,12 +238,22 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Result<Model, TrainErro
     for (position, &i) in own.iter().enumerate() {
         fold_of[i] = position % cfg.calibration_folds;
     }
+    // Hand-written examples are cleaner than real mail, so when enough corpus-derived examples
+    // exist the temperature is fitted on theirs alone: it must be honest on what CAMS will read.
+    let corpus = own
+        .iter()
+        .filter(|&&i| examples[i].origin == Origin::Corpus)
+        .count();
+    let calibrate_on_corpus = cfg.calibrate_on_corpus && corpus >= MIN_CORPUS_FOR_CALIBRATION;
     let mut held_logits = Vec::with_capacity(own.len());
     let mut held_labels = Vec::with_capacity(own.len());
     for fold in 0..cfg.calibration_folds {
         let train_idx: Vec<usize> = (0..rows.len()).filter(|&i| fold_of[i] != fold).collect();
         let model = fit(&rows, &train_idx, cfg)?;
         for i in (0..rows.len()).filter(|&i| fold_of[i] == fold) {
+            if calibrate_on_corpus && examples[i].origin != Origin::Corpus {
+                continue;
+            }
             held_logits.push(model.logits(&rows[i].features));
             held_labels.push(rows[i].label);
         }
@@ -236,6 +264,57 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Result<Model, TrainErro
     let mut model = fit(&rows, &all, cfg)?;
     model.set_temperature(temperature);
     Ok(model)
+}
+
+/// Fewer corpus-derived examples than this give too noisy a temperature: all own examples are
+/// used instead.
+const MIN_CORPUS_FOR_CALIBRATION: usize = 50;
+
+/// K-fold cross-validation of `held` (e.g. the corpus-derived examples): each fold is predicted by
+/// a model trained (and calibrated) on `rest` plus the other folds, so every prediction is on an
+/// example its model never saw. The honest figure for mail like `held`. `tested` is what is
+/// predicted for each held example (the same email as the reading pipeline sees it, when `held`
+/// was derived differently), or `held` itself.
+pub fn cross_validate(
+    rest: &[Example],
+    held: &[Example],
+    tested: &[Example],
+    folds: usize,
+    cfg: &TrainConfig,
+) -> Result<Evaluation, TrainError> {
+    if tested.len() != held.len() {
+        return Err(TrainError::InvalidConfig(format!(
+            "{} held examples but {} to test",
+            held.len(),
+            tested.len()
+        )));
+    }
+    if folds < 2 || held.len() < folds {
+        return Err(TrainError::InvalidConfig(format!(
+            "cannot cross-validate {} examples in {folds} folds",
+            held.len()
+        )));
+    }
+    let mut order: Vec<usize> = (0..held.len()).collect();
+    shuffle(&mut order, &mut SplitMix64(cfg.seed ^ 0xc0de));
+    let mut evaluation = Evaluation::new();
+    for fold in 0..folds {
+        let in_fold = |position: usize| position % folds == fold;
+        let mut training: Vec<Example> = rest.to_vec();
+        training.extend(
+            order
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| !in_fold(p))
+                .map(|(_, &i)| held[i].clone()),
+        );
+        let engine = RuleModelEngine::new(train(&training, cfg)?)?;
+        for (_, &i) in order.iter().enumerate().filter(|&(p, _)| in_fold(p)) {
+            let p = engine.classify(&tested[i].input());
+            evaluation.record(tested[i].intent, p.intent, p.confidence);
+        }
+    }
+    Ok(evaluation)
 }
 
 /// AdaGrad stochastic gradient descent on the weighted multinomial log-loss of the rows in `idx`.
@@ -351,7 +430,7 @@ pub fn parse_examples(jsonl: &str, path: &Path) -> Result<Vec<Example>, TrainErr
 /// Whether an own example belongs to the validation split: a fixed fifth chosen by a hash of its
 /// text, so adding examples never moves old ones between splits.
 pub fn is_validation(example: &Example) -> bool {
-    if example.origin != Origin::Own {
+    if !example.origin.is_own() {
         return false;
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -402,6 +481,21 @@ impl std::fmt::Display for TrainReport {
 /// Trains from the JSONL files of `data_dir` (read in file-name order), leaving out and measuring
 /// the validation split ([`is_validation`]); the same files give the same model, bit for bit.
 pub fn retrain(data_dir: &Path, cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
+    let examples = load_dir(data_dir)?;
+    let (validation, training): (Vec<Example>, Vec<Example>) =
+        examples.into_iter().partition(is_validation);
+    let model = train(&training, cfg)?;
+    let engine = RuleModelEngine::new(model.clone())?;
+    Ok(TrainReport {
+        validation: evaluate(&engine, &validation),
+        model,
+        train_examples: training.len(),
+        validation_examples: validation.len(),
+    })
+}
+
+/// Every example of the JSONL files of `data_dir`, in file-name order.
+pub fn load_dir(data_dir: &Path) -> Result<Vec<Example>, TrainError> {
     let mut files: Vec<PathBuf> = fs::read_dir(data_dir)
         .map_err(io_error(data_dir))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -413,16 +507,7 @@ pub fn retrain(data_dir: &Path, cfg: &TrainConfig) -> Result<TrainReport, TrainE
         let text = fs::read_to_string(file).map_err(io_error(file))?;
         examples.extend(parse_examples(&text, file)?);
     }
-    let (validation, training): (Vec<Example>, Vec<Example>) =
-        examples.into_iter().partition(is_validation);
-    let model = train(&training, cfg)?;
-    let engine = RuleModelEngine::new(model.clone())?;
-    Ok(TrainReport {
-        validation: evaluate(&engine, &validation),
-        model,
-        train_examples: training.len(),
-        validation_examples: validation.len(),
-    })
+    Ok(examples)
 }
 
 /// Retrains from `dir/data/` and writes `dir/model.json` and `dir/validation.txt` (what
