@@ -108,7 +108,7 @@ impl Reader {
                     .with_meeting_minutes(m)
             })
         {
-            let reading = time::read_times(&text, &ctx);
+            let reading = time::read_times(&framing.text, &ctx);
             req.slots = reading.slots;
             req.duration_minutes = reading.duration_minutes;
         }
