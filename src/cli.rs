@@ -361,7 +361,14 @@ fn bench(command: BenchCommand) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot load the intent model: {e}"))?;
     let emails = bench::load_corpus(&corpus)?;
     let warmup = warmup.max(1);
-    let cams = bench::bench_reader(&reader, &emails, warmup - 1, iterations, slowest)?;
+    let cams = bench::bench_reader(
+        &reader,
+        &emails,
+        chrono::Utc::now().fixed_offset(),
+        warmup - 1,
+        iterations,
+        slowest,
+    )?;
     let chrono = if no_chrono {
         bench::ChronoOutcome::Unavailable("skipped (--no-chrono)".to_string())
     } else {
