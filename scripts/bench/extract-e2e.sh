@@ -19,11 +19,12 @@ for f in $(cat "$work/files"); do
 done > "$work/once.jsonl"
 for _ in $(seq "$repeat"); do cat "$work/once.jsonl"; done > "$work/in.jsonl"
 lines=$(wc -l < "$work/in.jsonl")
-start=$(date +%s.%N)
-taskset -c 0 "$bin" nlp extract < "$work/in.jsonl" > "$work/out.jsonl"
-end=$(date +%s.%N)
+# CPU seconds (user + system) as well as wall time: on a shared machine the wall clock counts
+# the time other processes held the core.
+/usr/bin/time -o "$work/time" -f '%e %U %S' taskset -c 0 "$bin" nlp extract < "$work/in.jsonl" > "$work/out.jsonl"
+read -r wall user sys < "$work/time"
 out=$(wc -l < "$work/out.jsonl")
 errors=$(jq -c 'select(.error != null)' "$work/out.jsonl" | wc -l)
-awk -v n="$lines" -v o="$out" -v e="$errors" -v s="$start" -v t="$end" 'BEGIN {
-  printf "%d lines in, %d lines out, %d with an error, %.3f s, %.0f emails/s on one core\n", n, o, e, t - s, n / (t - s)
+awk -v n="$lines" -v o="$out" -v e="$errors" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+  printf "%d lines in, %d lines out, %d with an error; wall %.2f s = %.0f emails/s; CPU %.2f s = %.0f emails per CPU-second (one core)\n", n, o, e, w, n / w, u + s, n / (u + s)
 }'
