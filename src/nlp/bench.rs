@@ -496,7 +496,13 @@ mod tests {
 
     #[test]
     fn timing_counts_reads_per_second_of_wall_time() {
-        let t = Timing::from_samples(2, 2, vec![4000, 1000, 3000, 2000], Duration::from_millis(2));
+        let t = Timing::from_samples(
+            2,
+            2,
+            vec![4000, 1000, 3000, 2000],
+            Duration::from_millis(2),
+            Some(0.001),
+        );
         assert_eq!(t.reads, 4);
         assert!((t.emails_per_sec - 2000.0).abs() < 1e-6);
         assert!((t.emails_per_cpu_sec.unwrap() - 4000.0).abs() < 1e-6);
