@@ -14,7 +14,7 @@ use super::request::Reader;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
