@@ -400,6 +400,9 @@ impl Report {
     }
 }
 
+/// A table row: its label, how to get its figure from a timing, and the figure's unit.
+type Row = (&'static str, fn(&Timing) -> f64, &'static str);
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.cams.timing;
@@ -417,7 +420,7 @@ impl fmt::Display for Report {
             ChronoOutcome::Measured { timing, .. } => Some(timing),
             ChronoOutcome::Unavailable(_) => None,
         };
-        let rows: [(&str, fn(&Timing) -> f64, &str); 6] = [
+        let rows: [Row; 6] = [
             ("emails/s", |t| t.emails_per_sec, ""),
             (
                 "emails/CPU-s",
