@@ -40,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         command: NlpCommand,
     },
+    /// Speed measurements (build with --release for figures worth quoting).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// The inbound store: add a message from a file, list, replay failed ones.
     Inbound {
         #[command(subcommand)]
@@ -204,6 +209,35 @@ pub enum NlpCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Emails/s and latency per email of the whole pipeline, one thread, beside chrono-node's
+    /// date extraction on the same clean texts.
+    Nlp {
+        /// Folders of .eml files (searched recursively); repeatable.
+        #[arg(long = "corpus", default_values = ["tests/fixtures/nlp/dev", "tests/fixtures/nlp/test"])]
+        corpus: Vec<PathBuf>,
+        /// Timed passes over the corpus.
+        #[arg(long, default_value_t = 5)]
+        iterations: u32,
+        /// Untimed passes first (at least one always runs).
+        #[arg(long, default_value_t = 1)]
+        warmup: u32,
+        /// How many of the slowest emails to list.
+        #[arg(long, default_value_t = 5)]
+        slowest: usize,
+        /// The folder holding chrono.mjs and its package.json (chrono-node is installed there).
+        #[arg(long, default_value = "scripts/bench")]
+        chrono_dir: PathBuf,
+        /// Measure CAMS only.
+        #[arg(long)]
+        no_chrono: bool,
+        /// One JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum InboundCommand {
     /// Store an .eml file as if it had arrived (deduplicated like any delivery).
     Add {
@@ -273,6 +307,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Bench { command } => crate::calendar::commands::bench(&config, command).await,
         Command::Nlp { command } => nlp(command),
+        Command::Bench { command } => bench(command),
         Command::CheckConfig => unreachable!("handled above"),
     };
     match result {
@@ -501,6 +536,46 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("training failed: {e}"))?;
             println!("{report}");
         }
+    }
+    Ok(())
+}
+
+fn bench(command: BenchCommand) -> anyhow::Result<()> {
+    use crate::nlp::bench;
+    let BenchCommand::Nlp {
+        corpus,
+        iterations,
+        warmup,
+        slowest,
+        chrono_dir,
+        no_chrono,
+        json,
+    } = command;
+    if cfg!(debug_assertions) {
+        eprintln!("cams: warning: a debug build; its figures are not the product's");
+    }
+    let reader = crate::nlp::request::Reader::embedded()
+        .map_err(|e| anyhow::anyhow!("cannot load the intent model: {e}"))?;
+    let emails = bench::load_corpus(&corpus)?;
+    let warmup = warmup.max(1);
+    let cams = bench::bench_reader(
+        &reader,
+        &emails,
+        chrono::Utc::now().fixed_offset(),
+        warmup - 1,
+        iterations,
+        slowest,
+    )?;
+    let chrono = if no_chrono {
+        bench::ChronoOutcome::Unavailable("skipped (--no-chrono)".to_string())
+    } else {
+        bench::run_chrono(&chrono_dir, &cams.texts_jsonl, warmup, iterations)
+    };
+    let report = bench::Report { cams, chrono };
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{report}");
     }
     Ok(())
 }

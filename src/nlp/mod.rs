@@ -1,5 +1,7 @@
 //! Text understanding: from a raw email to intent, proposed times and confidence (no I/O).
 
+/// `cams bench nlp`: pipeline speed per email, beside chrono-node on the same texts.
+pub mod bench;
 /// `cams nlp extract` lines and the corpus evaluation of `cams nlp eval`.
 pub mod evaluate;
 /// Intent and calibrated confidence: rules plus a small trained model.
