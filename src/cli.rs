@@ -79,22 +79,6 @@ pub enum Command {
         #[arg(long, hide = true)]
         now: Option<String>,
     },
-    /// Benchmarks against the configured database.
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// The Rust engine and the SQL calculate_availability over the same 10,000 events.
-    Availability {
-        #[arg(long, default_value_t = 10_000)]
-        events: usize,
-        #[arg(long, default_value_t = 200)]
-        iterations: u32,
-    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +194,14 @@ pub enum NlpCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// The Rust engine and the SQL calculate_availability over the same 10,000 events
+    /// (against the configured database).
+    Availability {
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: u32,
+    },
     /// Emails/s and latency per email of the whole pipeline, one thread, beside chrono-node's
     /// date extraction on the same clean texts.
     Nlp {
@@ -305,9 +297,13 @@ pub async fn run(cli: Cli) -> ExitCode {
             crate::calendar::commands::availability(&config, user, from, to, duration, explain, now)
                 .await
         }
-        Command::Bench { command } => crate::calendar::commands::bench(&config, command).await,
         Command::Nlp { command } => nlp(command),
-        Command::Bench { command } => bench(command),
+        Command::Bench { command } => match command {
+            BenchCommand::Availability { events, iterations } => {
+                crate::calendar::commands::bench(&config, events, iterations).await
+            }
+            nlp @ BenchCommand::Nlp { .. } => bench(nlp),
+        },
         Command::CheckConfig => unreachable!("handled above"),
     };
     match result {
@@ -550,7 +546,10 @@ fn bench(command: BenchCommand) -> anyhow::Result<()> {
         chrono_dir,
         no_chrono,
         json,
-    } = command;
+    } = command
+    else {
+        anyhow::bail!("not an nlp benchmark");
+    };
     if cfg!(debug_assertions) {
         eprintln!("cams: warning: a debug build; its figures are not the product's");
     }

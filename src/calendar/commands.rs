@@ -12,7 +12,7 @@ use super::ics::Limits;
 use super::{freshness, report, sync};
 use crate::availability::WorkingHours;
 use crate::availability::zone::parse_zone;
-use crate::cli::{BenchCommand, CalendarCommand, UserCommand};
+use crate::cli::{CalendarCommand, UserCommand};
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::{self, users};
@@ -313,8 +313,7 @@ pub async fn availability(
     result
 }
 
-pub async fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Availability { events, iterations } = command;
+pub async fn bench(config: &Config, events: usize, iterations: u32) -> anyhow::Result<()> {
     let database = db::open(config).await?;
     let result = super::bench::run(&database.pool, events, iterations).await;
     database.close().await;
