@@ -1,6 +1,7 @@
 //! Mail CAMS sends: threaded replies with optional calendar parts, over SMTP or to an outbox,
 //! with their delivery status kept on the `email_responses` row.
 
+pub mod approval;
 pub mod mailer;
 pub mod message;
 pub mod send;
