@@ -24,6 +24,8 @@ pub mod ingest;
 pub mod nlp;
 /// Mail out: threaded replies, SMTP/outbox/memory mailers, the `outbound.send` job.
 pub mod outbound;
+/// The pure scheduling policy: what to answer, whether to send it alone, and why.
+pub mod policy;
 /// Logging and metrics.
 pub mod telemetry;
 /// Sender trust: Authentication-Results from our server, or DKIM/ARC/DMARC verified here.
