@@ -383,8 +383,12 @@ fn send_mode(
         .thresholds
         .for_intent(input.intent)
         .unwrap_or(f64::INFINITY);
-    // Written as `!(>=)` so a NaN confidence fails the test instead of passing it.
-    if !(input.confidence >= threshold) {
+    // Only a confidence that compares at or above passes: NaN (incomparable) asks the user.
+    let passes = matches!(
+        input.confidence.partial_cmp(&threshold),
+        Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+    );
+    if !passes {
         reasons.push(Reason::LowConfidence {
             confidence: input.confidence,
             threshold,
