@@ -241,7 +241,10 @@ fn accepted_proposal(
     reference: DateTime<FixedOffset>,
 ) -> Option<(ProposedSlot, Option<u32>)> {
     let quoted = unquote(quoted_text);
-    let reading = time_reading(&quoted, reference);
+    let reading = time_reading(
+        &quoted,
+        quoted_date(quoted_text, reference).unwrap_or(reference),
+    );
     let mut proposals = reading.slots;
     if proposals.is_empty() {
         return None;
@@ -272,6 +275,49 @@ fn accepted_proposal(
         }
     }?;
     Some((ProposedSlot { rank: 1, ..chosen }, reading.duration_minutes))
+}
+
+/// When the quoted message was sent, from its attribution or header block ("On Tue, Mar 3,
+/// 2026 at 10:15 AM … wrote:", "Sent: Friday, September 11, 2026", "Am 04.06.2026 um 11:00
+/// schrieb"), at the reply's own time of day and offset: its "next Wednesday" counts from
+/// that day. Only a date in the ten weeks before the reply is believed.
+fn quoted_date(quoted: &str, reference: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    static NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{1,2})\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b",
+        )
+        .unwrap_or_else(|_| unreachable!())
+    });
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        MONTHS.iter().position(|x| *x == m).map(|i| i as u32 + 1)
+    };
+    let line = quoted
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ']))
+        .filter(|l| !l.trim().is_empty())
+        .take(6)
+        .find(|l| is_header_or_attribution(l) || l.to_lowercase().starts_with("on "))?;
+    let c = NAMED.captures(line)?;
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, m, d) = if c.get(1).is_some() {
+        (num(3)?, month(&c[1])?, num(2)?)
+    } else if c.get(5).is_some() {
+        (num(6)?, month(&c[5])?, num(4)?)
+    } else {
+        (num(9)?, num(8)?, num(7)?)
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let days_before = (reference.date_naive() - date).num_days();
+    if !(0..=70).contains(&days_before) {
+        return None;
+    }
+    date.and_time(reference.time())
+        .and_local_timezone(*reference.offset())
+        .single()
 }
 
 /// Whether a time expression names a day of the week (English or German).
@@ -543,5 +589,26 @@ or Thursday the 12th at 4pm ET?\nKim",
         assert!(ordinal("sounds good").is_none());
         let text = unquote("> Sent: Friday, September 11, 2026 10:00 AM\n> Tuesday at 3pm?");
         assert_eq!(text, "Tuesday at 3pm?");
+    }
+
+    #[test]
+    fn the_quoted_message_date_comes_from_its_attribution_or_header() {
+        let reply = chrono::DateTime::parse_from_rfc3339("2026-03-09T10:00:00-04:00")
+            .unwrap_or_else(|_| unreachable!());
+        let on = quoted_date(
+            "On Tue, Mar 3, 2026 at 10:15 AM Dana <d@x.org> wrote:\n> Hi",
+            reply,
+        );
+        assert_eq!(
+            on.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2026-03-03")
+        );
+        let de = quoted_date("Am 04.03.2026 um 11:00 schrieb Jonas:\n> Hallo", reply);
+        assert_eq!(
+            de.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2026-03-04")
+        );
+        // A year-old date is a stale thread or a typo, not the quoted message's date.
+        assert_eq!(quoted_date("On Mar 3, 2025 Dana wrote:", reply), None);
     }
 }
