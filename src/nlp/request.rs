@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::intent::{self, Intent, IntentEngine, IntentInput, RuleModelEngine};
@@ -111,6 +111,15 @@ impl Reader {
             let reading = time::read_times(&framing.text, &ctx);
             req.slots = reading.slots;
             req.duration_minutes = reading.duration_minutes;
+        }
+        // "Wednesday at 2pm ET works" under "Wednesday the 11th at 2pm ET": the new text names
+        // one of the quoted proposals, whose date (and zone and length) the new text lacks.
+        if req.intent == Intent::Confirm
+            && let Some((slot, minutes)) =
+                accepted_proposal(&framing.text, &req.slots, &email.quoted_text, reference)
+        {
+            req.slots = vec![slot];
+            req.duration_minutes = req.duration_minutes.or(minutes);
         }
         req.language = email.language;
         req.requester = framing.requester;
@@ -222,6 +231,213 @@ fn time_reading(body: &str, reference: DateTime<FixedOffset>) -> TimeReading {
     time::read_times(body, &ctx)
 }
 
+/// The quoted proposal a confirmation points at, by clock time and weekday of the times it
+/// names, else by an ordinal ("the first option", "die zweite Option"); with the quoted
+/// thread's meeting length. `None` when the quote proposes nothing or nothing matches.
+fn accepted_proposal(
+    new_text: &str,
+    new_slots: &[ProposedSlot],
+    quoted_text: &str,
+    reference: DateTime<FixedOffset>,
+) -> Option<(ProposedSlot, Option<u32>)> {
+    let quoted = unquote(quoted_text);
+    let reading = time_reading(
+        &quoted,
+        quoted_date(quoted_text, reference).unwrap_or(reference),
+    );
+    let mut proposals = reading.slots;
+    if proposals.is_empty() {
+        return None;
+    }
+    // Ordinals count in the order the proposals were written, not by preference.
+    proposals.sort_by_key(|p| quoted.find(&p.text).unwrap_or(usize::MAX));
+    let chosen = if new_slots.is_empty() {
+        ordinal(new_text).and_then(|i| match i {
+            Ordinal::Nth(n) => proposals.get(n).cloned(),
+            Ordinal::Last => proposals.last().cloned(),
+        })
+    } else {
+        let named = &new_slots[0];
+        let clock = !matches!(
+            named.grain,
+            time::Grain::Day | time::Grain::Week | time::Grain::Month | time::Grain::Year
+        );
+        let day_named = named_weekday(&named.text);
+        let fits = |p: &ProposedSlot| {
+            let same_clock = !clock || p.start.time() == named.start.time();
+            let same_day = !day_named || p.start.weekday() == named.start.weekday();
+            same_clock && same_day
+        };
+        let mut fitting = proposals.iter().filter(|p| fits(p));
+        match (fitting.next(), fitting.next()) {
+            (Some(p), None) => Some(p.clone()),
+            _ => None,
+        }
+    }?;
+    Some((ProposedSlot { rank: 1, ..chosen }, reading.duration_minutes))
+}
+
+/// When the quoted message was sent, from its attribution or header block ("On Tue, Mar 3,
+/// 2026 at 10:15 AM … wrote:", "Sent: Friday, September 11, 2026", "Am 04.06.2026 um 11:00
+/// schrieb"), at the reply's own time of day and offset: its "next Wednesday" counts from
+/// that day. Only a date in the ten weeks before the reply is believed.
+fn quoted_date(quoted: &str, reference: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    static NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{1,2})\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b",
+        )
+        .unwrap_or_else(|_| unreachable!())
+    });
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        MONTHS.iter().position(|x| *x == m).map(|i| i as u32 + 1)
+    };
+    let line = quoted
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ']))
+        .filter(|l| !l.trim().is_empty())
+        .take(6)
+        .find(|l| is_header_or_attribution(l) || l.to_lowercase().starts_with("on "))?;
+    let c = NAMED.captures(line)?;
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, m, d) = if c.get(1).is_some() {
+        (num(3)?, month(&c[1])?, num(2)?)
+    } else if c.get(5).is_some() {
+        (num(6)?, month(&c[5])?, num(4)?)
+    } else {
+        (num(9)?, num(8)?, num(7)?)
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let days_before = (reference.date_naive() - date).num_days();
+    if !(0..=70).contains(&days_before) {
+        return None;
+    }
+    date.and_time(reference.time())
+        .and_local_timezone(*reference.offset())
+        .single()
+}
+
+/// Whether a time expression names a day of the week (English or German).
+fn named_weekday(text: &str) -> bool {
+    const DAYS: [&str; 14] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+    ];
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| DAYS.iter().any(|d| w.starts_with(d)))
+}
+
+enum Ordinal {
+    Nth(usize),
+    Last,
+}
+
+/// "the first option", "option 2", "die zweite Option", "the last one".
+fn ordinal(text: &str) -> Option<Ordinal> {
+    const NTH: [(&[&str], usize); 3] = [
+        (
+            &[
+                "first",
+                "1st",
+                "option 1",
+                "option a",
+                "erste",
+                "ersten",
+                "option eins",
+            ],
+            0,
+        ),
+        (
+            &["second", "2nd", "option 2", "option b", "zweite", "zweiten"],
+            1,
+        ),
+        (
+            &["third", "3rd", "option 3", "option c", "dritte", "dritten"],
+            2,
+        ),
+    ];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let has = |phrase: &str| {
+        let padded = format!(" {joined} ");
+        padded.contains(&format!(" {phrase} "))
+    };
+    for (phrases, n) in NTH {
+        if phrases.iter().any(|p| has(p)) {
+            return Some(Ordinal::Nth(n));
+        }
+    }
+    ["last one", "last option", "latter", "letzte", "letzten"]
+        .iter()
+        .any(|p| has(p))
+        .then_some(Ordinal::Last)
+}
+
+/// The quoted message without its `>` markers, attribution lines ("On … wrote:") and header
+/// blocks ("Sent: Friday, September 11, 2026 10:00 AM"), whose dates are no proposals, so
+/// its proposals read like new text. A quote without markers (Outlook style) is kept whole.
+fn unquote(quoted: &str) -> String {
+    let marked = quoted.lines().any(|l| l.trim_start().starts_with('>'));
+    quoted
+        .lines()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            if !marked {
+                return Some(t);
+            }
+            t.strip_prefix('>')
+                .map(|rest| rest.trim_start_matches(['>', ' ']))
+        })
+        .filter(|l| !is_header_or_attribution(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// "Sent: …", "Von: …", "On Tue, Mar 3, 2026 at 10:15 AM Dana wrote:".
+fn is_header_or_attribution(line: &str) -> bool {
+    const HEADERS: [&str; 12] = [
+        "from:",
+        "sent:",
+        "to:",
+        "cc:",
+        "subject:",
+        "date:",
+        "von:",
+        "gesendet:",
+        "an:",
+        "betreff:",
+        "datum:",
+        "envoyé :",
+    ];
+    let lower = line.trim().to_lowercase();
+    HEADERS.iter().any(|h| lower.starts_with(h))
+        || lower.ends_with("wrote:")
+        || lower.contains(" schrieb ")
+        || lower.ends_with("schrieb:")
+        || (lower.starts_with("on ") && lower.contains(" at ") && lower.contains('<'))
+}
+
 /// Which text, subject and facts of an email the intent and times are read from.
 struct Framing {
     text: String,
@@ -317,5 +533,82 @@ Could we meet Tuesday at 3pm ET, or Wednesday at 10am ET?\r\n";
             reader.training_example(raw, None, Intent::Schedule),
             Err(ReadError::NoDate)
         ));
+    }
+
+    fn reply(date: &str, new: &str, quoted: &str) -> String {
+        let quoted: String = quoted.lines().map(|l| format!("> {l}\r\n")).collect();
+        format!(
+            "From: Sam <sam@example.com>\r\nTo: Kim <kim@example.org>\r\n\
+Subject: Re: Budget review\r\nDate: {date}\r\nIn-Reply-To: <k1@example.org>\r\n\
+Message-ID: <s1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+{new}\r\n\r\nOn Mon, Mar 2, 2026 at 9:00 AM Kim <kim@example.org> wrote:\r\n\r\n{quoted}"
+        )
+    }
+
+    #[test]
+    fn a_confirmation_takes_the_date_and_length_of_the_quoted_proposal_it_names() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let raw = reply(
+            "Mon, 02 Mar 2026 10:00:00 -0500",
+            "Thursday at 4pm works for me, thanks!",
+            "Hi Sam,\nCould we do 30 minutes on Tuesday the 10th at 11am ET\n\
+or Thursday the 12th at 4pm ET?\nKim",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        // The 12th, not the coming Thursday (the 5th), and after the DST change of March 8.
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-12T16:00:00-04:00");
+        assert_eq!(
+            req.slots[0].end - req.slots[0].start,
+            chrono::Duration::minutes(30)
+        );
+    }
+
+    #[test]
+    fn a_confirmation_by_ordinal_takes_that_quoted_option() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let raw = reply(
+            "Mon, 01 Jun 2026 18:00:00 +0200",
+            "Die zweite Option passt mir gut, danke!",
+            "Hallo Sam,\nich könnte Mittwoch, 3. Juni um 9 Uhr oder Freitag, 5. Juni um 14 Uhr.\nKim",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-06-05T14:00:00+02:00");
+    }
+
+    #[test]
+    fn an_ordinal_counts_proposals_in_written_order_and_ignores_headers() {
+        assert!(matches!(
+            ordinal("the first option suits me"),
+            Some(Ordinal::Nth(0))
+        ));
+        assert!(matches!(ordinal("Option 2 is fine"), Some(Ordinal::Nth(1))));
+        assert!(ordinal("sounds good").is_none());
+        let text = unquote("> Sent: Friday, September 11, 2026 10:00 AM\n> Tuesday at 3pm?");
+        assert_eq!(text, "Tuesday at 3pm?");
+    }
+
+    #[test]
+    fn the_quoted_message_date_comes_from_its_attribution_or_header() {
+        let reply = chrono::DateTime::parse_from_rfc3339("2026-03-09T10:00:00-04:00")
+            .unwrap_or_else(|_| unreachable!());
+        let on = quoted_date(
+            "On Tue, Mar 3, 2026 at 10:15 AM Dana <d@x.org> wrote:\n> Hi",
+            reply,
+        );
+        assert_eq!(
+            on.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2026-03-03")
+        );
+        let de = quoted_date("Am 04.03.2026 um 11:00 schrieb Jonas:\n> Hallo", reply);
+        assert_eq!(
+            de.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2026-03-04")
+        );
+        // A year-old date is a stale thread or a typo, not the quoted message's date.
+        assert_eq!(quoted_date("On Mar 3, 2025 Dana wrote:", reply), None);
     }
 }

@@ -16,6 +16,7 @@ mod rank;
 mod segments;
 mod translate;
 mod venue;
+mod weeks;
 mod zones;
 
 use std::ops::Range;
@@ -172,7 +173,8 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 /// Reads the proposed times, meeting length, mode and place of an email's new text.
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let kept = new_text::keep_new_text(text);
-    let clean = translate::to_english(&kept).into_owned();
+    let english = translate::to_english(&kept);
+    let clean = weeks::rewrite(&english, ctx.reference.date_naive()).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx
         .meeting_minutes
