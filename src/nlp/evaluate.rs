@@ -139,25 +139,23 @@ pub enum EvalError {
     },
 }
 
-/// Evaluates the reader on a `labels.jsonl` whose `.eml` files sit beside it. A slot matches
-/// when its start and end are the same instants as a labelled slot's.
-pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluation, EvalError> {
+/// One labelled email of a corpus: its line in `labels.jsonl`, the label, and the raw message.
+struct Labelled {
+    line: usize,
+    label: Label,
+    raw: Vec<u8>,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> EvalError {
+    let path = path.display().to_string();
+    move |source| EvalError::Io { path, source }
+}
+
+/// Reads a `labels.jsonl` and the `.eml` file each line names (beside it), in order.
+fn read_corpus(labels: &Path) -> Result<Vec<Labelled>, EvalError> {
     let dir = labels.parent().unwrap_or(Path::new("."));
-    let text = std::fs::read_to_string(labels).map_err(|source| EvalError::Io {
-        path: labels.display().to_string(),
-        source,
-    })?;
-    let mut out = CorpusEvaluation {
-        intents: Evaluation::new(),
-        emails: 0,
-        read_errors: 0,
-        slots_predicted: 0,
-        slots_gold: 0,
-        slots_matched_predicted: 0,
-        slots_matched_gold: 0,
-        emails_slots_exact: 0,
-        mistakes: Vec::new(),
-    };
+    let text = std::fs::read_to_string(labels).map_err(io_error(labels))?;
+    let mut out = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
@@ -169,10 +167,31 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
             message: e.to_string(),
         })?;
         let path = dir.join(&label.file);
-        let raw = std::fs::read(&path).map_err(|source| EvalError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let raw = std::fs::read(&path).map_err(io_error(&path))?;
+        out.push(Labelled {
+            line: n + 1,
+            label,
+            raw,
+        });
+    }
+    Ok(out)
+}
+
+/// Evaluates the reader on a `labels.jsonl` whose `.eml` files sit beside it. A slot matches
+/// when its start and end are the same instants as a labelled slot's.
+pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluation, EvalError> {
+    let mut out = CorpusEvaluation {
+        intents: Evaluation::new(),
+        emails: 0,
+        read_errors: 0,
+        slots_predicted: 0,
+        slots_gold: 0,
+        slots_matched_predicted: 0,
+        slots_matched_gold: 0,
+        emails_slots_exact: 0,
+        mistakes: Vec::new(),
+    };
+    for Labelled { label, raw, .. } in read_corpus(labels)? {
         let gold: Vec<(i64, i64)> = label
             .slots
             .iter()
@@ -273,42 +292,26 @@ impl std::fmt::Display for CorpusEvaluation {
 /// reaches the intent engine.
 pub fn derive_examples(reader: &Reader, labels: &Path, out: &Path) -> Result<usize, EvalError> {
     let dir = labels.parent().unwrap_or(Path::new("."));
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| EvalError::Io { path, source }
-    };
-    let text = std::fs::read_to_string(labels).map_err(io(labels))?;
     let corpus = dir
         .file_name()
         .map(|d| format!("corpus-{}", d.to_string_lossy()))
         .unwrap_or_else(|| "corpus".into());
     let mut lines = String::new();
     let mut written = 0;
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let label: Label = serde_json::from_str(line).map_err(|e| EvalError::Label {
-            path: labels.display().to_string(),
-            line: n + 1,
-            message: e.to_string(),
-        })?;
-        let path = dir.join(&label.file);
-        let raw = std::fs::read(&path).map_err(io(&path))?;
+    for Labelled { line, label, raw } in read_corpus(labels)? {
         let Ok(mut example) = reader.training_example(&raw, None, label.intent) else {
             continue;
         };
         example.source = format!("{corpus}/{}", label.file);
         let json = serde_json::to_string(&example).map_err(|e| EvalError::Label {
             path: labels.display().to_string(),
-            line: n + 1,
+            line,
             message: e.to_string(),
         })?;
         lines.push_str(&json);
         lines.push('\n');
         written += 1;
     }
-    std::fs::write(out, lines).map_err(io(out))?;
+    std::fs::write(out, lines).map_err(io_error(out))?;
     Ok(written)
 }
