@@ -1,6 +1,7 @@
 //! All SQL lives here: connecting, migrating, scoping transactions for row-level security, tables.
 
 pub mod audit;
+pub mod bookings;
 pub mod calendars;
 pub mod connect;
 pub mod events;
@@ -9,6 +10,7 @@ pub mod jobs;
 pub mod local_cluster;
 pub mod mailboxes;
 pub mod rate_limits;
+pub mod requests;
 pub mod responses;
 pub mod users;
 

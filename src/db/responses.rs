@@ -30,6 +30,10 @@ pub struct NewResponse<'a> {
     pub approved_at: Option<DateTime<Utc>>,
     pub action_taken: Option<&'a str>,
     pub suggested_slots: Option<&'a Value>,
+    /// 'pending' (to be sent) or 'draft' (waiting for the user's approval).
+    pub status: &'a str,
+    /// Not sent before this instant (auto_respond_delay).
+    pub send_after: Option<DateTime<Utc>>,
 }
 
 /// Inserts a pending response; returns its creation time (the Date its email will carry).
@@ -41,9 +45,9 @@ pub async fn insert(
         "INSERT INTO email_responses
             (id, request_id, template_id, message_id, from_email, to_email, to_emails, cc_emails,
              subject, body, body_html, calendar_method, calendar_ics, in_reply_to, references_ids,
-             approved_at, action_taken, suggested_slots, delivery_status)
+             approved_at, action_taken, suggested_slots, delivery_status, send_after)
          VALUES ($1, $2, $3, $4, $5, $6[1], $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 'pending')
+                 $18, $19)
          RETURNING created_at",
     )
     .bind(r.id)
@@ -63,6 +67,8 @@ pub async fn insert(
     .bind(r.approved_at)
     .bind(r.action_taken)
     .bind(r.suggested_slots)
+    .bind(r.status)
+    .bind(r.send_after)
     .fetch_one(conn)
     .await?;
     Ok(created)
@@ -188,4 +194,73 @@ pub async fn mark_failed(conn: &mut PgConnection, id: Uuid, error: &str) -> Resu
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Turns a draft into a pending response, approved now; false when it is no longer a draft.
+pub async fn approve_draft(conn: &mut PgConnection, id: Uuid) -> Result<bool, DbError> {
+    let n = sqlx::query(
+        "UPDATE email_responses SET delivery_status = 'pending', approved_at = now()
+          WHERE id = $1 AND delivery_status = 'draft'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(n.rows_affected() == 1)
+}
+
+/// Cancels the replies of a thread that have not left yet (drafts and delayed sends), because
+/// the user acted or the guest wrote again. Approval emails to the user are left alone.
+pub async fn cancel_waiting(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    thread_id: &str,
+    except_request: Option<Uuid>,
+    reason: &str,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE email_responses e SET delivery_status = 'cancelled', cancelled_reason = $4
+           FROM availability_requests r
+          WHERE e.request_id = r.id AND r.user_id = $1 AND r.thread_id = $2
+            AND ($3::uuid IS NULL OR r.id <> $3)
+            AND e.action_taken IS DISTINCT FROM 'approval_request'
+            AND (e.delivery_status = 'draft'
+                 OR (e.delivery_status = 'pending' AND e.delivery_attempts = 0
+                     AND e.send_after IS NOT NULL AND e.send_after > now()))",
+    )
+    .bind(user_id)
+    .bind(thread_id)
+    .bind(except_request)
+    .bind(reason)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// The responses of a request, oldest first: (id, action_taken, delivery_status).
+pub async fn for_request(
+    conn: &mut PgConnection,
+    request_id: Uuid,
+) -> Result<Vec<ResponseSummary>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, COALESCE(to_emails[1], to_email) AS to_email, subject, action_taken,
+                COALESCE(delivery_status, 'pending') AS delivery_status, sent_at, message_id,
+                calendar_method
+           FROM email_responses WHERE request_id = $1 ORDER BY created_at, id",
+    )
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A response in a list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResponseSummary {
+    pub id: Uuid,
+    pub to_email: String,
+    pub subject: String,
+    pub action_taken: Option<String>,
+    pub delivery_status: String,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub message_id: Option<String>,
+    pub calendar_method: Option<String>,
 }

@@ -61,6 +61,10 @@ pub struct ResponseDraft {
     pub approved_at: Option<chrono::DateTime<Utc>>,
     pub action_taken: Option<String>,
     pub suggested_slots: Option<Value>,
+    /// Kept as a draft until the user approves it (`release_draft`); nothing is queued.
+    pub draft: bool,
+    /// Not sent before this instant (the user's auto_respond_delay).
+    pub send_after: Option<chrono::DateTime<Utc>>,
 }
 
 /// A response stored and queued.
@@ -125,21 +129,50 @@ pub async fn queue_response(
             approved_at: draft.approved_at,
             action_taken: draft.action_taken.as_deref(),
             suggested_slots: draft.suggested_slots.as_ref(),
+            status: if draft.draft { "draft" } else { "pending" },
+            send_after: draft.send_after,
         },
     )
     .await?;
-    jobs::enqueue(
-        conn,
-        &NewJob::new(
-            SEND_JOB,
-            serde_json::to_value(Payload { response_id: id }).unwrap_or_default(),
-        )
-        .priority(5)
-        .max_retries(config.max_attempts - 1 + THROTTLE_HEADROOM)
-        .dedupe_key(format!("{SEND_JOB}:{id}")),
-    )
-    .await?;
+    if !draft.draft {
+        enqueue_send(conn, config, id, draft.send_after).await?;
+    }
     Ok(QueuedResponse { id, message_id })
+}
+
+/// Queues the sending of a stored response (at `send_after`, else now).
+pub async fn enqueue_send(
+    conn: &mut PgConnection,
+    config: &OutboundConfig,
+    id: Uuid,
+    send_after: Option<chrono::DateTime<Utc>>,
+) -> Result<(), OutboundError> {
+    let mut job = NewJob::new(
+        SEND_JOB,
+        serde_json::to_value(Payload { response_id: id }).unwrap_or_default(),
+    )
+    .priority(5)
+    .max_retries(config.max_attempts - 1 + THROTTLE_HEADROOM)
+    .dedupe_key(format!("{SEND_JOB}:{id}"));
+    if let Some(at) = send_after {
+        job = job.run_at(at);
+    }
+    jobs::enqueue(conn, &job).await?;
+    Ok(())
+}
+
+/// Sends a draft the user approved; false when it was not a draft any more (already approved,
+/// cancelled).
+pub async fn release_draft(
+    conn: &mut PgConnection,
+    config: &OutboundConfig,
+    id: Uuid,
+) -> Result<bool, OutboundError> {
+    if !responses::approve_draft(conn, id).await? {
+        return Ok(false);
+    }
+    enqueue_send(conn, config, id, None).await?;
+    Ok(true)
 }
 
 /// What one run of the job did.

@@ -205,6 +205,8 @@ async fn queue_reply(pool: &PgPool, config: &Config, raw: &[u8]) -> QueuedRespon
         approved_at: None,
         action_taken: Some("auto_reply".into()),
         suggested_slots: None,
+        draft: false,
+        send_after: None,
     };
     let mut tx = pool.begin().await.unwrap();
     let queued = outbound::queue_response(&mut tx, &config.outbound, &draft)
@@ -525,6 +527,8 @@ async fn approved_invitations_and_per_domain_throttling() {
         approved_at: Some(chrono::Utc::now()),
         action_taken: Some("approved".into()),
         suggested_slots: None,
+        draft: false,
+        send_after: None,
     };
     let request_id = request(&db.pool).await;
     let mut tx = db.pool.begin().await.unwrap();
