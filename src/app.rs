@@ -7,21 +7,45 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::agent::Agent;
 use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState};
 use crate::telemetry;
 use crate::worker::{self, Registry, Worker, WorkerSettings};
 
+/// The agent this configuration asks for; None (logged) when it cannot start, in which case
+/// stored messages wait, unprocessed, until it can.
+pub fn agent(config: &Config) -> Option<Arc<Agent>> {
+    match Agent::new(Arc::new(config.clone())) {
+        Ok(a) => Some(Arc::new(a)),
+        Err(e) => {
+            tracing::error!("the agent cannot start; messages are kept for later: {e}");
+            None
+        }
+    }
+}
+
 /// The job types this build knows.
 pub fn registry(config: &Config) -> Registry {
+    registry_with(config, agent(config))
+}
+
+/// The job types, with the agent processing inbound mail.
+pub fn registry_with(config: &Config, agent: Option<Arc<Agent>>) -> Registry {
     let mut r = Registry::new();
     worker::builtin::register(&mut r);
-    crate::ingest::process::register(
-        &mut r,
-        crate::ingest::screen::screening(std::sync::Arc::new(config.clone())),
-        config.inbound.max_attempts,
-    );
+    let pipeline = match agent {
+        Some(a) => a.pipeline(),
+        None => crate::ingest::process::pipeline(|_, _| {
+            Box::pin(async {
+                Err(crate::worker::JobError::retryable(
+                    "the agent is not running (see the startup log)",
+                ))
+            })
+        }),
+    };
+    crate::ingest::process::register(&mut r, pipeline, config.inbound.max_attempts);
     crate::calendar::sync::register(&mut r, config);
     match crate::outbound::Outbound::from_config(config) {
         Ok(o) => crate::outbound::send::register(&mut r, Arc::new(o)),

@@ -28,6 +28,26 @@ pub struct Config {
     pub outbound: OutboundConfig,
     pub limits: LimitsConfig,
     pub trust: TrustConfig,
+    pub agent: AgentConfig,
+}
+
+/// How the agent answers: how much it offers, how sure it must be, how long things wait.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AgentConfig {
+    /// Slots offered when the guest gave no time, or none of theirs is free.
+    pub slot_count: usize,
+    /// Offers are looked for this many days ahead.
+    pub search_days: i64,
+    /// Minutes between candidate start times.
+    pub slot_step_minutes: i64,
+    /// Offered slots are held (kept from other threads) this long.
+    pub hold_hours: i64,
+    /// Approval links expire after this long.
+    pub approval_expiry_hours: i64,
+    /// Free windows listed at most in an answer to "when are you free?".
+    pub max_windows: usize,
+    /// Minimum confidence to answer alone, per intent (cancel and reschedule are stricter).
+    pub thresholds: crate::policy::Thresholds,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -432,6 +452,7 @@ impl Config {
         problems.extend(section_problems::<OutboundConfig>(fig, "outbound"));
         problems.extend(section_problems::<ImapConfig>(fig, "imap"));
         problems.extend(section_problems::<CalendarConfig>(fig, "calendar"));
+        problems.extend(section_problems::<AgentConfig>(fig, "agent"));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -554,6 +575,7 @@ impl Config {
             }
         }
         out.extend(self.outbound.problems());
+        out.extend(self.agent.problems());
         out
     }
 
@@ -904,5 +926,52 @@ mod tests {
             );
         }
         assert!(!err.to_string().contains("imap-hunter2-secret"));
+    }
+}
+
+impl AgentConfig {
+    fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: &str| {
+            out.push(ConfigProblem {
+                key: format!("agent.{key}"),
+                message: message.into(),
+            })
+        };
+        if !(1..=10).contains(&self.slot_count) {
+            bad("slot_count", "must be between 1 and 10");
+        }
+        if !(1..=90).contains(&self.search_days) {
+            bad("search_days", "must be between 1 and 90");
+        }
+        if !(5..=120).contains(&self.slot_step_minutes) {
+            bad("slot_step_minutes", "must be between 5 and 120");
+        }
+        if self.hold_hours < 1 {
+            bad("hold_hours", "must be at least 1");
+        }
+        if self.approval_expiry_hours < 1 {
+            bad("approval_expiry_hours", "must be at least 1");
+        }
+        if self.max_windows < 1 {
+            bad("max_windows", "must be at least 1");
+        }
+        let t = &self.thresholds;
+        for (name, v) in [
+            ("schedule", t.schedule),
+            ("availability_check", t.availability_check),
+            ("confirm", t.confirm),
+            ("decline", t.decline),
+            ("reschedule", t.reschedule),
+            ("cancel", t.cancel),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                out.push(ConfigProblem {
+                    key: format!("agent.thresholds.{name}"),
+                    message: "must be between 0 and 1".into(),
+                });
+            }
+        }
+        out
     }
 }

@@ -1,6 +1,7 @@
 //! CAMS: a self-hosted, email-first scheduling agent.
 
 /// Wiring of the long-running service: database, worker, HTTP, shutdown.
+pub mod agent;
 pub mod app;
 /// Pure calendar arithmetic: intervals, working hours, recurrence, free slots and explanations.
 pub mod availability;

@@ -48,7 +48,8 @@ pub enum Recorded {
 }
 
 /// The statuses of `availability_requests.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     Pending,
     Processing,
@@ -397,7 +398,7 @@ pub async fn thread_offered(
     let v: Option<Value> = sqlx::query_scalar(
         "SELECT offered_slots FROM availability_requests
           WHERE user_id = $1 AND thread_id = $2 AND jsonb_array_length(offered_slots) > 0
-            AND status IN ('responded', 'scheduled', 'awaiting_approval')
+            AND status IN ('responded', 'scheduled')
           ORDER BY created_at DESC LIMIT 1",
     )
     .bind(user_id)
@@ -490,4 +491,25 @@ pub async fn add_alias(conn: &mut PgConnection, user_id: Uuid, alias: &str) -> R
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Older requests of the thread still waiting for the user's approval: a newer message in the
+/// thread makes their proposed replies stale, so they are closed (their links then say so).
+pub async fn supersede_waiting(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    thread_id: &str,
+    newer: Uuid,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE availability_requests SET status = 'ignored', handled_at = now(),
+                decision = jsonb_set(coalesce(decision, '{}'), '{superseded_by}', to_jsonb($3::text))
+          WHERE user_id = $1 AND thread_id = $2 AND id <> $3 AND status = 'awaiting_approval'",
+    )
+    .bind(user_id)
+    .bind(thread_id)
+    .bind(newer)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }

@@ -264,3 +264,20 @@ pub struct ResponseSummary {
     pub message_id: Option<String>,
     pub calendar_method: Option<String>,
 }
+
+/// Withdraws a draft the user did not approve (they picked another slot, declined, ignored).
+pub async fn cancel_draft(
+    conn: &mut PgConnection,
+    id: Uuid,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let n = sqlx::query(
+        "UPDATE email_responses SET delivery_status = 'cancelled', cancelled_reason = $2
+          WHERE id = $1 AND delivery_status = 'draft'",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(n.rows_affected() == 1)
+}

@@ -67,3 +67,52 @@ pub async fn by_email(conn: &mut PgConnection, email: &str) -> Result<Option<Use
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// Everything the agent needs about the user it acts for.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserProfile {
+    pub id: Uuid,
+    pub email: String,
+    pub name: Option<String>,
+    pub timezone: String,
+    pub locale: Option<String>,
+    pub working_hours: Option<Value>,
+    pub buffer_time: Option<i32>,
+    pub default_meeting_duration: Option<i32>,
+    pub scheduling_preferences: Option<Value>,
+    pub auto_respond: Option<bool>,
+    pub auto_respond_delay: Option<i32>,
+}
+
+pub async fn profile(conn: &mut PgConnection, id: Uuid) -> Result<Option<UserProfile>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.email::text AS email, u.name::text AS name, u.timezone::text AS timezone, \
+                u.locale::text AS locale, p.working_hours, p.buffer_time, \
+                p.default_meeting_duration, p.scheduling_preferences, p.auto_respond, \
+                p.auto_respond_delay \
+         FROM users u LEFT JOIN user_preferences p ON p.user_id = u.id \
+         WHERE u.id = $1 AND u.deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Turns automatic replies on or off, with the delay before one is sent.
+pub async fn set_auto_respond(
+    conn: &mut PgConnection,
+    id: Uuid,
+    on: bool,
+    delay_secs: i32,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE user_preferences SET auto_respond = $2, auto_respond_delay = $3, \
+                updated_at = now() WHERE user_id = $1",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(delay_secs)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -41,12 +41,49 @@ pub fn screening(config: Arc<Config>) -> Pipeline {
     })
 }
 
+/// A message read and screened.
+pub struct Assessed {
+    pub screening: Screening,
+    pub headers: HeaderFacts,
+    /// None when the message has no text at all (a bare bounce).
+    pub email: Option<text::ParsedEmail>,
+}
+
 async fn screen(
     ctx: &JobContext,
     config: &Config,
     verifier: &Verifier,
     message: &InboundMessage,
 ) -> Result<Processed, JobError> {
+    let assessed = assess(&ctx.pool, config, verifier, message).await?;
+    let screening = assessed.screening;
+    let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
+    audit::record(
+        &mut conn,
+        message.user_id,
+        "inbound.screened",
+        ("inbound_message", message.id),
+        &json!(screening),
+    )
+    .await?;
+    if screening.guards.is_empty() {
+        Ok(Processed::Done)
+    } else {
+        let codes: Vec<&str> = screening.guards.iter().map(GuardReason::code).collect();
+        Ok(Processed::Ignored(format!(
+            "no automatic reply: {}",
+            codes.join(", ")
+        )))
+    }
+}
+
+/// Reads the message, runs the guards and judges the sender's trust (no writes).
+pub async fn assess(
+    pool: &sqlx::PgPool,
+    config: &Config,
+    verifier: &Verifier,
+    message: &InboundMessage,
+) -> Result<Assessed, JobError> {
     let (headers, email) = match text::parse_email(&message.raw) {
         Ok(e) => (e.headers.clone(), Some(e)),
         // No text at all (a bare bounce): the headers still say what it is.
@@ -60,7 +97,7 @@ async fn screen(
     let thread = thread_key(&headers);
     let thread_auto_replies = match &thread {
         Some(key) => {
-            let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
+            let mut conn = pool.acquire().await.map_err(DbError::from)?;
             rate_limits::used(
                 &mut conn,
                 message.user_id,
@@ -104,23 +141,9 @@ async fn screen(
             reason: "signature verification is turned off".into(),
         },
     };
-    let screening = Screening { guards, trust };
-    let mut conn = ctx.pool.acquire().await.map_err(DbError::from)?;
-    audit::record(
-        &mut conn,
-        message.user_id,
-        "inbound.screened",
-        ("inbound_message", message.id),
-        &json!(screening),
-    )
-    .await?;
-    if screening.guards.is_empty() {
-        Ok(Processed::Done)
-    } else {
-        let codes: Vec<&str> = screening.guards.iter().map(GuardReason::code).collect();
-        Ok(Processed::Ignored(format!(
-            "no automatic reply: {}",
-            codes.join(", ")
-        )))
-    }
+    Ok(Assessed {
+        screening: Screening { guards, trust },
+        headers,
+        email,
+    })
 }

@@ -124,6 +124,11 @@ pub fn issue(
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// What `approval_tokens.token_hash` stores for a token: its SHA-256, never the token.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.trim().as_bytes()).into()
+}
+
 /// Check signature, shape and expiry (a token is valid strictly before `expires_at`).
 pub fn verify(key: &[u8], token: &str, now: DateTime<Utc>) -> Result<VerifiedToken, TokenError> {
     let mut mac = mac(key)?;
@@ -161,7 +166,7 @@ pub fn verify(key: &[u8], token: &str, now: DateTime<Utc>) -> Result<VerifiedTok
         request_id,
         action,
         expires_at,
-        token_hash: Sha256::digest(token.trim().as_bytes()).into(),
+        token_hash: token_hash(token),
     })
 }
 

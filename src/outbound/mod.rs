@@ -2,11 +2,14 @@
 //! with their delivery status kept on the `email_responses` row.
 
 pub mod approval;
+pub mod invite;
 pub mod mailer;
 pub mod message;
+pub mod render;
 pub mod send;
 pub mod threading;
 pub mod throttle;
+pub mod timefmt;
 
 pub use mailer::{FileMailer, Mailer, MemoryMailer, SendError, SentMessage, SmtpMailer};
 pub use message::{CalendarMethod, CalendarPart, OutgoingEmail};

@@ -233,7 +233,7 @@ pub struct Decision {
 }
 
 /// Guards that mean a machine wrote the message: answering it is never right, not even by asking.
-fn is_automatic(guard: &GuardReason) -> bool {
+pub fn is_automatic(guard: &GuardReason) -> bool {
     !matches!(guard, GuardReason::ThreadReplyLimit { .. })
 }
 

@@ -4,5 +4,5 @@ pub mod decide;
 
 pub use decide::{
     Action, DEFAULT_SLOT_COUNT, Decision, DecisionInput, ProposedSlot, Reason, SendMode,
-    Thresholds, decide,
+    Thresholds, decide, is_automatic,
 };

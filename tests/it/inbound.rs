@@ -515,9 +515,16 @@ async fn screening_records_why_automatic_mail_gets_no_reply() {
         .unwrap();
         expected.push(name);
     }
+    // The screening step alone (the agent runs it first; here nobody is a CAMS user).
+    let mut registry = cams::worker::Registry::new();
+    cams::ingest::process::register(
+        &mut registry,
+        cams::ingest::screen::screening(std::sync::Arc::new(config.clone())),
+        2,
+    );
     let worker = cams::worker::Worker::new(
         db.pool.clone(),
-        cams::app::registry(&config),
+        registry,
         cams::worker::WorkerSettings::from(&config.worker),
     );
     worker.run_until_empty().await.unwrap();
