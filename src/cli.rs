@@ -26,6 +26,20 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server and the job worker (applies pending migrations first).
     Serve,
+    /// Run one email through the whole flow; print the decision, its reasons and the reply.
+    Process {
+        /// The raw RFC 5322 message.
+        file: PathBuf,
+        /// The CAMS user it is for, when the message itself does not say (an envelope recipient).
+        #[arg(long)]
+        user: Option<String>,
+        /// Decide and render, then roll back: nothing stored, booked or sent.
+        #[arg(long)]
+        dry_run: bool,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply pending database migrations; a second run does nothing.
     Migrate,
     /// Print the effective configuration with secrets redacted, or name every bad key.
@@ -277,6 +291,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     telemetry::init_logging(&config.log);
     let result = match cli.command {
         Command::Serve => app::serve(config).await,
+        Command::Process {
+            file,
+            user,
+            dry_run,
+            json,
+        } => crate::agent::commands::process(&config, &file, user, dry_run, json).await,
         Command::Migrate => migrate(&config).await,
         Command::Db {
             command: DbCommand::Maintain,

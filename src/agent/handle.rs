@@ -104,6 +104,17 @@ impl Agent {
         message: &InboundMessage,
         dry_run: bool,
     ) -> Result<Outcome, AgentError> {
+        self.handle_with(pool, message, None, dry_run).await
+    }
+
+    /// `handle`, with the envelope recipients given (a message that was never stored).
+    pub async fn handle_with(
+        &self,
+        pool: &PgPool,
+        message: &InboundMessage,
+        envelope: Option<&[String]>,
+        dry_run: bool,
+    ) -> Result<Outcome, AgentError> {
         let assessed = screen::assess(pool, &self.config, &self.verifier, message).await?;
         if !dry_run {
             let mut conn = pool.acquire().await?;
@@ -152,7 +163,10 @@ impl Agent {
         ids.extend(headers.references.iter().cloned());
         let thread = requests::find_thread(&mut conn, &ids).await?;
         let own = own_addresses(&self.config.outbound);
-        let envelope = envelope_to(&mut conn, message.id).await?;
+        let envelope = match envelope {
+            Some(e) => e.to_vec(),
+            None => envelope_to(&mut conn, message.id).await?,
+        };
         let forwarded_from = if parsed.forwarded {
             parsed.requester.as_ref().and_then(to_lettre)
         } else {
