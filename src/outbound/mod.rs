@@ -2,6 +2,7 @@
 //! with their delivery status kept on the `email_responses` row.
 
 pub mod approval;
+pub mod invite;
 pub mod mailer;
 pub mod message;
 pub mod send;
