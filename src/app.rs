@@ -85,6 +85,8 @@ async fn run_with(
         config: Arc::new(config.clone()),
         metrics: telemetry::metrics_handle(),
         ready: Arc::new(AtomicBool::new(false)),
+        approvals: None,
+        requests: None,
     };
 
     let tracker = TaskTracker::new();
