@@ -220,6 +220,15 @@ async fn the_token_in_the_url_is_passed_through_and_posted_back_encoded() {
     );
 }
 
+#[test]
+fn tokens_stay_out_of_the_logged_path() {
+    assert_eq!(
+        crate::http::loggable_path(&format!("/approve/{GOOD}")),
+        "/approve/{token}"
+    );
+    assert_eq!(crate::http::loggable_path("/api/requests"), "/api/requests");
+}
+
 #[tokio::test]
 async fn pages_carry_the_privacy_headers() {
     let fake = Arc::new(Fake::default());
