@@ -104,18 +104,26 @@ async fn run_with(
     worker::builtin::schedule_maintenance(&pool).await?;
     crate::calendar::sync::schedule(&pool, chrono::Utc::now()).await?;
 
+    let agent = agent(config);
+    let service = agent
+        .clone()
+        .map(|a| crate::agent::service::AgentService::new(a, pool.clone()));
     let state = AppState {
         pool: pool.clone(),
         config: Arc::new(config.clone()),
         metrics: telemetry::metrics_handle(),
         ready: Arc::new(AtomicBool::new(false)),
+        approvals: service
+            .clone()
+            .map(|s| s as crate::http::approvals::Approvals),
+        requests: service.map(|s| s as crate::http::api::Requests),
     };
 
     let tracker = TaskTracker::new();
     let jobs_stop = CancellationToken::new();
     let worker = Worker::new(
         pool.clone(),
-        registry(config),
+        registry_with(config, agent),
         WorkerSettings::from(&config.worker),
     );
     worker.spawn(jobs_stop.clone(), &tracker);

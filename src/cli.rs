@@ -74,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// API tokens for the JSON API: create (printed once), list, revoke.
+    Token {
+        #[command(subcommand)]
+        command: crate::http::token_command::TokenCommand,
+    },
     /// A user's free time and ranked slots as JSON, times in the user's zone.
     Availability {
         #[arg(long)]
@@ -302,6 +307,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             command: DbCommand::Maintain,
         } => maintain(&config).await,
         Command::Inbound { command } => inbound(&config, command).await,
+        Command::Token { command } => crate::http::token_command::run(&config, command).await,
         Command::User { command } => crate::calendar::commands::user(&config, command).await,
         Command::Calendar { command } => {
             crate::calendar::commands::calendar(&config, command).await

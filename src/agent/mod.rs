@@ -14,6 +14,7 @@ pub mod handle;
 pub mod plan;
 pub mod reply;
 pub mod route;
+pub mod service;
 
 use std::path::Path;
 use std::sync::Arc;

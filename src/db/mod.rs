@@ -1,5 +1,6 @@
 //! All SQL lives here: connecting, migrating, scoping transactions for row-level security, tables.
 
+pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod bookings;

@@ -1,8 +1,13 @@
 //! The HTTP server: routes, middleware (request ids, timeouts, body limits, metrics), serving.
 
+pub mod api;
+pub mod approvals;
+pub mod auth;
 mod error;
 mod health;
 pub mod inbound;
+pub mod pages;
+pub mod token_command;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +40,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// False until start-up finished, and again once shutdown began (load balancers stop sending).
     pub ready: Arc<AtomicBool>,
+    /// The agent behind approval links; `None` answers 503.
+    pub approvals: Option<approvals::Approvals>,
+    /// The agent behind the JSON API; `None` answers 503.
+    pub requests: Option<api::Requests>,
 }
 
 impl AppState {
@@ -57,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/inbound/mailgun", post(inbound::mailgun))
         .route("/inbound/sendgrid", post(inbound::sendgrid))
         .route("/inbound/postmark", post(inbound::postmark))
+        .merge(approvals::routes())
+        .merge(api::routes())
         // The size limit is http.body_limit_bytes, enforced below for every route; axum's
         // own 2 MB default for extractors would refuse ordinary mail with attachments.
         .layer(axum::extract::DefaultBodyLimit::disable())
@@ -72,7 +83,7 @@ pub fn router(state: AppState) -> Router {
                             .get(&REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("-");
-                        tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                        tracing::info_span!("http", method = %req.method(), path = %loggable_path(req.uri().path()), request_id = %id)
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
@@ -82,6 +93,16 @@ pub fn router(state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
         )
         .with_state(state)
+}
+
+/// The path as logs may keep it: an approval link's token works for anyone holding it, so it
+/// stays out of the logs.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/approve/") {
+        "/approve/{token}"
+    } else {
+        path
+    }
 }
 
 async fn record_metrics(req: Request, next: Next) -> Response {
