@@ -91,7 +91,8 @@ pub async fn run_one(
         .context("the stored message vanished")?;
     drop(conn);
     let outcome = agent.handle(pool, &message, false).await?;
-    // The queued processing job now finds the request done; the worker sends what is due.
+    crate::ingest::process::mark_handled(pool, id, &outcome.processed()).await?;
+    // The worker sends what is due.
     let worker = Worker::new(
         pool.clone(),
         crate::app::registry_with(config, Some(agent.clone())),

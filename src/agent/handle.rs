@@ -54,6 +54,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How the inbound message is recorded: ignored when no request came of it.
+    pub fn processed(&self) -> crate::ingest::process::Processed {
+        use crate::ingest::process::Processed;
+        match (&self.request_id, self.decision) {
+            (None, "ignore") => {
+                Processed::Ignored(self.note.clone().unwrap_or_else(|| "ignored".into()))
+            }
+            _ => Processed::Done,
+        }
+    }
+
     fn ignored(note: impl Into<String>) -> Outcome {
         Outcome {
             decision: "ignore",
@@ -391,12 +402,42 @@ impl Agent {
             TimeDelta::minutes(cfg.slot_step_minutes),
             now,
         )?;
-        let free = engine.free_intervals(&query);
-        let ranked: Vec<Interval> = engine
+        let mut free = engine.free_intervals(&query);
+        let mut ranked: Vec<Interval> = engine
             .ranked_slots(&query)
             .into_iter()
             .map(|s| s.interval)
             .collect();
+        // A window longer than a day ("sometime this week", "next week") says when the guest
+        // is free, not a time they propose: offer times inside it instead of picking one.
+        let day = TimeDelta::days(1);
+        let (wide, exact): (Vec<_>, Vec<_>) = raw
+            .iter()
+            .copied()
+            .partition(|(i, _, flexible)| *flexible && i.duration() > day);
+        let raw = if !wide.is_empty() && exact.is_empty() {
+            let inside: Vec<Interval> = ranked
+                .iter()
+                .copied()
+                .filter(|c| wide.iter().any(|(w, _, _)| w.contains(c)))
+                .collect();
+            if !inside.is_empty() {
+                ranked = inside;
+            }
+            vec![]
+        } else {
+            raw
+        };
+        // "When are you free next week?": the free windows inside what was asked.
+        if parsed.intent == Intent::AvailabilityCheck && (!raw.is_empty() || !wide.is_empty()) {
+            let asked: Vec<Interval> = raw.iter().chain(&wide).map(|(i, _, _)| *i).collect();
+            free = free
+                .iter()
+                .flat_map(|f| asked.iter().filter_map(|a| f.intersection(a)))
+                .filter(|i| i.duration() >= duration)
+                .collect();
+            free.sort_by_key(|i| i.start());
+        }
         let mut proposed = concretize(&raw, &ranked, duration);
         if parsed.intent == Intent::Confirm {
             proposed = match_offered(proposed, &offered, &parsed.text);

@@ -281,3 +281,15 @@ fn truncate(s: &str, max: usize) -> &str {
     }
     &s[..end]
 }
+
+/// Completes the pending job with this dedupe key (its work was done another way).
+pub async fn complete_by_key(conn: &mut PgConnection, key: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE job_queue SET status = 'completed', completed_at = now()
+          WHERE dedupe_key = $1 AND status = 'pending'",
+    )
+    .bind(key)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

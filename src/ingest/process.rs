@@ -78,3 +78,21 @@ where
 {
     std::sync::Arc::new(f)
 }
+
+/// Records that a message was run through the pipeline by the caller itself (`cams process`,
+/// tests): its status is set and its queued processing job completed, so the worker does not
+/// run it a second time.
+pub async fn mark_handled(
+    pool: &sqlx::PgPool,
+    id: Uuid,
+    outcome: &Processed,
+) -> Result<(), DbError> {
+    let mut tx = pool.begin().await?;
+    match outcome {
+        Processed::Done => inbound::finish(&mut tx, id, "processed", None).await?,
+        Processed::Ignored(why) => inbound::finish(&mut tx, id, "ignored", Some(why)).await?,
+    }
+    crate::db::jobs::complete_by_key(&mut tx, &format!("{}:{id}", inbound::PROCESS_JOB)).await?;
+    tx.commit().await?;
+    Ok(())
+}

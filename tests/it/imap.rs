@@ -20,7 +20,7 @@ const FLAG: &str = "$CamsProcessed";
 /// Where the test Dovecot listens. scripts/test.sh starts it and exports these; a test never
 /// skips when they are missing, it fails and says how to start the server.
 #[derive(Debug, Clone)]
-struct Server {
+pub(crate) struct Server {
     host: String,
     port: u16,
     user: String,
@@ -37,7 +37,7 @@ fn var(name: &str) -> String {
     })
 }
 
-fn server() -> Server {
+pub(crate) fn server() -> Server {
     Server {
         host: var("IMAP_HOST"),
         port: var("IMAP_PORT")
@@ -48,7 +48,7 @@ fn server() -> Server {
     }
 }
 
-fn mailbox_config(s: &Server, name: &str, folder: &str) -> ImapMailboxConfig {
+pub(crate) fn mailbox_config(s: &Server, name: &str, folder: &str) -> ImapMailboxConfig {
     ImapMailboxConfig {
         name: name.to_string(),
         host: s.host.clone(),
@@ -80,7 +80,7 @@ fn config(db: &TestDb, mailbox: ImapMailboxConfig) -> Config {
 }
 
 /// A separate session of the test itself, for appending and looking at the folder.
-async fn observer(s: &Server) -> ImapSession {
+pub(crate) async fn observer(s: &Server) -> ImapSession {
     let settings = MailboxSettings {
         id: Uuid::new_v4(),
         name: "observer".into(),
@@ -101,7 +101,7 @@ async fn observer(s: &Server) -> ImapSession {
         .expect("the test Dovecot accepts the test user")
 }
 
-fn folder() -> String {
+pub(crate) fn folder() -> String {
     format!("T{}", &Uuid::new_v4().simple().to_string()[..12])
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests against the real PostgreSQL (and, later, Dovecot, SMTP, Radicale).
 //! One binary, so it links once; each test gets a database of its own.
 
+mod agent;
 mod api_tokens;
 mod calendar;
 mod constraints;

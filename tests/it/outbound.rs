@@ -18,13 +18,13 @@ use crate::support::{self, TestDb};
 
 /// Where the test SMTP receiver listens and stores. Missing variables fail the test: run the
 /// suite through scripts/test.sh, or `eval "$(scripts/services/smtp-sink.sh)"` first.
-struct Sink {
-    host: String,
-    port: u16,
+pub(crate) struct Sink {
+    pub(crate) host: String,
+    pub(crate) port: u16,
     dir: std::path::PathBuf,
 }
 
-fn sink() -> Sink {
+pub(crate) fn sink() -> Sink {
     Sink {
         host: sink_var("SMTP_HOST"),
         port: sink_var("SMTP_PORT")
@@ -47,8 +47,8 @@ fn sink_var(k: &str) -> String {
 
 /// One DATA transaction the receiver kept.
 #[derive(Debug, serde::Deserialize)]
-struct Received {
-    file: String,
+pub(crate) struct Received {
+    pub(crate) file: String,
     message_id: Option<String>,
     rcpt_tos: Vec<String>,
     replied: bool,
@@ -59,7 +59,7 @@ struct Received {
 
 impl Sink {
     /// The transactions that had `rcpt` among their recipients, oldest first.
-    fn received_for(&self, rcpt: &str) -> Vec<Received> {
+    pub(crate) fn received_for(&self, rcpt: &str) -> Vec<Received> {
         self.lines("received.jsonl")
             .into_iter()
             .filter_map(|l| serde_json::from_str::<Received>(&l).ok())
