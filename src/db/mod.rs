@@ -10,6 +10,7 @@ pub mod local_cluster;
 pub mod mailboxes;
 pub mod rate_limits;
 pub mod responses;
+pub mod templates;
 pub mod users;
 
 use sqlx::postgres::PgPool;

@@ -6,6 +6,7 @@ pub mod mailer;
 pub mod message;
 pub mod render;
 pub mod send;
+pub mod template_cli;
 pub mod threading;
 pub mod throttle;
 pub mod timefmt;

@@ -12,3 +12,4 @@ mod rls;
 mod schema;
 mod service;
 mod support;
+mod templates;
