@@ -86,7 +86,7 @@ pub async fn save(
         return Err(SaveError::Refused(format!("no user {user_id}")));
     }
     if t.is_default {
-        clear_default(&mut *tx, user_id, t.kind, &language).await?;
+        clear_default(&mut tx, user_id, t.kind, &language).await?;
     }
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO email_templates
@@ -139,10 +139,10 @@ pub async fn set_default(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let Some(t) = get(&mut *tx, user_id, id).await? else {
+    let Some(t) = get(&mut tx, user_id, id).await? else {
         return Ok(false);
     };
-    clear_default(&mut *tx, user_id, t.kind, &t.language).await?;
+    clear_default(&mut tx, user_id, t.kind, &t.language).await?;
     sqlx::query("UPDATE email_templates SET is_default = TRUE WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)

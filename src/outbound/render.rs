@@ -650,7 +650,7 @@ fn text_to_html(text: &str, language: &str) -> String {
         .collect();
     let mut body = String::new();
     for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-        let lines: Vec<String> = para.lines().map(|l| handlebars::html_escape(l)).collect();
+        let lines: Vec<String> = para.lines().map(handlebars::html_escape).collect();
         body.push_str("<p>");
         body.push_str(&lines.join("<br>\n"));
         body.push_str("</p>\n");
