@@ -536,11 +536,59 @@ fn render_source(
     source: &str,
     ctx: &ReplyContext,
 ) -> Result<String, TemplateError> {
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return Err(TemplateError {
+            part,
+            line: None,
+            column: None,
+            message: format!("longer than {} KiB", MAX_TEMPLATE_BYTES / 1024),
+        });
+    }
     // Compiled apart first: its syntax errors carry the line, the registry's do not always.
-    Template::compile(source).map_err(|e| from_template_error(part, &e))?;
+    let compiled = Template::compile(source).map_err(|e| from_template_error(part, &e))?;
+    plain_structure(&compiled, 0).map_err(|(line, message)| TemplateError {
+        part,
+        line,
+        column: None,
+        message,
+    })?;
     regs.registry(part)
         .render_template(source, ctx)
         .map_err(|e| from_render_error(part, &e))
+}
+
+/// A part of a user's template may not be longer than this.
+pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
+
+/// Blocks nested deeper than this are refused: rendering recurses once per level.
+const MAX_NESTING: usize = 16;
+
+/// Users' templates are text with values, conditions and loops: partials and decorators are
+/// refused (an inline partial that includes itself recurses until the stack overflows), and so is
+/// deep nesting.
+fn plain_structure(t: &Template, depth: usize) -> Result<(), (Option<usize>, String)> {
+    use handlebars::template::TemplateElement as E;
+    for (i, element) in t.elements.iter().enumerate() {
+        let line = t.mapping.get(i).map(|m| m.0);
+        match element {
+            E::PartialExpression(_) | E::PartialBlock(_) => {
+                return Err((line, "partials ({{> …}}) are not supported".into()));
+            }
+            E::DecoratorExpression(_) | E::DecoratorBlock(_) => {
+                return Err((line, "decorators ({{* …}}) are not supported".into()));
+            }
+            E::HelperBlock(h) => {
+                if depth >= MAX_NESTING {
+                    return Err((line, format!("blocks nested deeper than {MAX_NESTING}")));
+                }
+                for inner in [&h.template, &h.inverse].into_iter().flatten() {
+                    plain_structure(inner, depth + 1)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Strict check of a template a user saves: a syntax error, an unknown variable (also inside a
@@ -1140,6 +1188,45 @@ mod tests {
             .is_err()
         );
         assert!(check(TemplateKind::Availability, "", "body", None).is_err());
+    }
+
+    #[test]
+    fn check_refuses_partials_decorators_and_deep_nesting() {
+        // An inline partial including itself would overflow the stack when rendered.
+        let e = check(
+            TemplateKind::Decline,
+            "s",
+            "ok\n{{#*inline \"p\"}}x{{> p}}{{/inline}}{{> p}}",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("not supported"), "{e}");
+        let deep = format!(
+            "{}x{}",
+            "{{#if apology}}".repeat(200),
+            "{{/if}}".repeat(200)
+        );
+        let e = check(TemplateKind::Decline, "s", &deep, None).unwrap_err();
+        assert!(e.message.contains("nested"), "{e}");
+        let long = "x".repeat(MAX_TEMPLATE_BYTES + 1);
+        assert!(check(TemplateKind::Decline, "s", &long, None).is_err());
+        // The same guard protects rendering a stored template that skipped the check.
+        let t = UserTemplate {
+            id: uuid::Uuid::nil(),
+            user_id: uuid::Uuid::nil(),
+            name: "old".into(),
+            kind: TemplateKind::Decline,
+            language: "en".into(),
+            subject: "s".into(),
+            body: "{{#*inline \"p\"}}{{> p}}{{/inline}}{{> p}}".into(),
+            body_html: None,
+            is_default: true,
+            is_active: true,
+            usage_count: 0,
+            created_at: chrono::Utc::now(),
+        };
+        assert!(renderer().render_user(&t, &bare()).is_err());
     }
 
     #[test]
