@@ -75,9 +75,10 @@ pub struct Person {
 impl Person {
     pub fn new(name: Option<&str>, email: &str) -> Person {
         Person {
+            // Display names arrive quoted ("\"Dana Lee\"") or as a bare address.
             name: name
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
+                .map(|n| n.trim().trim_matches(['"', '\'']).trim())
+                .filter(|n| !n.is_empty() && !n.contains('@'))
                 .map(str::to_string),
             email: email.to_string(),
         }
@@ -90,11 +91,24 @@ impl Person {
         }
     }
 
-    /// The first word of the name; the whole name when that word is a title ("Dr.") or a letter.
+    /// The first word of the name ("Lee, Dana" is Dana, "Dana Lee, PhD" is Dana); the whole
+    /// name when that word is a title ("Dr.") or an initial.
     pub fn first_name(&self) -> Option<String> {
+        const SUFFIXES: [&str; 9] = ["phd", "md", "jr", "sr", "ii", "iii", "iv", "mba", "esq"];
         let name = self.name.as_deref()?;
-        let first = name.split_whitespace().next()?;
-        let first = first.trim_end_matches(',');
+        let given = match name.split_once(',') {
+            Some((family, rest)) => {
+                let rest = rest.trim();
+                let suffix = SUFFIXES.contains(&rest.trim_end_matches('.').to_lowercase().as_str());
+                if rest.is_empty() || suffix {
+                    family
+                } else {
+                    rest
+                }
+            }
+            None => name,
+        };
+        let first = given.split_whitespace().next()?;
         if first.ends_with('.') || first.chars().count() < 2 {
             Some(name.to_string())
         } else {
@@ -1250,7 +1264,20 @@ mod tests {
         );
         let p = Person::new(Some("Dr. Ann Smith"), "a@example.org");
         assert_eq!(p.first_name().as_deref(), Some("Dr. Ann Smith"));
-        let p = Person::new(Some("Dana Lee"), "d@example.org");
-        assert_eq!(p.first_name().as_deref(), Some("Dana"));
+        for name in [
+            "Dana Lee",
+            "Lee, Dana",
+            "\"Dana Lee\"",
+            "Dana Lee, PhD",
+            "Dana Lee, Jr.",
+        ] {
+            let p = Person::new(Some(name), "d@example.org");
+            assert_eq!(p.first_name().as_deref(), Some("Dana"), "{name}");
+        }
+        let p = Person::new(Some("dana@example.org"), "dana@example.org");
+        assert_eq!(
+            (p.name.as_deref(), p.display_name()),
+            (None, "dana".to_string())
+        );
     }
 }
