@@ -544,6 +544,47 @@ impl Renderer {
     }
 }
 
+/// What `Renderer::render_preferred` produced.
+#[derive(Debug)]
+pub struct Choice {
+    pub rendered: Rendered,
+    /// The user's template used, for `templates::record_use` and `email_responses.template_id`.
+    pub template_id: Option<uuid::Uuid>,
+    /// Why the user's template was not used although there was one (worth a log line).
+    pub fell_back: Option<RenderError>,
+}
+
+impl Renderer {
+    /// The user's template of this kind when there is one and it renders, else the default: a
+    /// template that fails on data its check did not foresee must not stop the reply.
+    pub fn render_preferred(
+        &self,
+        kind: TemplateKind,
+        locale: &str,
+        user_template: Option<&UserTemplate>,
+        ctx: &ReplyContext,
+    ) -> Result<Choice, RenderError> {
+        let mut fell_back = None;
+        if let Some(t) = user_template.filter(|t| t.kind == kind && t.is_active) {
+            match self.render_user(t, ctx) {
+                Ok(rendered) => {
+                    return Ok(Choice {
+                        rendered,
+                        template_id: Some(t.id),
+                        fell_back: None,
+                    });
+                }
+                Err(e) => fell_back = Some(e),
+            }
+        }
+        Ok(Choice {
+            rendered: self.render(kind, locale, ctx)?,
+            template_id: None,
+            fell_back,
+        })
+    }
+}
+
 fn render_source(
     regs: &Registries,
     part: Part,
@@ -1100,6 +1141,53 @@ mod tests {
             r.html
                 .contains("1) Tue 2 Mar, 15:00–15:30 EST (21:00–21:30 CET for you)<br>")
         );
+    }
+
+    #[test]
+    fn the_users_template_is_preferred_and_a_failing_one_falls_back() {
+        let r = renderer();
+        let mut t = UserTemplate {
+            id: uuid::Uuid::new_v4(),
+            user_id: uuid::Uuid::nil(),
+            name: "mine".into(),
+            kind: TemplateKind::Cancellation,
+            language: "en".into(),
+            subject: "Cancelled".into(),
+            body: "Cancelled: {{meeting.when}}".into(),
+            body_html: None,
+            is_default: true,
+            is_active: true,
+            usage_count: 0,
+            created_at: chrono::Utc::now(),
+        };
+        let ctx = full(TemplateKind::Cancellation);
+        let c = r
+            .render_preferred(TemplateKind::Cancellation, "en", Some(&t), &ctx)
+            .unwrap();
+        assert_eq!(c.template_id, Some(t.id));
+        assert!(c.rendered.text.starts_with("Cancelled: Tue 2 Mar"));
+        // Without a meeting the user's template cannot render: the default answers instead.
+        let c = r
+            .render_preferred(TemplateKind::Cancellation, "en", Some(&t), &bare())
+            .unwrap();
+        assert_eq!(c.template_id, None);
+        assert!(c.fell_back.is_some());
+        assert!(
+            c.rendered.text.contains("is cancelled"),
+            "{}",
+            c.rendered.text
+        );
+        // A template of another kind, or inactive, is not used.
+        t.is_active = false;
+        let c = r
+            .render_preferred(TemplateKind::Cancellation, "en", Some(&t), &ctx)
+            .unwrap();
+        assert_eq!((c.template_id, c.fell_back.is_none()), (None, true));
+        t.is_active = true;
+        let c = r
+            .render_preferred(TemplateKind::Decline, "en", Some(&t), &ctx)
+            .unwrap();
+        assert_eq!(c.template_id, None);
     }
 
     #[test]
