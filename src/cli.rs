@@ -79,6 +79,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::http::token_command::TokenCommand,
     },
+    /// Reply templates: check one, add a user's own, list a user's.
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
     /// A user's free time and ranked slots as JSON, times in the user's zone.
     Availability {
         #[arg(long)]
@@ -127,6 +132,54 @@ pub enum UserCommand {
         notice: i64,
         #[arg(long, default_value_t = 60)]
         default_duration: i32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Check a template strictly (syntax, unknown variables) and print it rendered with sample
+    /// data; needs no database.
+    Check {
+        /// availability, confirmation, decline, reschedule, cancellation, approval_request,
+        /// follow_up.
+        #[arg(long = "type")]
+        kind: String,
+        /// The subject line (a template itself).
+        #[arg(long)]
+        subject: String,
+        /// The text body's file.
+        #[arg(long)]
+        text: PathBuf,
+        /// The HTML body's file; without one the HTML is made from the text.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// Store a user's template (checked first).
+    Add {
+        #[arg(long)]
+        user: String,
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "en")]
+        language: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        text: PathBuf,
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Make it the default of its type and language (replacing the current default).
+        #[arg(long)]
+        default: bool,
+    },
+    /// List a user's templates.
+    List {
+        #[arg(long)]
+        user: String,
+        #[arg(long = "type")]
+        kind: Option<String>,
     },
 }
 
@@ -311,6 +364,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::User { command } => crate::calendar::commands::user(&config, command).await,
         Command::Calendar { command } => {
             crate::calendar::commands::calendar(&config, command).await
+        }
+        Command::Template { command } => {
+            crate::outbound::template_cli::template(&config, command).await
         }
         Command::Availability {
             user,

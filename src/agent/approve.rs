@@ -313,6 +313,7 @@ impl Agent {
                     previous: None,
                     apology: false,
                     no_free_time: false,
+                    guest_declined: false,
                     effect: Effect::Book { slot },
                     status: RequestStatus::Scheduled,
                 };
@@ -344,6 +345,7 @@ impl Agent {
                     previous: None,
                     apology: false,
                     no_free_time: false,
+                    guest_declined: false,
                     effect: Effect::Release,
                     status: RequestStatus::Declined,
                 };
@@ -408,8 +410,17 @@ impl Agent {
             uid: u.to_string(),
             sequence: 0,
         });
-        let reply = reply::compose(&self.renderer, frame, plan, invite.as_ref(), now)
-            .map_err(|e| ActError::Internal(e.to_string()))?;
+        let user_id = frame_user(tx, request_id).await?;
+        let reply = super::handle::compose(
+            &self.renderer,
+            tx,
+            user_id,
+            frame,
+            plan,
+            invite.as_ref(),
+            now,
+        )
+        .await?;
         let draft = reply::response_draft(
             frame,
             &reply,
@@ -431,6 +442,13 @@ impl Agent {
         }
         Ok(())
     }
+}
+
+async fn frame_user(tx: &mut PgConnection, request_id: Uuid) -> Result<Uuid, ActError> {
+    Ok(requests::get(tx, request_id)
+        .await?
+        .ok_or(ActError::NotFound)?
+        .user_id)
 }
 
 /// Commits a successful action; anything else rolls back (a used token stays unused when the

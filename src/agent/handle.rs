@@ -702,8 +702,17 @@ impl Agent {
                     hold_until,
                 )
                 .await?;
-                let reply = reply::compose(&self.renderer, &g.frame, p, invite.as_ref(), now)
-                    .map_err(|e| fail(e.into()))?;
+                let reply = compose(
+                    &self.renderer,
+                    tx,
+                    route.user_id,
+                    &g.frame,
+                    p,
+                    invite.as_ref(),
+                    now,
+                )
+                .await
+                .map_err(fail)?;
                 let send_after = (g.delay > 0).then(|| now + TimeDelta::seconds(g.delay));
                 let draft = reply::response_draft(
                     &g.frame,
@@ -743,8 +752,17 @@ impl Agent {
                 for slot in &held {
                     hold(tx, route.user_id, request_id, slot, hold_until).await?;
                 }
-                let reply = reply::compose(&self.renderer, &g.frame, p, invite.as_ref(), now)
-                    .map_err(|e| fail(e.into()))?;
+                let reply = compose(
+                    &self.renderer,
+                    tx,
+                    route.user_id,
+                    &g.frame,
+                    p,
+                    invite.as_ref(),
+                    now,
+                )
+                .await
+                .map_err(fail)?;
                 let draft = reply::response_draft(
                     &g.frame,
                     &reply,
@@ -928,6 +946,25 @@ impl Agent {
             .map_err(|e| fail(e.into()))?;
         Ok(reply_out(&draft, "queued".into()))
     }
+}
+
+/// `reply::compose` with the user's own template for the reply's kind, its use counted.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn compose(
+    renderer: &crate::outbound::render::Renderer,
+    tx: &mut PgConnection,
+    user_id: Uuid,
+    frame: &Frame,
+    plan: &Plan,
+    invite: Option<&InviteId>,
+    now: DateTime<Utc>,
+) -> Result<reply::Reply, AgentError> {
+    let own = crate::db::templates::default_for(tx, user_id, plan.kind, &frame.locale).await?;
+    let reply = reply::compose(renderer, frame, plan, invite, now, own.as_ref())?;
+    if let Some(id) = reply.template_id {
+        crate::db::templates::record_use(tx, id).await?;
+    }
+    Ok(reply)
 }
 
 /// Why an application attempt stopped.

@@ -48,6 +48,9 @@ pub struct Plan {
     /// The confirmed time was taken meanwhile.
     pub apology: bool,
     pub no_free_time: bool,
+    /// The guest said no (the reply thanks them), as opposed to the user declining.
+    #[serde(default)]
+    pub guest_declined: bool,
     pub effect: Effect,
     /// The request's status once the reply is on its way.
     pub status: RequestStatus,
@@ -70,6 +73,7 @@ pub fn plan(action: &Action, booking: Option<ThreadBooking>, max_windows: usize)
         previous: None,
         apology: false,
         no_free_time: false,
+        guest_declined: false,
         effect: Effect::Nothing,
         status: RequestStatus::Responded,
     };
@@ -129,6 +133,7 @@ pub fn plan(action: &Action, booking: Option<ThreadBooking>, max_windows: usize)
             None => base(TemplateKind::Cancellation),
         },
         Action::AcknowledgeDecline => Plan {
+            guest_declined: true,
             effect: Effect::Release,
             status: RequestStatus::Declined,
             ..base(TemplateKind::Decline)

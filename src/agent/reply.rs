@@ -12,7 +12,7 @@ use super::plan::{Effect, Plan};
 use crate::availability::Interval;
 use crate::outbound::invite::{self, Invite};
 use crate::outbound::render::{
-    MeetingView, Person, RenderError, Rendered, Renderer, ReplyContext, SlotView,
+    MeetingView, Person, RenderError, Rendered, Renderer, ReplyContext, SlotView, UserTemplate,
 };
 use crate::outbound::timefmt;
 use crate::outbound::{CalendarMethod, CalendarPart, MessageId, ResponseDraft};
@@ -61,6 +61,8 @@ pub enum ReplyError {
 pub struct Reply {
     pub rendered: Rendered,
     pub calendar: Option<CalendarPart>,
+    /// The user's own template, when it was the one used.
+    pub template_id: Option<Uuid>,
 }
 
 /// The invitation's identity: its UID and the SEQUENCE this message carries.
@@ -146,6 +148,7 @@ pub fn context(frame: &Frame, plan: &Plan) -> Result<ReplyContext, ReplyError> {
         previous: plan.previous.as_ref().map(when),
         apology: plan.apology,
         no_free_time: plan.no_free_time,
+        guest_declined: plan.guest_declined,
         approval: None,
     })
 }
@@ -199,21 +202,31 @@ pub fn invitation(
         .map_err(|e| ReplyError::Invite(e.to_string()))
 }
 
-/// Renders the reply to the guest.
+/// Renders the reply to the guest: with the user's own template for its kind when they have
+/// one (the default one if it cannot render), else the default.
 pub fn compose(
     renderer: &Renderer,
     frame: &Frame,
     plan: &Plan,
     invite: Option<&InviteId>,
     now: DateTime<Utc>,
+    user_template: Option<&UserTemplate>,
 ) -> Result<Reply, ReplyError> {
     let ctx = context(frame, plan)?;
-    let mut rendered = renderer.render(plan.kind, &frame.locale, &ctx)?;
+    let choice = renderer.render_preferred(plan.kind, &frame.locale, user_template, &ctx)?;
+    if let Some(why) = &choice.fell_back {
+        tracing::warn!(
+            "the user's {} template failed, default used: {why}",
+            plan.kind.as_str()
+        );
+    }
+    let mut rendered = choice.rendered;
     // The reply stays in the guest's thread whatever the template's subject says.
     rendered.subject = frame.reply_subject.clone();
     Ok(Reply {
         rendered,
         calendar: invitation(frame, plan, invite, now)?,
+        template_id: choice.template_id,
     })
 }
 
@@ -235,7 +248,7 @@ pub fn response_draft(
     let id = |s: &String| MessageId::parse(s).ok();
     Ok(ResponseDraft {
         request_id: o.request_id,
-        template_id: None,
+        template_id: reply.template_id,
         from: None,
         to: frame.to_mailboxes()?,
         cc: frame.cc_mailboxes()?,

@@ -14,6 +14,7 @@ pub mod mailboxes;
 pub mod rate_limits;
 pub mod requests;
 pub mod responses;
+pub mod templates;
 pub mod users;
 
 use sqlx::postgres::PgPool;

@@ -14,3 +14,4 @@ mod rls;
 mod schema;
 mod service;
 mod support;
+mod templates;
