@@ -26,6 +26,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server and the job worker (applies pending migrations first).
     Serve,
+    /// The first thing to try: a demo user and calendar, every example email through the flow.
+    Demo {
+        /// The folder with calendar.ics and emails/*.eml.
+        #[arg(long, default_value = "examples")]
+        dir: PathBuf,
+    },
     /// Run one email through the whole flow; print the decision, its reasons and the reply.
     Process {
         /// The raw RFC 5322 message.
@@ -349,6 +355,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     telemetry::init_logging(&config.log);
     let result = match cli.command {
         Command::Serve => app::serve(config).await,
+        Command::Demo { dir } => crate::agent::commands::demo(&config, &dir).await,
         Command::Process {
             file,
             user,

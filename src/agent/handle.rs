@@ -890,6 +890,7 @@ impl Agent {
                 .decision
                 .reasons
                 .iter()
+                .filter(|r| r.blocks_sending())
                 .map(|r| r.message())
                 .collect(),
             draft_to: g.frame.to.join(", "),

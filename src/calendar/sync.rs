@@ -319,7 +319,7 @@ async fn fetch_and_apply(
         }
     };
     log.token = new_token.clone();
-    calendars::record_success(&mut tx, cal.id, Utc::now(), new_token.as_deref()).await?;
+    calendars::record_success(&mut tx, cal.id, now, new_token.as_deref()).await?;
     calendars::write_log(&mut tx, cal.id, &log).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(SyncReport {

@@ -102,19 +102,21 @@ pub async fn record(
     r: &NewRequest<'_>,
     slots: &[SlotRow],
 ) -> Result<Recorded, DbError> {
-    if let Some(inbound) = r.inbound_message_id {
-        let existing: Option<(Uuid, String)> = sqlx::query_as(
-            "SELECT id, status::text FROM availability_requests
-              WHERE user_id = $1 AND inbound_message_id = $2",
-        )
-        .bind(r.user_id)
-        .bind(inbound)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some((id, status)) = existing {
-            let status = RequestStatus::parse(&status).unwrap_or(RequestStatus::Pending);
-            return Ok(Recorded::Existing(id, status));
-        }
+    // The same message, by its stored row or its Message-ID (one message can reach CAMS twice:
+    // by IMAP and a webhook, or stored before and after its user was known).
+    let existing: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, status::text FROM availability_requests
+          WHERE user_id = $1 AND (inbound_message_id = $2 OR email_message_id = $3)
+          ORDER BY created_at LIMIT 1",
+    )
+    .bind(r.user_id)
+    .bind(r.inbound_message_id)
+    .bind(r.email_message_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, status)) = existing {
+        let status = RequestStatus::parse(&status).unwrap_or(RequestStatus::Pending);
+        return Ok(Recorded::Existing(id, status));
     }
     // Confidence is DECIMAL(3,2): round here so what is stored is what the decision used.
     let confidence = (r.confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0;

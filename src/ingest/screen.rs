@@ -132,8 +132,9 @@ pub async fn assess(
         .map(|a| a.domain().to_string())
         .unwrap_or_default();
     let trust = match (&config.trust.authserv_id, message.source.as_str()) {
-        // Mail our own server received: its Authentication-Results say what it checked.
-        (Some(id), "imap") => {
+        // Mail our own server received (from its mailbox, or saved from it and given to
+        // `cams process`): its Authentication-Results say what it checked.
+        (Some(id), "imap" | "cli") => {
             trust::from_auth_results(&headers.authentication_results, id, &from_domain)
         }
         _ if config.trust.verify_signatures => verifier.verify(&message.raw).await,

@@ -180,6 +180,25 @@ impl Reason {
         }
     }
 
+    /// Whether this reason stands in the way of answering alone (what the approval email lists
+    /// as "why I did not answer on my own"), as opposed to describing the answer.
+    pub fn blocks_sending(&self) -> bool {
+        matches!(
+            self,
+            Reason::ConfirmWithoutTime
+                | Reason::NoFreeTime
+                | Reason::NoBookingInThread
+                | Reason::AutoRespondOff
+                | Reason::LowConfidence { .. }
+                | Reason::SenderAuthFailed
+                | Reason::SenderUnknown
+                | Reason::CalendarsStale
+                | Reason::Guard { .. }
+                | Reason::AutomaticMessage
+                | Reason::RateLimited
+        )
+    }
+
     /// A sentence for the audit log and the approval email.
     pub fn message(&self) -> String {
         match self {

@@ -445,3 +445,17 @@ fn reasons_serialise_with_code_and_message_for_the_audit_log() {
     let back: Reason = serde_json::from_value(serde_json::to_value(&reason).unwrap()).unwrap();
     assert_eq!(back, reason);
 }
+
+#[test]
+fn only_the_reasons_that_stop_an_automatic_answer_block_sending() {
+    assert!(!Reason::ProposedSlotFree { rank: 1 }.blocks_sending());
+    assert!(!Reason::FreeWindows { windows: 2 }.blocks_sending());
+    assert!(Reason::SenderUnknown.blocks_sending());
+    assert!(
+        Reason::LowConfidence {
+            confidence: 0.5,
+            threshold: 0.75
+        }
+        .blocks_sending()
+    );
+}

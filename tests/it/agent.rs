@@ -1163,3 +1163,63 @@ async fn a_worker_killed_mid_processing_leaves_exactly_one_reply_after_restart()
     }
     assert_eq!(w.bookings().await.len(), 3);
 }
+
+#[test]
+fn cams_demo_prints_a_decision_and_reply_for_every_example_email() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(TestDb::new());
+    let data = std::env::temp_dir().join(format!("cams-it-demo-{}", Uuid::new_v4()));
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cams"))
+            .arg("demo")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CAMS_DATABASE__URL", db.url())
+            .env("CAMS_DATA_DIR", &data)
+            .env("CAMS_LOG__LEVEL", "warn")
+            .env_remove("CAMS_CONFIG")
+            .output()
+            .expect("cams demo runs")
+    };
+    let out = run();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let examples: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/emails"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".eml"))
+            .collect();
+    assert!(examples.len() >= 10);
+    for name in &examples {
+        assert!(stdout.contains(&format!("━━━ {name}")), "{name} not shown");
+    }
+    assert_eq!(
+        stdout.matches("\ndecision: ").count(),
+        examples.len(),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Summary"));
+    // Every kind of outcome shows up, and the mail is in the outbox.
+    for d in ["  book ", "  auto_reply ", "  approval ", "  ignore "] {
+        assert!(stdout.contains(d), "no {d:?} in the summary:\n{stdout}");
+    }
+    assert!(
+        stdout.contains("METHOD:CANCEL"),
+        "the cancellation sends a CANCEL"
+    );
+    let outbox = std::fs::read_dir(data.join("outbox")).unwrap().count();
+    assert!(outbox >= 10, "{outbox} emails in the outbox");
+    // A second run starts the demo afresh and says the same.
+    let again = run();
+    assert!(again.status.success());
+    let summary = |s: &str| s[s.find("Summary").unwrap()..].to_string();
+    assert_eq!(
+        summary(&String::from_utf8_lossy(&again.stdout)),
+        summary(&stdout)
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
