@@ -113,6 +113,24 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// Another address the user is reached at: a full address (alice@corp.example), or a tag
+    /// for plus-addressing (alice: mail to <CAMS address local part>+alice@<domain>).
+    Alias {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        alias: String,
+    },
+    /// Turn automatic replies on or off, with the delay before one goes out.
+    AutoRespond {
+        #[arg(long)]
+        user: String,
+        #[arg(long, action = clap::ArgAction::Set)]
+        on: bool,
+        /// Seconds a reply waits (cancelled if the user acts or the guest writes meanwhile).
+        #[arg(long, default_value_t = 300)]
+        delay: i32,
+    },
     /// Add a user (working hours apply Monday to Friday unless --days says otherwise).
     Add {
         #[arg(long)]

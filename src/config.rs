@@ -766,6 +766,53 @@ fn collect(value: &mut serde_json::Value, prefix: &str, keys: &mut BTreeSet<Stri
     }
 }
 
+impl AgentConfig {
+    fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: &str| {
+            out.push(ConfigProblem {
+                key: format!("agent.{key}"),
+                message: message.into(),
+            })
+        };
+        if !(1..=10).contains(&self.slot_count) {
+            bad("slot_count", "must be between 1 and 10");
+        }
+        if !(1..=90).contains(&self.search_days) {
+            bad("search_days", "must be between 1 and 90");
+        }
+        if !(5..=120).contains(&self.slot_step_minutes) {
+            bad("slot_step_minutes", "must be between 5 and 120");
+        }
+        if self.hold_hours < 1 {
+            bad("hold_hours", "must be at least 1");
+        }
+        if self.approval_expiry_hours < 1 {
+            bad("approval_expiry_hours", "must be at least 1");
+        }
+        if self.max_windows < 1 {
+            bad("max_windows", "must be at least 1");
+        }
+        let t = &self.thresholds;
+        for (name, v) in [
+            ("schedule", t.schedule),
+            ("availability_check", t.availability_check),
+            ("confirm", t.confirm),
+            ("decline", t.decline),
+            ("reschedule", t.reschedule),
+            ("cancel", t.cancel),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                out.push(ConfigProblem {
+                    key: format!("agent.thresholds.{name}"),
+                    message: "must be between 0 and 1".into(),
+                });
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -926,52 +973,5 @@ mod tests {
             );
         }
         assert!(!err.to_string().contains("imap-hunter2-secret"));
-    }
-}
-
-impl AgentConfig {
-    fn problems(&self) -> Vec<ConfigProblem> {
-        let mut out = Vec::new();
-        let mut bad = |key: &str, message: &str| {
-            out.push(ConfigProblem {
-                key: format!("agent.{key}"),
-                message: message.into(),
-            })
-        };
-        if !(1..=10).contains(&self.slot_count) {
-            bad("slot_count", "must be between 1 and 10");
-        }
-        if !(1..=90).contains(&self.search_days) {
-            bad("search_days", "must be between 1 and 90");
-        }
-        if !(5..=120).contains(&self.slot_step_minutes) {
-            bad("slot_step_minutes", "must be between 5 and 120");
-        }
-        if self.hold_hours < 1 {
-            bad("hold_hours", "must be at least 1");
-        }
-        if self.approval_expiry_hours < 1 {
-            bad("approval_expiry_hours", "must be at least 1");
-        }
-        if self.max_windows < 1 {
-            bad("max_windows", "must be at least 1");
-        }
-        let t = &self.thresholds;
-        for (name, v) in [
-            ("schedule", t.schedule),
-            ("availability_check", t.availability_check),
-            ("confirm", t.confirm),
-            ("decline", t.decline),
-            ("reschedule", t.reschedule),
-            ("cancel", t.cancel),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                out.push(ConfigProblem {
-                    key: format!("agent.thresholds.{name}"),
-                    message: "must be between 0 and 1".into(),
-                });
-            }
-        }
-        out
     }
 }

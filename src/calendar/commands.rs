@@ -53,6 +53,57 @@ pub fn working_hours_json(days: &str, start: &str, end: &str) -> anyhow::Result<
 }
 
 pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let database = match &command {
+        UserCommand::Alias { .. } | UserCommand::AutoRespond { .. } => db::open(config).await?,
+        UserCommand::Add { .. } => return add_user(config, command).await,
+    };
+    let pool = database.pool.clone();
+    let result = async {
+        match command {
+            UserCommand::Alias { user, alias } => {
+                let alias = alias.trim().to_lowercase();
+                if alias.is_empty() || alias.contains(char::is_whitespace) {
+                    bail!("--alias {alias:?}: an address or a tag without spaces");
+                }
+                let u = user_by_email(&pool, &user).await?;
+                let mut conn = pool.acquire().await?;
+                crate::db::requests::add_alias(&mut conn, u.id, &alias)
+                    .await
+                    .map_err(|e| {
+                        if e.constraint() == Some("unique_alias") {
+                            anyhow::anyhow!("{alias} is already an alias")
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                println!("{user} is also reached as {alias}");
+            }
+            UserCommand::AutoRespond { user, on, delay } => {
+                if delay < 0 {
+                    bail!("--delay must not be negative");
+                }
+                let u = user_by_email(&pool, &user).await?;
+                let mut conn = pool.acquire().await?;
+                users::set_auto_respond(&mut conn, u.id, on, delay).await?;
+                println!(
+                    "automatic replies for {user}: {}",
+                    if on {
+                        format!("on, after {delay} s")
+                    } else {
+                        "off".into()
+                    }
+                );
+            }
+            UserCommand::Add { .. } => unreachable!("handled above"),
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    database.close().await;
+    result
+}
+
+async fn add_user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
     let UserCommand::Add {
         email,
         name,
@@ -63,7 +114,10 @@ pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         buffer,
         notice,
         default_duration,
-    } = command;
+    } = command
+    else {
+        bail!("not an add command");
+    };
     if parse_zone(&tz).is_err() {
         bail!(
             "unknown time zone {tz:?}: use an IANA name such as America/New_York or Europe/Paris"

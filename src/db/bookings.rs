@@ -276,9 +276,9 @@ async fn book_inner(
         .bind(event_id)
         .execute(&mut *conn)
         .await?;
-    Ok(get(conn, booking_id)
+    get(conn, booking_id)
         .await?
-        .ok_or(BookingError::Db(DbError::Sqlx(sqlx::Error::RowNotFound)))?)
+        .ok_or(BookingError::Db(DbError::Sqlx(sqlx::Error::RowNotFound)))
 }
 
 const BOOKING_COLUMNS: &str = "id, event_id, request_id, lower(during) AS start_time, \
@@ -372,7 +372,7 @@ pub async fn reschedule(
     .bind(end)
     .execute(&mut *conn)
     .await?;
-    Ok(get(conn, id)
+    get(conn, id)
         .await?
-        .ok_or(BookingError::Db(DbError::Sqlx(sqlx::Error::RowNotFound)))?)
+        .ok_or(BookingError::Db(DbError::Sqlx(sqlx::Error::RowNotFound)))
 }

@@ -309,14 +309,17 @@ pub async fn list(
     Ok(rows.iter().map(request_from_row).collect())
 }
 
+/// `(start, end, timezone, is_flexible, preference_rank)` as stored.
+type StoredSlot = (
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<String>,
+    Option<bool>,
+    Option<i32>,
+);
+
 pub async fn slots(conn: &mut PgConnection, request_id: Uuid) -> Result<Vec<SlotRow>, DbError> {
-    let rows: Vec<(
-        DateTime<Utc>,
-        DateTime<Utc>,
-        Option<String>,
-        Option<bool>,
-        Option<i32>,
-    )> = sqlx::query_as(
+    let rows: Vec<StoredSlot> = sqlx::query_as(
         "SELECT start_time, end_time, timezone, is_flexible, preference_rank
                FROM proposed_time_slots WHERE request_id = $1
               ORDER BY preference_rank NULLS LAST, start_time",

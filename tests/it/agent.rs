@@ -1223,3 +1223,70 @@ fn cams_demo_prints_a_decision_and_reply_for_every_example_email() {
     );
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn mail_to_a_users_alias_is_theirs_and_a_stranger_to_nobody_is_ignored() {
+    let now = monday();
+    let w = World::new(now).await;
+    let agent = w.agent(now);
+    let alias = format!("a.morgan.{}@corp.example", w.tag);
+    let mut conn = w.db.pool.acquire().await.unwrap();
+    cams::db::requests::add_alias(&mut conn, w.user, &alias.to_uppercase())
+        .await
+        .unwrap();
+    drop(conn);
+    let guest = w.guest("eve");
+    let out = w
+        .deliver(
+            &agent,
+            &Mail {
+                from: &guest,
+                to: &[&alias],
+                cc: &["schedule@cams.test"],
+                subject: "Sync",
+                date: now,
+                id: &format!("al1.{}@guest.example", w.tag),
+                in_reply_to: None,
+                body: "Could we meet Thursday at 10am ET?\n",
+                dmarc: Some("pass"),
+                extra: "",
+            }
+            .bytes(),
+        )
+        .await;
+    assert_eq!(out.user_id, Some(w.user), "{out:?}");
+    assert_eq!(out.decision, "book", "{out:?}");
+    let reply = out.reply.unwrap();
+    assert!(
+        reply.cc.iter().any(|c| c.contains(&alias)),
+        "the user stays on the thread"
+    );
+
+    let out = w
+        .deliver(
+            &agent,
+            &Mail {
+                from: &guest,
+                to: &["schedule@cams.test"],
+                cc: &[],
+                subject: "Hello?",
+                date: now,
+                id: &format!("al2.{}@guest.example", w.tag),
+                in_reply_to: None,
+                body: "Could we meet Thursday at 11am ET?\n",
+                dmarc: Some("pass"),
+                extra: "",
+            }
+            .bytes(),
+        )
+        .await;
+    assert_eq!(out.decision, "ignore");
+    assert_eq!(out.request_id, None);
+    let status: String =
+        sqlx::query_scalar("SELECT status::text FROM inbound_messages WHERE message_id = $1")
+            .bind(format!("al2.{}@guest.example", w.tag))
+            .fetch_one(&w.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "ignored", "recorded, not lost");
+}
