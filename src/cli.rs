@@ -290,6 +290,15 @@ pub enum NlpCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Milliseconds per message through the agent (screen, read, route, availability, decide,
+    /// apply, commit) over the example emails, on the configured database (it resets the demo
+    /// user).
+    Agent {
+        #[arg(long, default_value = "examples")]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        iterations: u32,
+    },
     /// The Rust engine and the SQL calculate_availability over the same 10,000 events
     /// (against the configured database).
     Availability {
@@ -410,6 +419,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                 crate::calendar::commands::bench(&config, events, iterations).await
             }
             nlp @ BenchCommand::Nlp { .. } => bench(nlp),
+            BenchCommand::Agent { dir, iterations } => {
+                crate::agent::bench::bench(&config, &dir, iterations).await
+            }
         },
         Command::CheckConfig => unreachable!("handled above"),
     };

@@ -228,7 +228,7 @@ pub async fn demo(config: &Config, dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Makes the demo user afresh (an earlier run's user, requests and bookings are deleted).
-async fn setup_demo_user(
+pub(crate) async fn setup_demo_user(
     config: &Config,
     pool: &PgPool,
     calendar: &Path,
@@ -280,7 +280,7 @@ async fn setup_demo_user(
 }
 
 /// Lets an example be stored and processed again on a second run of the demo.
-async fn forget_message(pool: &PgPool, raw: &[u8]) -> anyhow::Result<()> {
+pub(crate) async fn forget_message(pool: &PgPool, raw: &[u8]) -> anyhow::Result<()> {
     let (_, key, _) = crate::ingest::store::identity(raw)?;
     sqlx::query("DELETE FROM inbound_messages WHERE dedupe_key = $1")
         .bind(&key)

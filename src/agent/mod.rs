@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod approve;
+pub mod bench;
 pub mod commands;
 pub mod handle;
 pub mod plan;
