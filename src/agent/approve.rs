@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::handle::{Outcome, Retry, StoredDecision, apply_effect};
 use super::plan::{Effect, Plan};
-use super::reply::{self, DraftOptions, InviteId};
+use super::reply::{self, InviteId};
 use super::{Agent, AgentError};
 use crate::availability::Interval;
 use crate::db::requests::{self, RequestStatus, ThreadRef};
@@ -411,32 +411,23 @@ impl Agent {
             sequence: 0,
         });
         let user_id = frame_user(tx, request_id).await?;
-        let reply = super::handle::compose(
+        super::handle::queue_reply(
             &self.renderer,
+            &self.config.outbound,
             tx,
             user_id,
+            request_id,
             frame,
             plan,
             invite.as_ref(),
             now,
-        )
-        .await?;
-        let draft = reply::response_draft(
-            frame,
-            &reply,
-            DraftOptions {
-                request_id,
+            super::handle::Release {
                 approved_at: Some(now),
                 draft: false,
                 send_after: None,
-                action: plan.kind.as_str().to_string(),
-                suggested: Some(json!(plan.slots)),
             },
         )
-        .map_err(|e| ActError::Internal(e.to_string()))?;
-        send::queue_response(tx, &self.config.outbound, &draft)
-            .await
-            .map_err(|e| ActError::Internal(e.to_string()))?;
+        .await?;
         if let Some(id) = draft_id {
             responses::cancel_draft(tx, id, "the user chose another answer").await?;
         }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::Agent;
-use super::commands::{DEMO_NOW, forget_message, setup_demo_user};
+use super::commands::{DEMO_NOW, example_emails, forget_message, setup_demo_user};
 use crate::config::Config;
 use crate::db::inbound::Source;
 use crate::ingest::store::{RawInbound, ingest};
@@ -16,13 +16,10 @@ use crate::nlp::bench::percentile;
 
 pub async fn bench(config: &Config, dir: &Path, iterations: u32) -> anyhow::Result<()> {
     let now = chrono::DateTime::parse_from_rfc3339(DEMO_NOW)?.with_timezone(&chrono::Utc);
-    let mut emails: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("emails"))
-        .with_context(|| format!("cannot read {}", dir.join("emails").display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .collect();
-    emails.sort();
-    let raws: Vec<Vec<u8>> = emails.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let raws: Vec<Vec<u8>> = example_emails(dir)?
+        .iter()
+        .map(std::fs::read)
+        .collect::<Result<_, _>>()?;
     let mut config = config.clone();
     config.trust.authserv_id = Some("mx.demo.example".into());
     config.trust.verify_signatures = false;

@@ -158,17 +158,7 @@ const DEMO_USER: &str = "avery@demo.example";
 pub async fn demo(config: &Config, dir: &Path) -> anyhow::Result<()> {
     let now = chrono::DateTime::parse_from_rfc3339(DEMO_NOW)?.with_timezone(&chrono::Utc);
     let calendar_file = dir.join("calendar.ics");
-    let mut emails: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("emails"))
-        .with_context(|| format!("cannot read {}", dir.join("emails").display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .collect();
-    emails.sort();
-    anyhow::ensure!(
-        !emails.is_empty(),
-        "no .eml files in {}",
-        dir.join("emails").display()
-    );
+    let emails = example_emails(dir)?;
 
     // The demo's own settings: mail stamped by the demo's MX, no DNS lookups, the outbox.
     let mut config = config.clone();
@@ -225,6 +215,19 @@ pub async fn demo(config: &Config, dir: &Path) -> anyhow::Result<()> {
     .await;
     database.close().await;
     result
+}
+
+/// The `.eml` files of `<dir>/emails`, in name order.
+pub(crate) fn example_emails(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let folder = dir.join("emails");
+    let mut emails: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot read {}", folder.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    emails.sort();
+    anyhow::ensure!(!emails.is_empty(), "no .eml files in {}", folder.display());
+    Ok(emails)
 }
 
 /// Makes the demo user afresh (an earlier run's user, requests and bookings are deleted).

@@ -702,34 +702,25 @@ impl Agent {
                     hold_until,
                 )
                 .await?;
-                let reply = compose(
+                let send_after = (g.delay > 0).then(|| now + TimeDelta::seconds(g.delay));
+                let (draft, _) = queue_reply(
                     &self.renderer,
+                    &self.config.outbound,
                     tx,
                     route.user_id,
+                    request_id,
                     &g.frame,
                     p,
                     invite.as_ref(),
                     now,
-                )
-                .await
-                .map_err(fail)?;
-                let send_after = (g.delay > 0).then(|| now + TimeDelta::seconds(g.delay));
-                let draft = reply::response_draft(
-                    &g.frame,
-                    &reply,
-                    DraftOptions {
-                        request_id,
+                    Release {
                         approved_at: None,
                         draft: false,
                         send_after,
-                        action: p.kind.as_str().to_string(),
-                        suggested: Some(json!(p.slots)),
                     },
                 )
-                .map_err(|e| fail(e.into()))?;
-                send::queue_response(tx, &self.config.outbound, &draft)
-                    .await
-                    .map_err(|e| fail(e.into()))?;
+                .await
+                .map_err(fail)?;
                 outcome.reply = Some(reply_out(
                     &draft,
                     if send_after.is_some() {
@@ -752,38 +743,29 @@ impl Agent {
                 for slot in &held {
                     hold(tx, route.user_id, request_id, slot, hold_until).await?;
                 }
-                let reply = compose(
+                let (draft, queued) = queue_reply(
                     &self.renderer,
+                    &self.config.outbound,
                     tx,
                     route.user_id,
+                    request_id,
                     &g.frame,
                     p,
                     invite.as_ref(),
                     now,
-                )
-                .await
-                .map_err(fail)?;
-                let draft = reply::response_draft(
-                    &g.frame,
-                    &reply,
-                    DraftOptions {
-                        request_id,
+                    Release {
                         approved_at: None,
                         draft: true,
                         send_after: None,
-                        action: p.kind.as_str().to_string(),
-                        suggested: Some(json!(p.slots)),
                     },
                 )
-                .map_err(|e| fail(e.into()))?;
-                let queued = send::queue_response(tx, &self.config.outbound, &draft)
-                    .await
-                    .map_err(|e| fail(e.into()))?;
+                .await
+                .map_err(fail)?;
                 stored.draft_response_id = Some(queued.id);
                 stored.choices = choices(p, &g.input.candidates, cfg.slot_count, g.input.zone);
                 outcome.reply = Some(reply_out(&draft, "draft awaiting approval".into()));
                 let approval = self
-                    .approval_email(tx, request_id, route.user_id, g, p, &stored, &reply, now)
+                    .approval_email(tx, request_id, route.user_id, g, p, &stored, &draft, now)
                     .await?;
                 outcome.approval = Some(approval);
                 status = RequestStatus::AwaitingApproval;
@@ -830,7 +812,7 @@ impl Agent {
         g: &Gathered,
         p: &Plan,
         stored: &StoredDecision,
-        draft: &reply::Reply,
+        draft: &ResponseDraft,
         now: DateTime<Utc>,
     ) -> Result<ReplyOut, Retry> {
         let cfg = &self.config.agent;
@@ -894,8 +876,8 @@ impl Agent {
                 .map(|r| r.message())
                 .collect(),
             draft_to: g.frame.to.join(", "),
-            draft_subject: draft.rendered.subject.clone(),
-            draft_text: draft.rendered.text.clone(),
+            draft_subject: draft.subject.clone(),
+            draft_text: draft.text.clone(),
             send_url,
             decline_url,
             ignore_url,
@@ -966,6 +948,47 @@ pub(crate) async fn compose(
         crate::db::templates::record_use(tx, id).await?;
     }
     Ok(reply)
+}
+
+/// When a reply may leave.
+pub(crate) struct Release {
+    /// The user approved it (None: an automatic reply).
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Kept as a draft for the user's approval.
+    pub draft: bool,
+    pub send_after: Option<DateTime<Utc>>,
+}
+
+/// Renders the plan's reply (with the user's own template when they have one) and stores it to
+/// be sent, or as a draft; returns what was stored and its row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn queue_reply(
+    renderer: &crate::outbound::render::Renderer,
+    config: &crate::config::OutboundConfig,
+    tx: &mut PgConnection,
+    user_id: Uuid,
+    request_id: Uuid,
+    frame: &Frame,
+    plan: &Plan,
+    invite: Option<&InviteId>,
+    now: DateTime<Utc>,
+    release: Release,
+) -> Result<(ResponseDraft, crate::outbound::QueuedResponse), AgentError> {
+    let reply = compose(renderer, tx, user_id, frame, plan, invite, now).await?;
+    let draft = reply::response_draft(
+        frame,
+        &reply,
+        DraftOptions {
+            request_id,
+            approved_at: release.approved_at,
+            draft: release.draft,
+            send_after: release.send_after,
+            action: plan.kind.as_str().to_string(),
+            suggested: Some(json!(plan.slots)),
+        },
+    )?;
+    let queued = send::queue_response(tx, config, &draft).await?;
+    Ok((draft, queued))
 }
 
 /// Why an application attempt stopped.
