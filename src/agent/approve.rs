@@ -305,16 +305,44 @@ impl Agent {
                     .choices
                     .get(k as usize - 1)
                     .ok_or(ActError::NotFound)?;
+                // The thread already has a meeting (a reschedule): move it; else book one.
+                let booked = match thread {
+                    Some(t) => bookings::thread_booking(tx, user_id, t).await?,
+                    None => None,
+                };
+                let (kind, effect, previous, invite) = match &booked {
+                    Some(b) => (
+                        TemplateKind::Reschedule,
+                        Effect::Move {
+                            booking: b.id,
+                            to: slot,
+                        },
+                        Interval::new(b.start_time, b.end_time).ok(),
+                        InviteId {
+                            uid: b.ics_uid.clone(),
+                            sequence: b.ics_sequence + 1,
+                        },
+                    ),
+                    None => (
+                        TemplateKind::Confirmation,
+                        Effect::Book { slot },
+                        None,
+                        InviteId {
+                            uid: uid.clone(),
+                            sequence: 0,
+                        },
+                    ),
+                };
                 let plan = Plan {
-                    kind: TemplateKind::Confirmation,
+                    kind,
                     slots: vec![],
                     windows: vec![],
                     meeting: Some(slot),
-                    previous: None,
+                    previous,
                     apology: false,
                     no_free_time: false,
                     guest_declined: false,
-                    effect: Effect::Book { slot },
+                    effect,
                     status: RequestStatus::Scheduled,
                 };
                 let event = apply_effect(
@@ -322,12 +350,17 @@ impl Agent {
                 )
                 .await
                 .map_err(to_act)?;
-                self.send_instead(tx, request_id, &frame, &plan, Some(&uid), draft_id, now)
+                self.send_instead(tx, request_id, &frame, &plan, Some(invite), draft_id, now)
                     .await?;
                 let zone = frame.user_tz().unwrap_or(chrono_tz::UTC);
                 (
                     format!(
-                        "Booked {} and sent the invitation to {}",
+                        "{} {} and sent the invitation to {}",
+                        if booked.is_some() {
+                            "Moved the meeting to"
+                        } else {
+                            "Booked"
+                        },
                         timefmt::when(&slot, zone, None),
                         frame.to.join(", ")
                     ),
@@ -402,14 +435,10 @@ impl Agent {
         request_id: Uuid,
         frame: &reply::Frame,
         plan: &Plan,
-        uid: Option<&str>,
+        invite: Option<InviteId>,
         draft_id: Option<Uuid>,
         now: chrono::DateTime<Utc>,
     ) -> Result<(), ActError> {
-        let invite = uid.map(|u| InviteId {
-            uid: u.to_string(),
-            sequence: 0,
-        });
         let user_id = frame_user(tx, request_id).await?;
         super::handle::queue_reply(
             &self.renderer,

@@ -1290,3 +1290,111 @@ async fn mail_to_a_users_alias_is_theirs_and_a_stranger_to_nobody_is_ignored() {
             .unwrap();
     assert_eq!(status, "ignored", "recorded, not lost");
 }
+
+#[tokio::test]
+async fn picking_another_slot_for_a_reschedule_moves_the_meeting_instead_of_booking_twice() {
+    let now = monday();
+    let w = World::new(now).await;
+    let agent = w.agent(now);
+    let guest = w.guest("ria");
+    let first = format!("m1.{}@guest.example", w.tag);
+    let out = w
+        .deliver(
+            &agent,
+            &Mail {
+                from: &guest,
+                to: &[&w.user_email],
+                cc: &["schedule@cams.test"],
+                subject: "Budget",
+                date: now,
+                id: &first,
+                in_reply_to: None,
+                body: "Could we meet Tuesday at 10am ET?\n",
+                dmarc: Some("pass"),
+                extra: "",
+            }
+            .bytes(),
+        )
+        .await;
+    assert_eq!(out.decision, "book", "{out:?}");
+
+    // The user wants to see every move first.
+    let mut config = w.config.clone();
+    config.agent.thresholds.reschedule = 1.0;
+    let agent = Arc::new(Agent::new(Arc::new(config)).unwrap().with_clock(now));
+    let out = w
+        .deliver(
+            &agent,
+            &Mail {
+                from: &guest,
+                to: &[&w.user_email],
+                cc: &["schedule@cams.test"],
+                subject: "Re: Budget",
+                date: now + TimeDelta::minutes(10),
+                id: &format!("m2.{}@guest.example", w.tag),
+                in_reply_to: Some(&first),
+                body: "Sorry, could we move our meeting to Thursday at 2pm ET instead?\n",
+                dmarc: Some("pass"),
+                extra: "",
+            }
+            .bytes(),
+        )
+        .await;
+    assert_eq!(out.intent.as_deref(), Some("reschedule"), "{out:?}");
+    assert_eq!(out.decision, "approval", "{out:?}");
+    let request = out.request_id.unwrap();
+    let detail: serde_json::Value =
+        sqlx::query_scalar("SELECT decision FROM availability_requests WHERE id = $1")
+            .bind(request)
+            .fetch_one(&w.db.pool)
+            .await
+            .unwrap();
+    let choices: Vec<cams::availability::Interval> =
+        serde_json::from_value(detail["choices"].clone()).unwrap();
+    assert!(choices.len() >= 2, "{choices:?}");
+    assert_eq!(
+        choices[0].start(),
+        ny(2027, 3, 4, 14, 0),
+        "the asked time first"
+    );
+
+    let r = agent
+        .act_request(
+            &w.db.pool,
+            w.user,
+            request,
+            cams::outbound::approval::ApprovalAction::PickSlot(2),
+            "api",
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(r, cams::agent::approve::ActResult::Done(_)),
+        "{r:?}"
+    );
+    let b = w.bookings().await;
+    assert_eq!(b.len(), 1, "moved, not booked twice: {b:?}");
+    assert_eq!((b[0].0, b[0].1), (choices[1].start(), choices[1].end()));
+    assert_eq!(b[0].3, 1, "the invitation's sequence went up");
+    // Acting again is refused as done.
+    let again = agent
+        .act_request(
+            &w.db.pool,
+            w.user,
+            request,
+            cams::outbound::approval::ApprovalAction::Send,
+            "api",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        again,
+        cams::agent::approve::ActResult::AlreadyDone(_)
+    ));
+    w.run(&agent).await;
+    let got = replies_to(&w.sink, &guest);
+    let last = got.last().unwrap();
+    let ics = calendar_part(last).unwrap();
+    assert_eq!(ics_value(&ics, "SEQUENCE"), Some("1"));
+    assert_eq!(ics_value(&ics, "METHOD"), Some("REQUEST"));
+}
