@@ -415,6 +415,8 @@ impl Agent {
                 "This request was already handled; nothing more was done.".into(),
             ));
         }
+        metrics::counter!("cams_approvals_total", "action" => action.as_str(), "via" => via.to_string())
+            .increment(1);
         audit::record(
             tx,
             Some(user_id),
