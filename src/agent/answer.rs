@@ -33,8 +33,32 @@ pub fn read_answer(text: &str) -> Option<ApprovalAction> {
             _ => return None,
         })
     };
+    // A leading number picks a slot unless it is a clock or a length ("3 pm works", "1 hour").
+    let unit = |w: &str| {
+        matches!(
+            w,
+            "am" | "pm"
+                | "a.m"
+                | "p.m"
+                | "h"
+                | "hr"
+                | "hrs"
+                | "hour"
+                | "hours"
+                | "min"
+                | "mins"
+                | "minute"
+                | "minutes"
+                | "o'clock"
+                | "oclock"
+                | "uhr"
+                | "heures"
+        )
+    };
     if let Ok(k) = first.parse::<u32>() {
-        return (1..=20).contains(&k).then_some(ApprovalAction::PickSlot(k));
+        let clock = line.trim_start().starts_with(&format!("{k}:"))
+            || words.get(1).is_some_and(|w| unit(w));
+        return ((1..=20).contains(&k) && !clock).then_some(ApprovalAction::PickSlot(k));
     }
     if matches!(
         first,
@@ -95,6 +119,7 @@ mod tests {
             ("2", Some(ApprovalAction::PickSlot(2))),
             ("  #3 please", Some(ApprovalAction::PickSlot(3))),
             ("Option 2", Some(ApprovalAction::PickSlot(2))),
+            ("2 works for me", Some(ApprovalAction::PickSlot(2))),
             ("slot #1", Some(ApprovalAction::PickSlot(1))),
             ("the 2nd one", Some(ApprovalAction::PickSlot(2))),
             ("second", Some(ApprovalAction::PickSlot(2))),
@@ -117,6 +142,9 @@ mod tests {
             "Let me think about it and get back to you",
             "Yes but only if the room is free, and also can you check with Bob whether he can join us",
             "Not sure",
+            "3 pm on Wednesday works",
+            "1 hour is fine",
+            "10:30 works",
         ] {
             assert_eq!(read_answer(text), None, "{text:?}");
         }

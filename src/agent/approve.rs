@@ -139,7 +139,7 @@ impl Agent {
             ));
         }
         let result = self
-            .act_in_tx(&mut tx, user_id, v.request_id, v.action, "link")
+            .act_in_tx(pool, &mut tx, user_id, v.request_id, v.action, "link")
             .await;
         finish(tx, result).await
     }
@@ -155,7 +155,7 @@ impl Agent {
     ) -> Result<ActResult, ActError> {
         let mut tx = db::begin_for_user(pool, user_id).await?;
         let result = self
-            .act_in_tx(&mut tx, user_id, request_id, action, via)
+            .act_in_tx(pool, &mut tx, user_id, request_id, action, via)
             .await;
         finish(tx, result).await
     }
@@ -219,6 +219,7 @@ impl Agent {
 
     async fn act_in_tx(
         &self,
+        pool: &PgPool,
         tx: &mut PgConnection,
         user_id: Uuid,
         request_id: Uuid,
@@ -240,6 +241,16 @@ impl Agent {
             .clone()
             .and_then(|d| serde_json::from_value(d).ok())
             .ok_or_else(|| ActError::Internal("the stored decision is unreadable".into()))?;
+        // Approving by reply or API ages like the links do.
+        let expiry = TimeDelta::hours(self.config.agent.approval_expiry_hours);
+        if let Some(at) = stored.decided_at
+            && self.now() - at > expiry
+        {
+            return Err(ActError::Conflict(format!(
+                "this request is older than {} hours; CAMS no longer acts on it",
+                expiry.num_hours()
+            )));
+        }
         let frame = stored
             .frame
             .clone()
@@ -272,6 +283,17 @@ impl Agent {
                     .plan
                     .clone()
                     .ok_or_else(|| ActError::Conflict("there is no reply to send".into()))?;
+                let moving = match plan.effect {
+                    Effect::Move { booking, .. } => {
+                        bookings::get(tx, booking).await?.and_then(|b| b.event_id)
+                    }
+                    _ => None,
+                };
+                if let Effect::Book { slot } | Effect::Move { to: slot, .. } = plan.effect
+                    && !self.still_free(pool, user_id, &slot, moving).await?
+                {
+                    return Err(taken(&slot));
+                }
                 if plan.effect == Effect::Hold {
                     // The holds made when asking may have expired; hold the offer afresh.
                     bookings::release_request(tx, request_id, "renewed on approval").await?;
@@ -333,6 +355,10 @@ impl Agent {
                         },
                     ),
                 };
+                let moving = booked.as_ref().and_then(|b| b.event_id);
+                if !self.still_free(pool, user_id, &slot, moving).await? {
+                    return Err(taken(&slot));
+                }
                 let plan = Plan {
                     kind,
                     slots: vec![],

@@ -94,6 +94,9 @@ pub struct StoredDecision {
     /// The invitation UID a booking made by this request gets.
     pub invite_uid: Option<String>,
     pub screening: Option<Value>,
+    /// When the decision was made (the agent's clock): approvals age from here.
+    #[serde(default)]
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// Everything gathered before the decision.
@@ -211,19 +214,50 @@ impl Agent {
         if route.role == Role::ApprovalAnswer
             && let Some(t) = &thread
         {
+            if dry_run {
+                let mut o = Outcome::ignored(format!(
+                    "an answer to an approval email ({:?}); a dry run does not act on it",
+                    super::answer::read_answer(&email.new_text)
+                ));
+                o.request_id = Some(t.request_id);
+                return Ok(o);
+            }
             return self
                 .answer_by_email(pool, t, &route, &assessed.screening, &email.new_text)
                 .await;
         }
 
         let now = self.now();
+        let thread_id = thread
+            .as_ref()
+            .and_then(|t| t.thread_id.clone())
+            .or_else(|| thread_key(headers));
+        if !dry_run {
+            let mut conn = pool.acquire().await?;
+            if let Some(id) = requests::existing(
+                &mut conn,
+                route.user_id,
+                Some(message.id),
+                headers.message_id.as_deref(),
+            )
+            .await?
+            {
+                // Handled before (a retry after the commit, a second delivery): done.
+                return stored_outcome(&mut conn, id).await;
+            }
+            drop(conn);
+            if let Some(t) = &thread_id {
+                self.withdraw_waiting(pool, route.user_id, t, message.id)
+                    .await?;
+            }
+        }
         let g = self
             .gather(
                 pool,
                 &route,
                 &parsed,
                 &assessed.screening,
-                thread.as_ref().and_then(|t| t.thread_id.clone()),
+                thread_id,
                 headers,
                 &original,
                 now,
@@ -280,23 +314,6 @@ impl Agent {
                 return stored_outcome(&mut conn, id).await;
             }
         };
-        if let Some(t) = &g.thread_id {
-            // The guest (or the user) wrote again: replies still waiting in this thread are out
-            // of date, and so are proposals awaiting approval.
-            let n = responses::cancel_waiting(
-                &mut tx,
-                route.user_id,
-                t,
-                Some(request_id),
-                "a newer message arrived in the thread",
-            )
-            .await?;
-            let m = requests::supersede_waiting(&mut tx, route.user_id, t, request_id).await?;
-            if n + m > 0 {
-                tracing::info!(request = %request_id, cancelled = n, superseded = m,
-                    "newer message in the thread: waiting replies cancelled");
-            }
-        }
         let outcome = self
             .decide_and_apply(
                 &mut tx,
@@ -314,6 +331,81 @@ impl Agent {
             tx.commit().await?;
         }
         Ok(outcome)
+    }
+
+    /// The guest (or the user) wrote again in the thread: replies still waiting there are out of
+    /// date, and so are proposals awaiting approval. A delayed reply that never left also takes
+    /// back what it stood for (the guest never heard of that booking or those held times).
+    /// Committed before deciding, so the decision sees the thread as it now is; doing it twice
+    /// (a retry) finds nothing more to withdraw.
+    async fn withdraw_waiting(
+        &self,
+        pool: &PgPool,
+        user_id: Uuid,
+        thread: &str,
+        by_message: Uuid,
+    ) -> Result<(), AgentError> {
+        let mut tx = db::begin_for_user(pool, user_id).await?;
+        // Requests before replies: the same lock order as an approval (no deadlock).
+        let superseded = requests::supersede_waiting(&mut tx, user_id, thread, by_message).await?;
+        let withdrawn = responses::cancel_waiting(
+            &mut tx,
+            user_id,
+            thread,
+            None,
+            "a newer message arrived in the thread",
+        )
+        .await?;
+        for earlier in &withdrawn {
+            bookings::withdraw_for_request(&mut tx, *earlier).await?;
+            bookings::release_request(&mut tx, *earlier, "reply withdrawn").await?;
+            requests::supersede(&mut tx, *earlier, by_message).await?;
+        }
+        tx.commit().await?;
+        if superseded > 0 || !withdrawn.is_empty() {
+            tracing::info!(
+                thread,
+                withdrawn = withdrawn.len(),
+                superseded,
+                "newer message in the thread: waiting replies cancelled"
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether `slot` is still free in the user's calendars now (an approval can come days after
+    /// the offer); `except` is the meeting being moved.
+    pub(crate) async fn still_free(
+        &self,
+        pool: &PgPool,
+        user_id: Uuid,
+        slot: &Interval,
+        except: Option<Uuid>,
+    ) -> Result<bool, AgentError> {
+        let mut conn = pool.acquire().await?;
+        let user = users::profile(&mut conn, user_id)
+            .await?
+            .ok_or_else(|| AgentError::Setup(format!("user {user_id} is gone")))?;
+        drop(conn);
+        let prefs = Preferences::from_seed(
+            &user.timezone,
+            user.working_hours.as_ref(),
+            user.buffer_time.map(i64::from),
+            user.default_meeting_duration.map(i64::from),
+            user.scheduling_preferences.as_ref(),
+        )?;
+        let range = Interval::new(
+            slot.start() - TimeDelta::hours(2),
+            slot.end() + TimeDelta::hours(2),
+        )?;
+        let busy =
+            report::load_busy(pool, user_id, &user.email, prefs.zone(), &range, except).await?;
+        let engine = Engine::new(&prefs, &busy, &[])?;
+        let query = Query::new(range, slot.duration(), TimeDelta::minutes(5), self.now())?;
+        Ok(engine
+            .free_intervals(&query)
+            .iter()
+            .any(|f| f.contains(slot)))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -378,7 +470,13 @@ impl Agent {
             .unwrap_or(search_end)
             .min(now + TimeDelta::days(366));
         let range = Interval::new(now, end)?;
-        let busy = report::load_busy(pool, route.user_id, &user.email, zone, &range).await?;
+        // The meeting being moved must not block its own new time.
+        let moving = booking
+            .as_ref()
+            .filter(|_| matches!(parsed.intent, Intent::Reschedule | Intent::Confirm))
+            .and_then(|b| b.event_id);
+        let busy =
+            report::load_busy(pool, route.user_id, &user.email, zone, &range, moving).await?;
         let holds: Vec<Hold> = bookings::foreign_holds(
             &mut conn,
             route.user_id,
@@ -443,20 +541,27 @@ impl Agent {
             proposed = match_offered(proposed, &offered, &parsed.text);
         }
 
-        let stale = freshness::stale_calendars(
-            &mut conn,
-            route.user_id,
-            TimeDelta::seconds(self.config.calendar.stale_margin_secs as i64),
-            now,
-        )
-        .await?;
         let guest_email = route
             .guest
             .as_ref()
             .map(|m| m.email.to_string())
             .unwrap_or_default();
-        let known_contact =
-            requests::is_known_contact(&mut conn, route.user_id, &guest_email, Uuid::nil()).await?;
+        // Calendars and events are behind row-level security: read them as the user.
+        let (stale, known_contact) = {
+            let mut tx = crate::db::begin_for_user(pool, route.user_id).await?;
+            let stale = freshness::stale_calendars(
+                &mut tx,
+                route.user_id,
+                TimeDelta::seconds(self.config.calendar.stale_margin_secs as i64),
+                now,
+            )
+            .await?;
+            let known =
+                requests::is_known_contact(&mut tx, route.user_id, &guest_email, Uuid::nil())
+                    .await?;
+            tx.commit().await?;
+            (stale, known)
+        };
         let limits = &self.config.limits;
         let day = std::time::Duration::from_secs(86_400);
         let sender_used = rate_limits::used(
@@ -486,6 +591,13 @@ impl Agent {
             Role::UserCopied | Role::UserForwarded => false,
             _ => known_contact,
         };
+        let sender_on_booking = match (&booking, route.role) {
+            (None, _) | (_, Role::UserCopied | Role::UserForwarded) => true,
+            (Some(b), _) => b
+                .attendees
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&guest_email)),
+        };
         let input = DecisionInput {
             intent: parsed.intent,
             confidence: parsed.confidence,
@@ -506,9 +618,27 @@ impl Agent {
             rate_limit_allows: sender_used < limits.auto_replies_per_sender_per_day
                 && thread_used < limits.auto_replies_per_thread,
             slot_count: cfg.slot_count,
+            sender_on_booking,
         };
         let guest = route.guest.clone();
         let guest_zone = guest_zone(parsed);
+        // An update or cancellation goes to everyone invited, not only to who wrote last.
+        let mut cc: Vec<String> = route.cc.iter().map(Mailbox::to_string).collect();
+        if let Some(b) = &booking
+            && matches!(parsed.intent, Intent::Reschedule | Intent::Cancel)
+        {
+            let on: Vec<String> = route
+                .to
+                .iter()
+                .chain(&route.cc)
+                .map(|m| m.email.to_string().to_lowercase())
+                .collect();
+            for a in &b.attendees {
+                if !on.contains(&a.to_lowercase()) && !a.eq_ignore_ascii_case(&user.email) {
+                    cc.push(a.clone());
+                }
+            }
+        }
         let locale = user.locale.clone().unwrap_or_else(|| "en".into());
         let subject = parsed.subject.clone().or_else(|| original.subject.clone());
         let frame = Frame {
@@ -522,7 +652,7 @@ impl Agent {
             reply_subject: reply_subject(subject.as_deref()),
             subject,
             to: route.to.iter().map(Mailbox::to_string).collect(),
-            cc: route.cc.iter().map(Mailbox::to_string).collect(),
+            cc,
             in_reply_to: original.message_id.as_ref().map(MessageId::to_string),
             references: reply_references(
                 &original.references,
@@ -618,12 +748,32 @@ impl Agent {
         let plan = plan::plan(&decision.action, booking, cfg.max_windows);
         let label = plan::label(decision, plan.as_ref());
         let invite_uid = format!("{request_id}@{}", self.config.outbound.message_id_domain);
+        // What a move or cancel acts on must still be what the decision saw: lock it.
+        let mut current = None;
+        if let Some(Effect::Move { booking, .. } | Effect::Cancel { booking }) =
+            plan.as_ref().map(|p| &p.effect)
+        {
+            let locked = bookings::lock(tx, *booking)
+                .await
+                .map_err(|e| fail(e.into()))?;
+            let seen = g.booking.as_ref().map(|b| (b.start_time, b.end_time));
+            match locked {
+                Some(b) if b.status == "confirmed" && Some((b.start_time, b.end_time)) == seen => {
+                    current = Some(b)
+                }
+                _ => {
+                    return Err(fail(AgentError::Conflict(
+                        "the thread's meeting changed while deciding".into(),
+                    )));
+                }
+            }
+        }
         let invite = plan.as_ref().and_then(|p| match p.effect {
             Effect::Book { .. } => Some(InviteId {
                 uid: invite_uid.clone(),
                 sequence: 0,
             }),
-            Effect::Move { .. } | Effect::Cancel { .. } => g.booking.as_ref().map(|b| InviteId {
+            Effect::Move { .. } | Effect::Cancel { .. } => current.as_ref().map(|b| InviteId {
                 uid: b.ics_uid.clone(),
                 sequence: b.ics_sequence + 1,
             }),
@@ -637,6 +787,7 @@ impl Agent {
             draft_response_id: None,
             invite_uid: Some(invite_uid.clone()),
             screening: serde_json::to_value(screening).ok(),
+            decided_at: Some(now),
         };
         let reasons: Vec<String> = decision.reasons.iter().map(|r| r.message()).collect();
         let mut outcome = Outcome {
@@ -740,6 +891,14 @@ impl Agent {
                     Effect::Book { slot } | Effect::Move { to: slot, .. } => vec![slot],
                     _ => vec![],
                 };
+                if !held.is_empty()
+                    && let Some(t) = &g.thread_id
+                {
+                    // This offer replaces the thread's earlier ones.
+                    bookings::release_thread(tx, route.user_id, t, "superseded by a newer offer")
+                        .await
+                        .map_err(|e| fail(e.into()))?;
+                }
                 for slot in &held {
                     hold(tx, route.user_id, request_id, slot, hold_until).await?;
                 }
@@ -1098,6 +1257,8 @@ pub(crate) async fn apply_effect(
             Ok(None)
         }
         Effect::Hold => {
+            // This offer replaces the thread's earlier ones.
+            release(tx, "superseded by a newer offer").await?;
             for slot in &p.slots {
                 hold(tx, user_id, request_id, slot, hold_until).await?;
             }
@@ -1147,6 +1308,23 @@ fn match_offered(
     if offered.is_empty() {
         return proposed;
     }
+    // A time in the text that starts (or lies in) an offered slot wins: "3 pm works" is about
+    // the 3 pm slot, whatever its number.
+    let matched: Vec<ProposedSlot> = proposed
+        .iter()
+        .filter_map(|p| {
+            offered
+                .iter()
+                .find(|o| o.start() == p.interval.start() || o.contains(&p.interval))
+                .map(|o| ProposedSlot {
+                    interval: *o,
+                    rank: p.rank,
+                })
+        })
+        .collect();
+    if !matched.is_empty() {
+        return matched;
+    }
     if let Some(ApprovalAction::PickSlot(k)) = super::answer::read_answer(text)
         && let Some(slot) = offered.get(k as usize - 1)
     {
@@ -1156,20 +1334,6 @@ fn match_offered(
         }];
     }
     proposed
-        .into_iter()
-        .map(|p| {
-            match offered
-                .iter()
-                .find(|o| o.start() == p.interval.start() || o.contains(&p.interval))
-            {
-                Some(o) => ProposedSlot {
-                    interval: *o,
-                    rank: p.rank,
-                },
-                None => p,
-            }
-        })
-        .collect()
 }
 
 /// Takes a time out of what the policy may offer or accept.

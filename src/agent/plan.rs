@@ -95,7 +95,27 @@ pub fn plan(action: &Action, booking: Option<ThreadBooking>, max_windows: usize)
         ..base(TemplateKind::Confirmation)
     };
     Some(match action {
-        Action::AcceptSlot(slot) | Action::BookConfirmed(slot) => book(slot),
+        Action::AcceptSlot(slot) => book(slot),
+        // A confirmation in a thread that already has a meeting (the guest picked one of the
+        // times offered for a move) moves that meeting; it never books a second one.
+        Action::BookConfirmed(slot) => match booking {
+            Some(b) if b.interval == *slot => Plan {
+                meeting: Some(*slot),
+                status: RequestStatus::Scheduled,
+                ..base(TemplateKind::Confirmation)
+            },
+            Some(b) => Plan {
+                meeting: Some(*slot),
+                previous: Some(b.interval),
+                effect: Effect::Move {
+                    booking: b.id,
+                    to: *slot,
+                },
+                status: RequestStatus::Scheduled,
+                ..base(TemplateKind::Reschedule)
+            },
+            None => book(slot),
+        },
         Action::CounterPropose(slots) | Action::ProposeSlots(slots) => {
             offer(TemplateKind::Availability, slots, false)
         }
@@ -228,6 +248,29 @@ mod tests {
         let p = plan(&Action::AcknowledgeDecline, None, 6).unwrap();
         assert_eq!(p.effect, Effect::Release);
         assert!(plan(&Action::Ignore, None, 6).is_none());
+    }
+
+    #[test]
+    fn a_confirmation_in_a_thread_with_a_meeting_moves_it() {
+        let b = ThreadBooking {
+            id: Uuid::from_u128(7),
+            interval: iv(10),
+        };
+        let p = plan(&Action::BookConfirmed(iv(15)), Some(b), 6).unwrap();
+        assert_eq!(
+            p.effect,
+            Effect::Move {
+                booking: b.id,
+                to: iv(15)
+            }
+        );
+        assert_eq!(p.kind, TemplateKind::Reschedule);
+        // Confirming the meeting's own time changes nothing.
+        let p = plan(&Action::BookConfirmed(iv(10)), Some(b), 6).unwrap();
+        assert_eq!(p.effect, Effect::Nothing);
+        // A new meeting proposed in the thread is a new booking.
+        let p = plan(&Action::AcceptSlot(iv(15)), Some(b), 6).unwrap();
+        assert_eq!(p.effect, Effect::Book { slot: iv(15) });
     }
 
     #[test]

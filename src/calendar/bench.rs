@@ -143,7 +143,7 @@ async fn measure(
     )?;
     // The whole year of events in the index, as a long-running process would hold it.
     let everything = Interval::new(base - TimeDelta::days(400), base + TimeDelta::days(400))?;
-    let busy = load_busy(pool, user_id, email, zone, &everything).await?;
+    let busy = load_busy(pool, user_id, email, zone, &everything, None).await?;
     let engine = Engine::new(&prefs, &busy, &[])?;
     let mut engine_times = Vec::new();
     let mut slots = 0;
@@ -158,7 +158,7 @@ async fn measure(
     let mut with_load = Vec::new();
     for _ in 0..iterations.min(20) {
         let t = Instant::now();
-        let busy = load_busy(pool, user_id, email, zone, &range).await?;
+        let busy = load_busy(pool, user_id, email, zone, &range, None).await?;
         let engine = Engine::new(&prefs, &busy, &[])?;
         std::hint::black_box(engine.ranked_slots(&query));
         with_load.push(t.elapsed());

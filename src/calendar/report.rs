@@ -77,6 +77,7 @@ pub async fn load_busy(
     email: &str,
     zone: Tz,
     range: &Interval,
+    except: Option<uuid::Uuid>,
 ) -> Result<BusyIndex, ReportError> {
     // All-day rows are UTC midnights: a day either side catches every zone's reading of them.
     let mut tx = db::begin_for_user(pool, user_id).await?;
@@ -86,6 +87,7 @@ pub async fn load_busy(
         email,
         range.start() - TimeDelta::days(1),
         range.end() + TimeDelta::days(1),
+        except,
     )
     .await?;
     // Each calendar's own busy semantics; a malformed setting falls back to the defaults
@@ -172,7 +174,7 @@ pub async fn availability(pool: &PgPool, req: &Request) -> Result<Value, ReportE
         TimeDelta::minutes(STEP_MINUTES),
         req.now,
     )?;
-    let busy = load_busy(pool, user.id, &user.email, zone, &range).await?;
+    let busy = load_busy(pool, user.id, &user.email, zone, &range, None).await?;
     let holds = load_holds(pool, user.id, &range).await?;
     let engine = Engine::new(&prefs, &busy, &holds)?;
     let free: Vec<Value> = engine

@@ -311,6 +311,41 @@ pub async fn thread_booking(
     .await?)
 }
 
+/// The booking, locked for the rest of the transaction (what a move or cancel acts on must be
+/// what it read).
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<BookingRow>, DbError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 FOR UPDATE"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Takes back the bookings a request made whose reply never left (the reply was cancelled
+/// before its delay ran out): the guest never heard of them, so no CANCEL is sent.
+pub async fn withdraw_for_request(
+    conn: &mut PgConnection,
+    request_id: Uuid,
+) -> Result<u64, DbError> {
+    sqlx::query(
+        "UPDATE events SET status = 'cancelled', updated_at = now()
+          WHERE id IN (SELECT event_id FROM bookings
+                        WHERE request_id = $1 AND status = 'confirmed' AND ics_sequence = 0)",
+    )
+    .bind(request_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = now(), updated_at = now()
+          WHERE request_id = $1 AND status = 'confirmed' AND ics_sequence = 0",
+    )
+    .bind(request_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 /// Cancels the booking (its sequence bumped for the CANCEL) and its event.
 pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> Result<BookingRow, DbError> {
     sqlx::query(

@@ -161,13 +161,15 @@ pub struct BusyRow {
 }
 
 /// The user's events overlapping `[from, to)` on live, sync-enabled calendars. Series masters are
-/// left out: their materialised instances stand for them.
+/// left out: their materialised instances stand for them; so is `except` (the meeting being
+/// moved, which must not block its own new time).
 pub async fn busy_rows(
     conn: &mut PgConnection,
     user_id: Uuid,
     user_email: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    except: Option<Uuid>,
 ) -> Result<Vec<BusyRow>, DbError> {
     Ok(sqlx::query_as(
         "SELECT e.calendar_id, e.start_time, e.end_time, COALESCE(e.all_day, false) AS all_day, \
@@ -178,12 +180,14 @@ pub async fn busy_rows(
          WHERE c.user_id = $1 AND c.deleted_at IS NULL AND c.sync_enabled \
            AND e.deleted_at IS NULL AND NOT COALESCE(e.is_recurring, false) \
            AND e.end_time > $3 AND e.start_time < $4 \
+           AND ($5::uuid IS NULL OR e.id <> $5) \
          ORDER BY e.start_time",
     )
     .bind(user_id)
     .bind(user_email)
     .bind(from)
     .bind(to)
+    .bind(except)
     .fetch_all(&mut *conn)
     .await?)
 }

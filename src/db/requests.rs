@@ -95,6 +95,27 @@ impl RequestStatus {
     }
 }
 
+/// The request already made of this message for this user: by its stored row or by its
+/// Message-ID (one message can reach CAMS twice: by IMAP and a webhook, or stored before and
+/// after its user was known).
+pub async fn existing(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    inbound_message_id: Option<Uuid>,
+    email_message_id: Option<&str>,
+) -> Result<Option<Uuid>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM availability_requests
+          WHERE user_id = $1 AND (inbound_message_id = $2 OR email_message_id = $3)
+          ORDER BY created_at LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(inbound_message_id)
+    .bind(email_message_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// Records the request and its proposed slots; an existing row for the same (user, message) is
 /// returned as it is, so a retried job never records a message twice.
 pub async fn record(
@@ -102,19 +123,12 @@ pub async fn record(
     r: &NewRequest<'_>,
     slots: &[SlotRow],
 ) -> Result<Recorded, DbError> {
-    // The same message, by its stored row or its Message-ID (one message can reach CAMS twice:
-    // by IMAP and a webhook, or stored before and after its user was known).
-    let existing: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT id, status::text FROM availability_requests
-          WHERE user_id = $1 AND (inbound_message_id = $2 OR email_message_id = $3)
-          ORDER BY created_at LIMIT 1",
-    )
-    .bind(r.user_id)
-    .bind(r.inbound_message_id)
-    .bind(r.email_message_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some((id, status)) = existing {
+    if let Some(id) = existing(conn, r.user_id, r.inbound_message_id, r.email_message_id).await? {
+        let status: String =
+            sqlx::query_scalar("SELECT status::text FROM availability_requests WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
         let status = RequestStatus::parse(&status).unwrap_or(RequestStatus::Pending);
         return Ok(Recorded::Existing(id, status));
     }
@@ -517,4 +531,19 @@ pub async fn supersede_waiting(
     .execute(conn)
     .await?
     .rows_affected())
+}
+
+/// Marks one request superseded by a newer message of its thread (its reply never left).
+pub async fn supersede(conn: &mut PgConnection, id: Uuid, newer: Uuid) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE availability_requests SET status = 'ignored', handled_at = now(),
+                offered_slots = '[]',
+                decision = jsonb_set(coalesce(decision, '{}'), '{superseded_by}', to_jsonb($2::text))
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(newer)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

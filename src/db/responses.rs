@@ -209,15 +209,16 @@ pub async fn approve_draft(conn: &mut PgConnection, id: Uuid) -> Result<bool, Db
 }
 
 /// Cancels the replies of a thread that have not left yet (drafts and delayed sends), because
-/// the user acted or the guest wrote again. Approval emails to the user are left alone.
+/// the user acted or the guest wrote again. Approval emails to the user are left alone. Returns
+/// the requests whose replies were cancelled.
 pub async fn cancel_waiting(
     conn: &mut PgConnection,
     user_id: Uuid,
     thread_id: &str,
     except_request: Option<Uuid>,
     reason: &str,
-) -> Result<u64, DbError> {
-    Ok(sqlx::query(
+) -> Result<Vec<Uuid>, DbError> {
+    Ok(sqlx::query_scalar(
         "UPDATE email_responses e SET delivery_status = 'cancelled', cancelled_reason = $4
            FROM availability_requests r
           WHERE e.request_id = r.id AND r.user_id = $1 AND r.thread_id = $2
@@ -225,15 +226,15 @@ pub async fn cancel_waiting(
             AND e.action_taken IS DISTINCT FROM 'approval_request'
             AND (e.delivery_status = 'draft'
                  OR (e.delivery_status = 'pending' AND e.delivery_attempts = 0
-                     AND e.send_after IS NOT NULL AND e.send_after > now()))",
+                     AND e.send_after IS NOT NULL AND e.send_after > now()))
+         RETURNING e.request_id",
     )
     .bind(user_id)
     .bind(thread_id)
     .bind(except_request)
     .bind(reason)
-    .execute(conn)
-    .await?
-    .rows_affected())
+    .fetch_all(conn)
+    .await?)
 }
 
 /// The responses of a request, oldest first: (id, action_taken, delivery_status).

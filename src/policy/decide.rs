@@ -87,6 +87,9 @@ pub struct DecisionInput {
     pub guards: Vec<GuardReason>,
     /// The thread/sender rate limit allows another automatic reply.
     pub rate_limit_allows: bool,
+    /// The sender is one of the booked meeting's attendees (or the user). Moving or cancelling
+    /// someone else's meeting is never done alone, whoever can reply into its thread.
+    pub sender_on_booking: bool,
     /// How many slots to propose (N); 0 is read as the default.
     pub slot_count: usize,
 }
@@ -150,6 +153,7 @@ pub enum Reason {
     Guard { guard: GuardReason },
     AutomaticMessage,
     RateLimited,
+    NotAnAttendee,
 }
 
 impl Reason {
@@ -177,6 +181,7 @@ impl Reason {
             Reason::Guard { .. } => "guard",
             Reason::AutomaticMessage => "automatic_message",
             Reason::RateLimited => "rate_limited",
+            Reason::NotAnAttendee => "not_an_attendee",
         }
     }
 
@@ -196,6 +201,7 @@ impl Reason {
                 | Reason::Guard { .. }
                 | Reason::AutomaticMessage
                 | Reason::RateLimited
+                | Reason::NotAnAttendee
         )
     }
 
@@ -230,6 +236,9 @@ impl Reason {
             Reason::Guard { guard } => format!("guard fired: {}", guard.code()),
             Reason::AutomaticMessage => "the message is automatic; never answered".into(),
             Reason::RateLimited => "the rate limit allows no further automatic reply".into(),
+            Reason::NotAnAttendee => {
+                "the sender is not an attendee of the meeting they ask to change".into()
+            }
         }
     }
 
@@ -433,6 +442,13 @@ fn send_mode(
     }
     if !input.rate_limit_allows {
         reasons.push(Reason::RateLimited);
+        ask = true;
+    }
+    if matches!(input.intent, Intent::Reschedule | Intent::Cancel)
+        && input.booking.is_some()
+        && !input.sender_on_booking
+    {
+        reasons.push(Reason::NotAnAttendee);
         ask = true;
     }
     if ask {

@@ -54,6 +54,7 @@ fn base(intent: Intent) -> DecisionInput {
         calendars_fresh: true,
         guards: vec![],
         rate_limit_allows: true,
+        sender_on_booking: true,
         slot_count: 0,
     }
 }
@@ -458,4 +459,16 @@ fn only_the_reasons_that_stop_an_automatic_answer_block_sending() {
         }
         .blocks_sending()
     );
+}
+
+#[test]
+fn moving_or_cancelling_a_meeting_one_is_not_on_asks_the_user() {
+    let mut input = base(Intent::Cancel);
+    input.booking = Some(slot(3, 15));
+    input.sender_on_booking = false;
+    let d = decide(&input);
+    assert_eq!(d.send, SendMode::AskUser);
+    assert!(d.reasons.contains(&Reason::NotAnAttendee));
+    input.sender_on_booking = true;
+    assert_eq!(decide(&input).send, SendMode::Automatic);
 }

@@ -935,6 +935,10 @@ async fn a_delayed_reply_waits_and_is_cancelled_when_the_guest_writes_again() {
     .unwrap();
     assert_eq!(statuses.len(), 1);
     assert_eq!(statuses[0].0, "cancelled", "{statuses:?}");
+    // The guest never heard of the booking that reply stood for: it is taken back.
+    let b = w.bookings().await;
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].2, "cancelled", "{b:?}");
     // Even when its job comes due, the cancelled reply is not sent.
     sqlx::query("UPDATE job_queue SET scheduled_for = now() WHERE job_type = 'outbound.send'")
         .execute(&w.db.pool)
