@@ -587,9 +587,17 @@ impl Agent {
         };
         // Mail the user wrote is believed as the user's only when authenticated: the "known
         // contact" shortcut is for guests, never for a message claiming to be the user.
+        // A reply that would go elsewhere than the From (Reply-To) is never sent on the strength
+        // of "known contact" alone: anyone can write a known address into From.
+        let reply_elsewhere = original.reply_to.iter().any(|r| {
+            original
+                .from
+                .first()
+                .is_none_or(|f| !f.email.to_string().eq_ignore_ascii_case(&r.email.to_string()))
+        });
         let known_contact = match route.role {
             Role::UserCopied | Role::UserForwarded => false,
-            _ => known_contact,
+            _ => known_contact && !reply_elsewhere,
         };
         let sender_on_booking = match (&booking, route.role) {
             (None, _) | (_, Role::UserCopied | Role::UserForwarded) => true,
