@@ -593,7 +593,7 @@ impl Agent {
             original
                 .from
                 .first()
-                .is_none_or(|f| !f.email.to_string().eq_ignore_ascii_case(&r.email.to_string()))
+                .is_none_or(|f| !f.email.to_string().eq_ignore_ascii_case(r.email.as_ref()))
         });
         let known_contact = match route.role {
             Role::UserCopied | Role::UserForwarded => false,
