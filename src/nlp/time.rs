@@ -12,6 +12,7 @@ mod duration;
 mod fast;
 mod new_text;
 mod nonproposals;
+mod normalise;
 mod rank;
 mod segments;
 mod translate;
@@ -174,7 +175,8 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let kept = new_text::keep_new_text(text);
     let english = translate::to_english(&kept);
-    let clean = weeks::rewrite(&english, ctx.reference.date_naive()).into_owned();
+    let normal = normalise::normalise(&english, &ctx.sender_zone);
+    let clean = weeks::rewrite(&normal, ctx.reference.date_naive()).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx
         .meeting_minutes
@@ -628,9 +630,33 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         }
         out.push(f);
     }
+    clock_before_its_day(clean, &mut out);
     add_second_day_of_month(clean, &mut out);
     share_across_or(clean, &mut out);
     out
+}
+
+/// "either 10 or 11 on Friday", "3pm, or 4pm Tuesday": a time of day with no day of its own,
+/// joined by "or" to a dated time that follows, is on that time's day.
+fn clock_before_its_day(clean: &str, out: &mut [Found]) {
+    for i in (0..out.len().saturating_sub(1)).rev() {
+        if !out[i].clock_only || !out[i + 1].combined {
+            continue;
+        }
+        let gap = clean
+            .get(out[i].span.end..out[i + 1].span.start)
+            .unwrap_or("x")
+            .trim()
+            .to_ascii_lowercase();
+        if !matches!(gap.as_str(), "or" | "," | ", or" | "or at" | "/") {
+            continue;
+        }
+        if let Some(moved) = day_of(&out[i + 1].value).and_then(|d| on_date(&out[i].value, d)) {
+            out[i].value = moved;
+            out[i].clock_only = false;
+            out[i].combined = true;
+        }
+    }
 }
 
 /// "on the 21st and 22nd", "the 3rd or 4th": Duckling reads the first day; the bare second
@@ -757,8 +783,18 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                     out[i].clock_from = Some(from);
                     break;
                 }
-            } else if !n.clock_only && j > i {
-                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening".
+            } else if !n.clock_only
+                && j > i
+                && conventions::part_of_day(
+                    &clean
+                        .get(out[i].span.clone())
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                )
+                .is_none()
+            {
+                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening",
+                // and only to a day without one ("Tuesday afternoon or Wednesday morning").
                 out[i].shared_words = Some(n.span.clone());
             }
         }
@@ -881,14 +917,24 @@ fn undated_part_of_day_text(text: &str) -> bool {
 
 /// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
 /// instant said again for the reader, not a second proposal. Only after a first time.
-fn is_restatement(lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
+fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
     if !earlier_time {
         return false;
     }
     let before = lower[..span.start].trim_end();
     let after = lower[span.end..].trim_start();
+    // "Thu 10:00 / Fri 14:30" lists two times; "8:30 PM IST / 11 AM ET" says one twice, and
+    // names a zone for it.
+    let zoned = || {
+        let end = (span.end + 24..=lower.len().max(span.end + 24))
+            .find(|&e| e >= lower.len() || lower.is_char_boundary(e))
+            .map_or(lower.len(), |e| e.min(lower.len()));
+        clean
+            .get(span.start..end)
+            .is_some_and(|t| !zones::all_mentions(t).is_empty())
+    };
     before.ends_with('(')
-        || before.ends_with('/')
+        || (before.ends_with('/') && zoned())
         || before.ends_with('=')
         || [
             "that's",
@@ -969,7 +1015,7 @@ fn proposed_slots(
             continue;
         }
         let earlier = found[..k].iter().any(|o| !o.date_only);
-        if is_restatement(lower, &f.span, earlier) {
+        if is_restatement(clean, lower, &f.span, earlier) {
             continue;
         }
         let mut body = lower[f.span.clone()].to_string();
@@ -1174,5 +1220,7 @@ fn zone_for(
 
 #[cfg(test)]
 mod corpus_check;
+#[cfg(test)]
+mod generalise_tests;
 #[cfg(test)]
 mod tests;

@@ -76,6 +76,12 @@ fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
         "next",
         "for the past",
         "than",
+        // A move, not a length: "push it back an hour", "bring it forward 30 minutes".
+        "back",
+        "forward",
+        "push it",
+        "move it",
+        "by",
     ]
     .iter()
     .any(|w| {
@@ -145,5 +151,7 @@ mod tests {
         assert_eq!(minutes("I can talk in 2 hours"), None);
         assert_eq!(minutes("I'll be 10 minutes late"), None);
         assert_eq!(minutes("we need 24 hours notice"), None);
+        assert_eq!(minutes("can we push our call back an hour, to 12?"), None);
+        assert_eq!(minutes("could we bring it forward 30 minutes"), None);
     }
 }
