@@ -551,11 +551,17 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         if f.clock_only {
             // "Tue 3/16 - 10:00-11:00 or 3:00-4:00 PM": a second clock joined by "or" to a
             // dated time is on that time's day.
+            // A day that took a clock written after it ends where that clock ends.
             if let Some(o) = out.last()
                 && o.combined
                 && matches!(
                     clean
-                        .get(o.span.end..f.span.start)
+                        .get(
+                            o.clock_from
+                                .as_ref()
+                                .map_or(o.span.end, |c| c.end.max(o.span.end))
+                                ..f.span.start
+                        )
                         .unwrap_or("x")
                         .trim()
                         .to_ascii_lowercase()
@@ -801,6 +807,93 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
     }
 }
 
+/// A verb that moves an agreed meeting to a new time.
+static MOVE_VERB: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:move|moving|push|pushing|shift|shifting|bump|bumping|reschedule|rescheduling|change|switch|bring)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "push our 1pm to 3", "move Thursday's 2pm call to 4pm", "move our 16 September meeting
+/// to the afternoon, 15:00": in a sentence that moves a meeting, the times between the verb
+/// and "to" are the meeting being moved (dropped), and those after "to" are the new ones;
+/// a new time of day with no day of its own keeps the moved meeting's day. Returns the
+/// spans of the new times, which stand as proposals whatever the sentence's other words.
+fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
+    let mut targets: Vec<Range<usize>> = Vec::new();
+    let mut drop: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let start = found[i].span.start;
+        let lo = lower[..start].rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1);
+        let hi = lower[start..]
+            .find(['.', '?', '!', '\n'])
+            .map_or(lower.len(), |k| start + k);
+        let same: Vec<usize> = (i..found.len())
+            .take_while(|&k| found[k].span.start < hi)
+            .collect();
+        let next = i + same.len().max(1);
+        let Some(verb) = MOVE_VERB.find(&lower[lo..hi]) else {
+            i = next;
+            continue;
+        };
+        let verb_end = lo + verb.end();
+        // The first " to " after the verb, outside any found time ("from 10 to 11").
+        let inside = |p: usize| found.iter().any(|f| f.span.start < p && p < f.span.end);
+        let to_at = lower[verb_end..hi]
+            .match_indices(" to ")
+            .map(|(k, _)| verb_end + k)
+            .find(|&p| !inside(p + 1));
+        let Some(to_at) = to_at else {
+            i = next;
+            continue;
+        };
+        // A day before "to" that took a clock written after it ("move our 16 September
+        // meeting to the afternoon, 15:00") is new too.
+        // Not when a new day is written too ("push Thursday's call to Friday, same time").
+        let new_day = same.iter().any(|&k| {
+            let f = &found[k];
+            f.span.start > to_at
+                && !f.clock_only
+                && !undated_part_of_day_text(&lower[f.span.clone()])
+        });
+        let is_new = |f: &Found| {
+            f.span.start > to_at
+                || (!new_day && f.clock_from.as_ref().is_some_and(|c| c.start > to_at))
+        };
+        let news: Vec<usize> = same.iter().copied().filter(|&k| is_new(&found[k])).collect();
+        let verb_start = lo + verb.start();
+        let sources: Vec<usize> = same
+            .iter()
+            .copied()
+            .filter(|&k| found[k].span.start >= verb_start && found[k].span.end <= to_at)
+            .filter(|&k| !is_new(&found[k]))
+            .collect();
+        if news.is_empty() {
+            i = next;
+            continue;
+        }
+        let source_day = sources
+            .iter()
+            .filter(|&&k| !found[k].clock_only && !undated_part_of_day_text(&lower[found[k].span.clone()]))
+            .find_map(|&k| day_of(&found[k].value));
+        for &k in &news {
+            if let Some(day) = source_day
+                && (found[k].clock_only || undated_part_of_day_text(&lower[found[k].span.clone()]))
+                && let Some(moved) = on_date(&found[k].value, day)
+            {
+                found[k].value = moved;
+                found[k].clock_only = false;
+                found[k].combined = true;
+            }
+            targets.push(found[k].span.clone());
+        }
+        drop.extend(sources.iter().map(|&k| found[k].span.clone()));
+        i = next;
+    }
+    found.retain(|f| !drop.contains(&f.span));
+    targets
+}
+
 /// "Could we find 45 minutes next week? ... Thursday morning works": a bare weekday after
 /// "next week" is that week's, not the coming one.
 fn apply_next_week(lower: &str, found: &mut [Found]) {
@@ -995,6 +1088,24 @@ fn proposed_slots(
     let mut found = find_times(clean, &windows, &mentions, &dctx);
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
+    let move_targets = apply_moves(lower, &mut found);
+    if std::env::var("DBG_TIME").is_ok() {
+        for w in &windows {
+            eprintln!("WINDOW {:?}", &clean[w.span.clone()]);
+        }
+        for f in &found {
+            eprintln!(
+                "FOUND {:?} clock_only={} date_only={} combined={} np={:?} target={} {:?}",
+                &clean[f.span.clone()],
+                f.clock_only,
+                f.date_only,
+                f.combined,
+                nonproposals::classify(lower, &f.span),
+                move_targets.contains(&f.span),
+                f.value
+            );
+        }
+    }
 
     let facts = conventions::Facts {
         reference_local: sender_ref.naive_local(),
@@ -1011,7 +1122,8 @@ fn proposed_slots(
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
     for (k, f) in found.iter().enumerate() {
-        if nonproposals::classify(lower, &f.span).is_some() {
+        let target = move_targets.contains(&f.span);
+        if !target && nonproposals::classify(lower, &f.span).is_some() {
             continue;
         }
         let earlier = found[..k].iter().any(|o| !o.date_only);

@@ -65,6 +65,7 @@ pub fn windows(text: &str) -> Vec<Window> {
     }
     promote_numbers_before_meridiem(text, &mut tokens);
     promote_led_hours(text, &mut tokens);
+    split_moves(text, &mut tokens);
 
     let mut out: Vec<Window> = Vec::new();
     let mut i = 0;
@@ -167,9 +168,13 @@ fn promote_led_hours(text: &str, tokens: &mut [Token]) {
                     word(&tokens[k - 1]).as_str(),
                     "at" | "around" | "about" | "say" | "maybe" | "thinking" | "like" | "or"
                 ));
+        // "push our 1pm to 3": in a sentence that moves a meeting, "to" leads the new hour.
+        let led = led
+            || (k > 0 && word(&tokens[k - 1]) == "to" && moves_before(text, tokens[k].start));
         let next = tokens.get(k + 1);
         let gap_after = next.map_or("", |n| &text[tokens[k].end..n.start]);
-        let ends_clause = next.is_none_or(|_| gap_after.contains([',', '.', '!', '?', ';', '\n', ')']));
+        let ends_clause =
+            next.is_none_or(|_| gap_after.contains([',', '.', '!', '?', ';', '\n', '(', ')']));
         let next_word = next.map(&word).unwrap_or_default();
         let time_word = matches!(
             next_word.as_str(),
@@ -237,6 +242,38 @@ fn promote_led_hours(text: &str, tokens: &mut [Token]) {
             tokens[k].connector = false;
         }
     }
+}
+
+/// "push our 1pm to 3", "move Friday to Monday": the first "to" after a verb that moves a
+/// meeting parts the old time from the new one, so it ends a window instead of making a
+/// range ("1pm to 3").
+fn split_moves(text: &str, tokens: &mut [Token]) {
+    let mut done_upto = 0;
+    for t in tokens.iter_mut() {
+        if t.start < done_upto || !text[t.start..t.end].eq_ignore_ascii_case("to") {
+            continue;
+        }
+        if moves_before(text, t.start) {
+            t.kind = Kind::Other;
+            t.connector = false;
+            // Only the first "to" of the sentence.
+            done_upto = text[t.end..]
+                .find(['.', '?', '!', '\n'])
+                .map_or(text.len(), |k| t.end + k);
+        }
+    }
+}
+
+/// Whether the sentence before `pos` moves a meeting ("push", "move", "shift"...).
+fn moves_before(text: &str, pos: usize) -> bool {
+    let lo = text[..pos].rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1);
+    let head = text[lo..pos].to_ascii_lowercase();
+    head.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        matches!(
+            w,
+            "move" | "moving" | "push" | "pushing" | "shift" | "bump" | "reschedule" | "change"
+        )
+    })
 }
 
 /// Two neighbouring tokens belong to one expression unless a sentence or clause break
@@ -552,6 +589,12 @@ fn classify_numeric(w: &str) -> Kind {
             rest,
             "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish"
         ) || matches!(rest, "st" | "nd" | "rd" | "th")
+        {
+            return Kind::Cue;
+        }
+        // "10am-12pm", "9am-5pm": a range with am/pm on its first end.
+        if (rest.starts_with("am-") || rest.starts_with("pm-"))
+            && rest[3..].starts_with(|c: char| c.is_ascii_digit())
         {
             return Kind::Cue;
         }
