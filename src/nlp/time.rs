@@ -1149,9 +1149,22 @@ fn proposed_slots(
             }
         }
         let words = conventions::wording(body, &around);
-        let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
+        let Some(mut local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
+        // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
+        // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
+        // business-hour reading only turned it into tomorrow's 15:00.
+        if f.clock_only && !local.flexible {
+            let day = chrono::Duration::days(1);
+            let shift = [-day, chrono::Duration::zero(), day]
+                .into_iter()
+                .find(|d| local.start + *d >= facts.reference_local);
+            if let Some(d) = shift {
+                local.start += d;
+                local.end += d;
+            }
+        }
         // Duckling moves a passed "today at 9am" to tomorrow's 9am; the writer meant today,
         // which is past.
         let says_today = body.contains("today") || body.contains("tonight");
@@ -1201,6 +1214,11 @@ fn proposed_slots(
                     .to_string(),
             },
         ));
+    }
+    // "a documentary shoot in October ... a call Monday at 3pm": beside an exact time, a
+    // whole month is context, not an option.
+    if slots.iter().any(|(_, s)| !s.flexible) {
+        slots.retain(|(_, s)| !matches!(s.grain, Grain::Month | Grain::Year));
     }
     // The same time said twice ("Tuesday 3pm... so Tuesday 3pm then") is one proposal.
     let mut seen: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = Vec::new();

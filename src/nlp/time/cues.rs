@@ -166,7 +166,18 @@ fn promote_led_hours(text: &str, tokens: &mut [Token]) {
                 && !gap_before.contains(['.', '!', '?', ';', '\n'])
                 && matches!(
                     word(&tokens[k - 1]).as_str(),
-                    "at" | "around" | "about" | "say" | "maybe" | "thinking" | "like" | "or"
+                    "at" | "around"
+                        | "about"
+                        | "say"
+                        | "maybe"
+                        | "thinking"
+                        | "like"
+                        | "or"
+                        | "after"
+                        | "before"
+                        | "until"
+                        | "till"
+                        | "from"
                 ));
         // "push our 1pm to 3": in a sentence that moves a meeting, "to" leads the new hour.
         let led = led

@@ -218,7 +218,17 @@ fn line_context(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         .find('\n')
         .map_or(lower.len(), |i| span.end + i);
     let head = &lower[start..span.start];
-    if ["hours:", "hours are", "open:", "opening times"]
+    if [
+        "hours:",
+        "hours are",
+        "open:",
+        "opening times",
+        "office hours",
+        "opening hours",
+        "business hours",
+        "clinic hours",
+        "support hours",
+    ]
         .iter()
         .any(|w| head.contains(w))
     {

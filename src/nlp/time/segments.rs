@@ -253,7 +253,7 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
                 || clean[toks[k - 1].end..t.start].contains('@')
                 || matches!(
                     toks[k - 1].lower.as_str(),
-                    "at" | "from" | "between" | "around" | "@"
+                    "at" | "from" | "between" | "around" | "@" | "after" | "before" | "until"
                 ));
         let strong_clock = led_hour
             || (t.kind == TokKind::Clock
@@ -420,7 +420,9 @@ fn classify_bare_numbers(clean: &str, toks: &mut [Tok]) {
             && is_month(&toks[k - 2].lower);
         // "Tuesday 8 or Wednesday 9 December": a day of the month after a weekday; but
         // "Thursday 10 Pacific" is a clock in a zone.
-        let zoned = toks.get(k + 1).is_some_and(|n| n.kind == TokKind::Zone);
+        let zoned = toks
+            .get(k + 1)
+            .is_some_and(|n| n.kind == TokKind::Zone || matches!(n.lower.as_str(), "my" | "your"));
         let after_weekday = prev.is_some_and(is_weekday)
             && !zoned
             && !next.is_some_and(|n| {

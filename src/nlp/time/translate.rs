@@ -33,6 +33,18 @@ const WEEKDAYS: &[(&str, &str)] = &[
     ("vendredi", "Friday"),
     ("samedi", "Saturday"),
     ("dimanche", "Sunday"),
+    ("segunda-feira", "Monday"),
+    ("terça-feira", "Tuesday"),
+    ("terca-feira", "Tuesday"),
+    ("quarta-feira", "Wednesday"),
+    ("quinta-feira", "Thursday"),
+    ("sexta-feira", "Friday"),
+    ("segunda", "Monday"),
+    ("terça", "Tuesday"),
+    ("terca", "Tuesday"),
+    ("quarta", "Wednesday"),
+    ("quinta", "Thursday"),
+    ("sexta", "Friday"),
 ];
 
 const MONTHS: &[(&str, &str)] = &[
@@ -73,6 +85,15 @@ const MONTHS: &[(&str, &str)] = &[
     ("octobre", "October"),
     ("novembre", "November"),
     ("décembre", "December"),
+    ("janeiro", "January"),
+    ("fevereiro", "February"),
+    ("março", "March"),
+    ("maio", "May"),
+    ("junho", "June"),
+    ("julho", "July"),
+    ("setembro", "September"),
+    ("outubro", "October"),
+    ("dezembro", "December"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
@@ -105,7 +126,7 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// "um 14 Uhr", "14:30 Uhr", "a las 10:00", "à 11h", "11h30".
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(?:um|a las|a la|à|vers)\s+)?\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr\b|h(\d{2})?\b)",
+        r"(?i)(?:\b(?:um|a las|a la|às|à|vers)\s+)?\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr\b|h(\d{2})?\b)",
     )
     .unwrap_or_else(|_| unreachable!())
 });
@@ -129,6 +150,12 @@ const PHRASES: &[(&str, &str)] = &[
     ("por la tarde", "in the afternoon"),
     ("le matin", "in the morning"),
     ("l'après-midi", "in the afternoon"),
+    ("de manhã", "morning"),
+    ("pela manhã", "in the morning"),
+    ("à tarde", "in the afternoon"),
+    ("de tarde", "in the afternoon"),
+    ("próxima semana", "next week"),
+    ("uma hora", "an hour"),
 ];
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -143,7 +170,7 @@ static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "a las 10:00", "à 10:30": the clock word before a written time.
 static AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\ba las|\ba la|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(?i)(?:\ba las|\ba la|às|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
 });
 
 /// "Mittwoch, den 15. Juli": German puts "den" before the day number.

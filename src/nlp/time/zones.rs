@@ -241,7 +241,21 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "hkt" => Tz::Asia__Hong_Kong,
         "sast" => Tz::Africa__Johannesburg,
         "nzst" | "nzdt" => Tz::Pacific__Auckland,
-        "brt" => Tz::America__Sao_Paulo,
+        "brt" | "brasilia" => Tz::America__Sao_Paulo,
+        "kst" | "korea" => Tz::Asia__Seoul,
+        "hst" => Tz::Pacific__Honolulu,
+        "akst" | "akdt" => Tz::America__Anchorage,
+        "eat" => Tz::Africa__Nairobi,
+        "art" => Tz::America__Argentina__Buenos_Aires,
+        "cot" => Tz::America__Bogota,
+        "clt" => Tz::America__Santiago,
+        "pht" => Tz::Asia__Manila,
+        "wib" => Tz::Asia__Jakarta,
+        "ict" => Tz::Asia__Bangkok,
+        "msk" => Tz::Europe__Moscow,
+        "eet" | "eest" => Tz::Europe__Athens,
+        "wet" | "west" => Tz::Europe__Lisbon,
+        "irish" | "ireland" => Tz::Europe__Dublin,
         _ => return None,
     };
     Some(Zone::Iana(tz))
@@ -274,6 +288,10 @@ fn needs_time_suffix(word: &str) -> bool {
             | "singapore"
             | "central"
             | "mountain"
+            | "irish"
+            | "ireland"
+            | "korea"
+            | "brasilia"
     )
 }
 
