@@ -731,6 +731,8 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
         matches!(
             gap.as_str(),
             "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the"
+                // The same in the languages read: "segunda ou terça", "martes o miércoles".
+                | "ou" | "o" | "oder" | "und" | "y" | "et" | "e"
         )
     };
     for i in 0..out.len() {
@@ -805,6 +807,17 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
             }
         }
     }
+}
+
+/// The sentence around `span`.
+fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
+    let lo = lower[..span.start]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |k| k + 1);
+    let hi = lower[span.end..]
+        .find(['.', '?', '!', '\n'])
+        .map_or(lower.len(), |k| span.end + k);
+    &lower[lo..hi]
 }
 
 /// A verb that moves an agreed meeting to a new time.
@@ -1148,6 +1161,17 @@ fn proposed_slots(
                 around.push_str(sentence);
             }
         }
+        // "Fancy grabbing lunch when I'm in Dublin on Thursday 11 February?": a meal named in
+        // the day's sentence is that day's part of day.
+        if f.date_only && conventions::part_of_day(&around).is_none() {
+            let s = sentence_of(lower, &f.span);
+            if let Some(meal) = ["lunch", "breakfast", "dinner"].iter().find(|m| {
+                s.contains(*m) && !s.contains(&format!("after {m}")) && !s.contains(&format!("before {m}"))
+            }) {
+                around.push(' ');
+                around.push_str(meal);
+            }
+        }
         let words = conventions::wording(body, &around);
         let Some(mut local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
@@ -1155,7 +1179,10 @@ fn proposed_slots(
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
         // business-hour reading only turned it into tomorrow's 15:00.
-        if f.clock_only && !local.flexible {
+        if f.clock_only
+            && !local.flexible
+            && local.start.date() <= facts.reference_local.date() + chrono::Duration::days(1)
+        {
             let day = chrono::Duration::days(1);
             let shift = [-day, chrono::Duration::zero(), day]
                 .into_iter()

@@ -422,7 +422,11 @@ fn classify_bare_numbers(clean: &str, toks: &mut [Tok]) {
         // "Thursday 10 Pacific" is a clock in a zone.
         let zoned = toks
             .get(k + 1)
-            .is_some_and(|n| n.kind == TokKind::Zone || matches!(n.lower.as_str(), "my" | "your"));
+            .is_some_and(|n| n.kind == TokKind::Zone || matches!(n.lower.as_str(), "my" | "your"))
+            || {
+                let rest = clean[toks[k].end..].trim_start().to_ascii_lowercase();
+                rest.starts_with("my time") || rest.starts_with("your time")
+            };
         let after_weekday = prev.is_some_and(is_weekday)
             && !zoned
             && !next.is_some_and(|n| {

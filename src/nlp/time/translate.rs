@@ -162,6 +162,12 @@ static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
 });
 
+/// "du 8 au 10 février", "del 8 al 10 de febrero", "vom 8. bis 10.": a run of days.
+static DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:du|del|vom)\s+(\d{1,2})\.?\s+(?:au|al|bis)\s+(\d{1,2})\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "bis 31. Juli", "hasta el 5", "avant le 3": a deadline word before a day number.
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:bis(?:\s+zum)?|hasta(?:\s+el)?|avant\s+le)\s+(\d)")
@@ -179,7 +185,7 @@ static DEN: LazyLock<Regex> =
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    let foreign = [&WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT];
+    let foreign = [&WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
     }
@@ -189,6 +195,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     let t = WEEKDAY.replace_all(&t, |c: &Captures| {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
     });
+    let t = DAY_RUN.replace_all(&t, "from $1 to $2");
     let t = DEN.replace_all(&t, " $1");
     let t = UNTIL.replace_all(&t, "by $1");
     let t = DAY_MONTH.replace_all(&t, |c: &Captures| {
