@@ -809,6 +809,18 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
     }
 }
 
+/// "2027", "12/3/2026": a year is written.
+fn has_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(3)).any(|i| {
+        b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i] == b'2'
+            && b[i + 1] == b'0'
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+    })
+}
+
 /// The sentence around `span`.
 fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
     let lo = lower[..span.start]
@@ -1134,9 +1146,26 @@ fn proposed_slots(
 
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
+    let mut deadline_end: Option<usize> = None;
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span);
-        if !target && nonproposals::classify(lower, &f.span).is_some() {
+        let why = if target {
+            None
+        } else {
+            nonproposals::classify(lower, &f.span)
+        };
+        // "send the slides by Monday at 5pm": the clock of a deadline is the deadline's.
+        let after_deadline = deadline_end.is_some_and(|e| {
+            f.clock_only
+                && lower
+                    .get(e..f.span.start)
+                    .is_some_and(|g| matches!(g.trim(), "" | "," | "at" | ", at"))
+        });
+        deadline_end = match why {
+            Some(nonproposals::NotAProposal::Deadline) => Some(f.span.end),
+            _ => None,
+        };
+        if why.is_some() || after_deadline {
             continue;
         }
         let earlier = found[..k].iter().any(|o| !o.date_only);
@@ -1196,6 +1225,12 @@ fn proposed_slots(
         // which is past.
         let says_today = body.contains("today") || body.contains("tonight");
         if says_today && local.start.date() != facts.reference_local.date() {
+            continue;
+        }
+        // "the invoice from November 3": a day of this year that has passed is the past, not
+        // next year's; nobody proposes a date eleven months out without writing the year.
+        let far = local.start - facts.reference_local > chrono::Duration::days(270);
+        if far && !has_year(body) {
             continue;
         }
         let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);

@@ -122,6 +122,19 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         let names_time = ["morning", "afternoon", "evening", "lunch"]
             .iter()
             .any(|w| next.starts_with(w));
+        // "Friday's open for me", "Tuesday's good": the 's is "is", and the day is offered.
+        let offered = [
+            "open", "good", "fine", "free", "better", "best", "great", "ok", "okay", "perfect",
+            "clear", "wide open", "looking good", "easier", "easiest", "possible", "available",
+        ]
+        .iter()
+        .any(|w| {
+            next.starts_with(w)
+                && !next[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+        });
+        if offered {
+            return None;
+        }
         if !names_time {
             return Some(if clause_has_any(lower, span, CANCEL) {
                 NotAProposal::Cancelled
