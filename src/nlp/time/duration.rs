@@ -27,6 +27,10 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
+    // "a half-day workshop": four hours, by the product's convention.
+    if lower.contains("half-day") || lower.contains("half day") {
+        return Some(240);
+    }
     for caps in LENGTH.captures_iter(lower) {
         let Some(whole) = caps.get(0) else { continue };
         if !is_meeting_length(lower, whole.start(), whole.end()) {
@@ -138,6 +142,7 @@ mod tests {
         assert_eq!(minutes("an hour and a half"), Some(90));
         assert_eq!(minutes("a 45m sync"), None);
         assert_eq!(minutes("90 minutes"), Some(90));
+        assert_eq!(minutes("a half-day workshop"), Some(240));
     }
 
     #[test]

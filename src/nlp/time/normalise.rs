@@ -35,7 +35,7 @@ static LETTER_MERIDIEM: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "4/12", "4/12/2026", "03.12.2026", "3.12.": a numeric day and month.
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|[^\w:./@-])(\d{1,2})([/.])(\d{1,2})(?:([/.])(\d{4}|\d{2})\b|(\.))?")
+    Regex::new(r"(^|[^\w:./@-])(\d{1,2})([/.])(\d{1,2})(?:([/.])(\d{4}|\d{2})\b|(\.)|(\s+(?:at|um|à)\s+\d))?")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -107,7 +107,9 @@ fn numeric_date(c: &Captures, day_first: bool) -> String {
     let lead = &c[1];
     let (a, sep, b) = (&c[2], &c[3], &c[4]);
     let year = c.get(6).map(|m| m.as_str());
-    let trailing_dot = c.get(7).is_some();
+    // "05.01 at 13:00": a clock follows, so the dotted pair is the date.
+    let clock_after = c.get(8).map_or("", |m| m.as_str());
+    let trailing_dot = c.get(7).is_some() || !clock_after.is_empty();
     let (Ok(x), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>()) else {
         return whole;
     };
@@ -128,7 +130,7 @@ fn numeric_date(c: &Captures, day_first: bool) -> String {
         return whole;
     }
     let year = year.map(|y| format!("/{y}")).unwrap_or_default();
-    format!("{lead}{month}/{day}{year}")
+    format!("{lead}{month}/{day}{year}{clock_after}")
 }
 
 /// Corrects words one or two edits from a day word, or `None` when there is none.
@@ -240,5 +242,6 @@ mod tests {
         assert_eq!(normalise("03.12.2026 at 14:30", &ldn), "12/3/2026 at 14:30");
         assert_eq!(normalise("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
         assert_eq!(normalise("support 24/7", &ldn), "support 24/7");
+        assert_eq!(normalise("on Teams 05.01 at 13:00", &ldn), "on Teams 1/5 at 13:00");
     }
 }

@@ -150,6 +150,19 @@ const PHRASES: &[(&str, &str)] = &[
     ("por la tarde", "in the afternoon"),
     ("le matin", "in the morning"),
     ("l'après-midi", "in the afternoon"),
+    ("en fin de journée", "at the end of the day"),
+    ("fin de journée", "end of day"),
+    ("al final del día", "at the end of the day"),
+    ("une demi-heure", "half an hour"),
+    ("demi-heure", "half an hour"),
+    ("media hora", "half an hour"),
+    ("meia hora", "half an hour"),
+    ("einer halben stunde", "half an hour"),
+    ("eine halbe stunde", "half an hour"),
+    ("dos horas", "two hours"),
+    ("duas horas", "two hours"),
+    ("deux heures", "two hours"),
+    ("zwei stunden", "two hours"),
     ("de manhã", "morning"),
     ("pela manhã", "in the morning"),
     ("à tarde", "in the afternoon"),
@@ -165,6 +178,12 @@ static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 /// "du 8 au 10 février", "del 8 al 10 de febrero", "vom 8. bis 10.": a run of days.
 static DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:du|del|vom)\s+(\d{1,2})\.?\s+(?:au|al|bis)\s+(\d{1,2})\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "von 14:00 bis 15:30 Uhr", "de 14h à 15h30", "de 10:00 a 11:30": a run of clock times.
+static CLOCK_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:von|de|de las|desde las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?\s+(?:bis|à|a|a las|hasta las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -185,7 +204,9 @@ static DEN: LazyLock<Regex> =
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    let foreign = [&WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN];
+    let foreign = [
+        &WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN, &CLOCK_RUN,
+    ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
     }
@@ -196,6 +217,10 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
     });
     let t = DAY_RUN.replace_all(&t, "from $1 to $2");
+    let t = CLOCK_RUN.replace_all(&t, |c: &Captures| {
+        let m = |i: usize| c.get(i).map_or("00", |m| m.as_str());
+        format!("from {}:{} to {}:{}", &c[1], m(2), &c[3], m(4))
+    });
     let t = DEN.replace_all(&t, " $1");
     let t = UNTIL.replace_all(&t, "by $1");
     let t = DAY_MONTH.replace_all(&t, |c: &Captures| {
