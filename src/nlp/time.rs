@@ -849,7 +849,9 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < found.len() {
         let start = found[i].span.start;
-        let lo = lower[..start].rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1);
+        let lo = lower[..start]
+            .rfind(['.', '?', '!', '\n'])
+            .map_or(0, |k| k + 1);
         let hi = lower[start..]
             .find(['.', '?', '!', '\n'])
             .map_or(lower.len(), |k| start + k);
@@ -885,7 +887,11 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
             f.span.start > to_at
                 || (!new_day && f.clock_from.as_ref().is_some_and(|c| c.start > to_at))
         };
-        let news: Vec<usize> = same.iter().copied().filter(|&k| is_new(&found[k])).collect();
+        let news: Vec<usize> = same
+            .iter()
+            .copied()
+            .filter(|&k| is_new(&found[k]))
+            .collect();
         let verb_start = lo + verb.start();
         let sources: Vec<usize> = same
             .iter()
@@ -899,7 +905,9 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
         }
         let source_day = sources
             .iter()
-            .filter(|&&k| !found[k].clock_only && !undated_part_of_day_text(&lower[found[k].span.clone()]))
+            .filter(|&&k| {
+                !found[k].clock_only && !undated_part_of_day_text(&lower[found[k].span.clone()])
+            })
             .find_map(|&k| day_of(&found[k].value));
         for &k in &news {
             if let Some(day) = source_day
@@ -1114,23 +1122,6 @@ fn proposed_slots(
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
-    if std::env::var("DBG_TIME").is_ok() {
-        for w in &windows {
-            eprintln!("WINDOW {:?}", &clean[w.span.clone()]);
-        }
-        for f in &found {
-            eprintln!(
-                "FOUND {:?} clock_only={} date_only={} combined={} np={:?} target={} {:?}",
-                &clean[f.span.clone()],
-                f.clock_only,
-                f.date_only,
-                f.combined,
-                nonproposals::classify(lower, &f.span),
-                move_targets.contains(&f.span),
-                f.value
-            );
-        }
-    }
 
     let facts = conventions::Facts {
         reference_local: sender_ref.naive_local(),
@@ -1195,7 +1186,9 @@ fn proposed_slots(
         if f.date_only && conventions::part_of_day(&around).is_none() {
             let s = sentence_of(lower, &f.span);
             if let Some(meal) = ["lunch", "breakfast", "dinner"].iter().find(|m| {
-                s.contains(*m) && !s.contains(&format!("after {m}")) && !s.contains(&format!("before {m}"))
+                s.contains(*m)
+                    && !s.contains(&format!("after {m}"))
+                    && !s.contains(&format!("before {m}"))
             }) {
                 around.push(' ');
                 around.push_str(meal);
@@ -1227,10 +1220,16 @@ fn proposed_slots(
         if says_today && local.start.date() != facts.reference_local.date() {
             continue;
         }
-        // "the invoice from November 3": a day of this year that has passed is the past, not
-        // next year's; nobody proposes a date eleven months out without writing the year.
-        let far = local.start - facts.reference_local > chrono::Duration::days(270);
-        if far && !has_year(body) {
+        // "the invoice from November 3" written on 25 November: a day that passed this month
+        // is the past, not next year's (nobody proposes a date eleven months out without
+        // writing the year).
+        let today = facts.reference_local.date();
+        let a_year_before = local.start.date().with_year(local.start.year() - 1);
+        let just_passed =
+            a_year_before.is_some_and(|d| d < today && today - d <= chrono::Duration::days(31));
+        // Only a written day number: a holiday ("MLK day") is next year's as Duckling says.
+        let day_number = body.bytes().any(|b| b.is_ascii_digit());
+        if just_passed && day_number && !has_year(body) && !body.contains("next") {
             continue;
         }
         let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);

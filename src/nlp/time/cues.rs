@@ -180,8 +180,8 @@ fn promote_led_hours(text: &str, tokens: &mut [Token]) {
                         | "from"
                 ));
         // "push our 1pm to 3": in a sentence that moves a meeting, "to" leads the new hour.
-        let led = led
-            || (k > 0 && word(&tokens[k - 1]) == "to" && moves_before(text, tokens[k].start));
+        let led =
+            led || (k > 0 && word(&tokens[k - 1]) == "to" && moves_before(text, tokens[k].start));
         let next = tokens.get(k + 1);
         let gap_after = next.map_or("", |n| &text[tokens[k].end..n.start]);
         let ends_clause =
@@ -245,8 +245,7 @@ fn promote_led_hours(text: &str, tokens: &mut [Token]) {
         let or_clock = next_word == "or"
             && tokens.get(k + 2).is_some_and(|t| {
                 (t.kind == Kind::Cue && text[t.start..].starts_with(|c: char| c.is_ascii_digit()))
-                    || (text[t.start..t.end].bytes().all(|b| b.is_ascii_digit())
-                        && tail_ok(k + 2))
+                    || (text[t.start..t.end].bytes().all(|b| b.is_ascii_digit()) && tail_ok(k + 2))
             });
         if (led && (ends_clause || time_word || or_clock)) || or_clock {
             tokens[k].kind = Kind::Cue;
@@ -277,7 +276,9 @@ fn split_moves(text: &str, tokens: &mut [Token]) {
 
 /// Whether the sentence before `pos` moves a meeting ("push", "move", "shift"...).
 fn moves_before(text: &str, pos: usize) -> bool {
-    let lo = text[..pos].rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1);
+    let lo = text[..pos]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |k| k + 1);
     let head = text[lo..pos].to_ascii_lowercase();
     head.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
         matches!(

@@ -124,13 +124,27 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             .any(|w| next.starts_with(w));
         // "Friday's open for me", "Tuesday's good": the 's is "is", and the day is offered.
         let offered = [
-            "open", "good", "fine", "free", "better", "best", "great", "ok", "okay", "perfect",
-            "clear", "wide open", "looking good", "easier", "easiest", "possible", "available",
+            "open",
+            "good",
+            "fine",
+            "free",
+            "better",
+            "best",
+            "great",
+            "ok",
+            "okay",
+            "perfect",
+            "clear",
+            "wide open",
+            "looking good",
+            "easier",
+            "easiest",
+            "possible",
+            "available",
         ]
         .iter()
         .any(|w| {
-            next.starts_with(w)
-                && !next[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+            next.starts_with(w) && !next[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
         });
         if offered {
             return None;
@@ -242,8 +256,8 @@ fn line_context(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         "clinic hours",
         "support hours",
     ]
-        .iter()
-        .any(|w| head.contains(w))
+    .iter()
+    .any(|w| head.contains(w))
     {
         return Some(NotAProposal::Filler);
     }

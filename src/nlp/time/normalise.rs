@@ -183,7 +183,10 @@ fn correct(w: &str) -> Option<&'static str> {
 fn is_one_swap(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+    diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]] == b[diff[1]]
+        && a[diff[1]] == b[diff[0]]
 }
 
 /// Optimal string alignment distance (edits with adjacent swaps).
@@ -199,7 +202,9 @@ fn edits(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -218,10 +223,16 @@ mod tests {
     fn day_typos_are_corrected_and_names_are_not() {
         let ny = Zone::Iana(Tz::America__New_York);
         assert_eq!(normalise("Thrusday at 10?", &ny), "Thursday at 10?");
-        assert_eq!(normalise("tomorow or wensday", &ny), "tomorrow or wednesday");
+        assert_eq!(
+            normalise("tomorow or wensday", &ny),
+            "tomorrow or wednesday"
+        );
         assert_eq!(normalise("Firday works", &ny), "Friday works");
         assert_eq!(normalise("Thanks, Sundar", &ny), "Thanks, Sundar");
-        assert_eq!(normalise("Tuesdays and Mondays", &ny), "Tuesdays and Mondays");
+        assert_eq!(
+            normalise("Tuesdays and Mondays", &ny),
+            "Tuesdays and Mondays"
+        );
     }
 
     #[test]
@@ -242,6 +253,9 @@ mod tests {
         assert_eq!(normalise("03.12.2026 at 14:30", &ldn), "12/3/2026 at 14:30");
         assert_eq!(normalise("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
         assert_eq!(normalise("support 24/7", &ldn), "support 24/7");
-        assert_eq!(normalise("on Teams 05.01 at 13:00", &ldn), "on Teams 1/5 at 13:00");
+        assert_eq!(
+            normalise("on Teams 05.01 at 13:00", &ldn),
+            "on Teams 1/5 at 13:00"
+        );
     }
 }

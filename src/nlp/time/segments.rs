@@ -248,7 +248,10 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
             && t.lower.bytes().all(|b| b.is_ascii_digit())
             && (k == 0
                 || toks.get(k + 1).is_some_and(|n| {
-                    matches!(n.lower.as_str(), "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m")
+                    matches!(
+                        n.lower.as_str(),
+                        "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m"
+                    )
                 })
                 || clean[toks[k - 1].end..t.start].contains('@')
                 || matches!(

@@ -214,13 +214,15 @@ const CITIES: &[(&str, Tz)] = &[
 /// The city zone named from `word` on (one word or two), and where the name ends.
 fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz, usize)> {
     let second = next_word(bytes, word_end);
-    CITIES.iter().find_map(|(name, tz)| match name.split_once(' ') {
-        Some((a, b)) => {
-            let (s, e) = second?;
-            (a == word && text[s..e].eq_ignore_ascii_case(b)).then_some((*tz, e))
-        }
-        None => (*name == word).then_some((*tz, word_end)),
-    })
+    CITIES
+        .iter()
+        .find_map(|(name, tz)| match name.split_once(' ') {
+            Some((a, b)) => {
+                let (s, e) = second?;
+                (a == word && text[s..e].eq_ignore_ascii_case(b)).then_some((*tz, e))
+            }
+            None => (*name == word).then_some((*tz, word_end)),
+        })
 }
 
 fn zone_for_word(word: &str) -> Option<Zone> {
