@@ -1049,6 +1049,11 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
     }
     let before = lower[..span.start].trim_end();
     let after = lower[span.end..].trim_start();
+    // "wed arvo for you": a part of day may sit between the time and "for you".
+    let after = ["morning ", "afternoon ", "arvo ", "evening ", "night "]
+        .iter()
+        .find_map(|w| after.strip_prefix(w))
+        .unwrap_or(after);
     // "Thu 10:00 / Fri 14:30" lists two times; "8:30 PM IST / 11 AM ET" says one twice, and
     // names a zone for it.
     let zoned = || {
@@ -1067,6 +1072,9 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             "that is",
             "which is",
             "which would be",
+            "that'd be",
+            "that would be",
+            "should be",
             "i.e.",
             "or",
             "aka",

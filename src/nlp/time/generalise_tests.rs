@@ -457,6 +457,60 @@ const PROBES: &[Probe] = &[
         &[("2027-01-05T15:00-05:00", 30)],
     ),
     ("ny_ye", "Jan 6th, 11am?", &[("2027-01-06T11:00-05:00", 30)]),
+    // Open bounds, foreign runs and lengths, restatements for the reader.
+    (
+        "la",
+        "Wednesday or Thursday, anytime after 2.",
+        &[
+            ("2026-12-02T14:00-08:00", 180),
+            ("2026-11-26T14:00-08:00", 180),
+        ],
+    ),
+    (
+        "ber",
+        "Ich schlage Mittwoch, den 2. Dezember, von 14:00 bis 15:30 Uhr vor.",
+        &[("2026-12-02T14:00+01:00", 90)],
+    ),
+    (
+        "par",
+        "Pourrions-nous nous voir mardi de 14h à 15h ?",
+        &[("2026-12-01T14:00+01:00", 60)],
+    ),
+    (
+        "mad",
+        "¿Podemos hablar el jueves a las 10, hora de Bogotá?",
+        &[("2026-11-26T10:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Podemos falar quinta-feira às 16h30?",
+        &[("2026-11-26T16:30+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Could you run a half-day workshop Monday at 9am?",
+        &[("2026-11-30T09:00-05:00", 240)],
+    ),
+    (
+        "ny",
+        "Thursday at 3pm works? That'd be noon for you.",
+        &[("2026-11-26T15:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Our audit got moved to Friday, so could we talk Monday at 10?",
+        &[("2026-11-30T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Can we push our Tuesday call back an hour, to 12?",
+        &[("2026-12-01T12:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Could we meet 05.12 at 13:00?",
+        &[("2026-12-05T13:00+00:00", 30)],
+    ),
     // Not proposals.
     ("ny", "The report is due Friday.", &[]),
     (

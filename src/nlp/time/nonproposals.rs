@@ -216,6 +216,18 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             return Some(NotAProposal::Cancelled);
         }
     }
+    // "our harvest inspection got moved to Friday": news of another event.
+    if [
+        "got moved to",
+        "was moved to",
+        "has been moved to",
+        "had been moved to",
+    ]
+    .iter()
+    .any(|w| before.trim_end().ends_with(w))
+    {
+        return Some(NotAProposal::Past);
+    }
     if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
         return Some(NotAProposal::Unavailable);
     }

@@ -187,6 +187,30 @@ static CLOCK_RUN: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "heure de Dublin", "hora de Bogotá", "horário de Brasília": a city's time, written first.
+static CITY_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:heure de|hora de|horário de|horario de)\s+(\p{L}+)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// The city name in the letters the zone reader knows ("Bogotá" -> "Bogota").
+fn fold_accents(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' => 'a',
+            'é' | 'è' | 'ê' => 'e',
+            'í' | 'î' => 'i',
+            'ó' | 'ô' | 'õ' => 'o',
+            'ú' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'Á' => 'A',
+            'É' => 'E',
+            c => c,
+        })
+        .collect()
+}
+
 /// "bis 31. Juli", "hasta el 5", "avant le 3": a deadline word before a day number.
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:bis(?:\s+zum)?|hasta(?:\s+el)?|avant\s+le)\s+(\d)")
@@ -205,7 +229,7 @@ static DEN: LazyLock<Regex> =
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
     let foreign = [
-        &WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN, &CLOCK_RUN,
+        &WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN, &CLOCK_RUN, &CITY_TIME,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -217,6 +241,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
     });
     let t = DAY_RUN.replace_all(&t, "from $1 to $2");
+    let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
     let t = CLOCK_RUN.replace_all(&t, |c: &Captures| {
         let m = |i: usize| c.get(i).map_or("00", |m| m.as_str());
         format!("from {}:{} to {}:{}", &c[1], m(2), &c[3], m(4))

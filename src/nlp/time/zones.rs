@@ -176,6 +176,7 @@ const CITIES: &[(&str, Tz)] = &[
     ("santiago", Tz::America__Santiago),
     ("lima", Tz::America__Lima),
     ("bogota", Tz::America__Bogota),
+    ("lisboa", Tz::Europe__Lisbon),
     ("hawaii", Tz::Pacific__Honolulu),
     ("honolulu", Tz::Pacific__Honolulu),
     ("dublin", Tz::Europe__Dublin),
