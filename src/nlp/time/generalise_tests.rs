@@ -511,6 +511,11 @@ const PROBES: &[Probe] = &[
         "Could we meet 05.12 at 13:00?",
         &[("2026-12-05T13:00+00:00", 30)],
     ),
+    (
+        "la",
+        "can u meet at the supply house on 7th st monday 6:30am? takes 20 min",
+        &[("2026-11-30T06:30-08:00", 20)],
+    ),
     // Not proposals.
     ("ny", "The report is due Friday.", &[]),
     (

@@ -216,6 +216,21 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             return Some(NotAProposal::Cancelled);
         }
     }
+    // "the supply house on 7th st", "3rd floor": an ordinal naming a street or a storey.
+    let ordinal = body.trim_end().ends_with(|c: char| c.is_ascii_alphabetic())
+        && ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| body.trim_end().ends_with(s))
+        && body.bytes().any(|b| b.is_ascii_digit());
+    let place = [
+        "st ", "st.", "st,", "street", "ave", "avenue", "floor", "fl ", "fl.", "rd ", "road",
+    ]
+    .iter()
+    .any(|w| after_in_clause.trim_start().starts_with(w))
+        || after_in_clause.trim() == "st";
+    if ordinal && place {
+        return Some(NotAProposal::Filler);
+    }
     // "our harvest inspection got moved to Friday": news of another event.
     if [
         "got moved to",
