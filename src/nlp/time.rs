@@ -175,7 +175,7 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let kept = new_text::keep_new_text(text);
     let english = translate::to_english(&kept);
-    let normal = normalise::normalise(&english, &ctx.sender_zone);
+    let normal = normalise::normalise(&english, &ctx.sender_zone, ctx.reference.date_naive());
     let clean = weeks::rewrite(&normal, ctx.reference.date_naive()).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx

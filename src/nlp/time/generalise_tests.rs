@@ -516,6 +516,11 @@ const PROBES: &[Probe] = &[
         "can u meet at the supply house on 7th st monday 6:30am? takes 20 min",
         &[("2026-11-30T06:30-08:00", 20)],
     ),
+    (
+        "ber",
+        "Could we fit in a review before the end of the month?",
+        &[("2026-11-26T09:00+01:00", 6240)],
+    ),
     // Not proposals.
     ("ny", "The report is due Friday.", &[]),
     (

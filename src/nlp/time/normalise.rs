@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 
 use super::zones::Zone;
@@ -39,10 +40,45 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// The text with typos, one-letter am/pm and numeric dates normalised; borrowed when
-/// nothing changed.
-pub fn normalise<'a>(text: &'a str, sender: &Zone) -> Cow<'a, str> {
+/// "before the end of the month", "before month end": the same window as "before the 1st"
+/// of the next month.
+static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bbefore\s+(?:the\s+end\s+of\s+(?:the|this)\s+month|(?:the\s+)?month[-\s]end)\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The text with typos, one-letter am/pm, numeric dates and month ends normalised; borrowed
+/// when nothing changed. `today` is the email's date.
+pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, str> {
     let mut out = Cow::Borrowed(text);
+    if BEFORE_MONTH_END.is_match(&out) {
+        let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)));
+        if let Some(first) = first {
+            let name = MONTH_NAMES[first.month0() as usize];
+            let t = BEFORE_MONTH_END
+                .replace_all(&out, format!("before {name} 1"))
+                .into_owned();
+            out = Cow::Owned(t);
+        }
+    }
     if let Some(fixed) = fix_day_typos(&out) {
         out = Cow::Owned(fixed);
     }
@@ -219,18 +255,23 @@ mod tests {
     use super::*;
     use chrono_tz::Tz;
 
+    fn normalise_at<'a>(text: &'a str, zone: &Zone) -> Cow<'a, str> {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        normalise(text, zone, today)
+    }
+
     #[test]
     fn day_typos_are_corrected_and_names_are_not() {
         let ny = Zone::Iana(Tz::America__New_York);
-        assert_eq!(normalise("Thrusday at 10?", &ny), "Thursday at 10?");
+        assert_eq!(normalise_at("Thrusday at 10?", &ny), "Thursday at 10?");
         assert_eq!(
-            normalise("tomorow or wensday", &ny),
+            normalise_at("tomorow or wensday", &ny),
             "tomorrow or wednesday"
         );
-        assert_eq!(normalise("Firday works", &ny), "Friday works");
-        assert_eq!(normalise("Thanks, Sundar", &ny), "Thanks, Sundar");
+        assert_eq!(normalise_at("Firday works", &ny), "Friday works");
+        assert_eq!(normalise_at("Thanks, Sundar", &ny), "Thanks, Sundar");
         assert_eq!(
-            normalise("Tuesdays and Mondays", &ny),
+            normalise_at("Tuesdays and Mondays", &ny),
             "Tuesdays and Mondays"
         );
     }
@@ -238,23 +279,30 @@ mod tests {
     #[test]
     fn letter_meridiem_is_spelled_out() {
         let ny = Zone::Iana(Tz::America__New_York);
-        assert_eq!(normalise("fri 11a works", &ny), "fri 11am works");
-        assert_eq!(normalise("10a-12p Friday", &ny), "10am-12pm Friday");
-        assert_eq!(normalise("plan a or b", &ny), "plan a or b");
+        assert_eq!(normalise_at("fri 11a works", &ny), "fri 11am works");
+        assert_eq!(normalise_at("10a-12p Friday", &ny), "10am-12pm Friday");
+        assert_eq!(normalise_at("plan a or b", &ny), "plan a or b");
     }
 
     #[test]
     fn numeric_dates_follow_the_senders_order() {
         let ldn = Zone::Iana(Tz::Europe__London);
         let ny = Zone::Iana(Tz::America__New_York);
-        assert_eq!(normalise("on 4/12 at 10:00", &ldn), "on 12/4 at 10:00");
-        assert_eq!(normalise("on 12/4 at 10am", &ny), "on 12/4 at 10am");
-        assert_eq!(normalise("der 3.12. um 14", &ny), "der 12/3 um 14");
-        assert_eq!(normalise("03.12.2026 at 14:30", &ldn), "12/3/2026 at 14:30");
-        assert_eq!(normalise("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
-        assert_eq!(normalise("support 24/7", &ldn), "support 24/7");
+        assert_eq!(normalise_at("on 4/12 at 10:00", &ldn), "on 12/4 at 10:00");
+        assert_eq!(normalise_at("on 12/4 at 10am", &ny), "on 12/4 at 10am");
+        assert_eq!(normalise_at("der 3.12. um 14", &ny), "der 12/3 um 14");
         assert_eq!(
-            normalise("on Teams 05.01 at 13:00", &ldn),
+            normalise_at("03.12.2026 at 14:30", &ldn),
+            "12/3/2026 at 14:30"
+        );
+        assert_eq!(normalise_at("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
+        assert_eq!(normalise_at("support 24/7", &ldn), "support 24/7");
+        assert_eq!(
+            normalise_at("a review before the end of the month?", &ldn),
+            "a review before December 1?"
+        );
+        assert_eq!(
+            normalise_at("on Teams 05.01 at 13:00", &ldn),
             "on Teams 1/5 at 13:00"
         );
     }
