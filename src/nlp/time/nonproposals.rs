@@ -359,6 +359,10 @@ const UNAVAILABLE: &[&str] = &[
     "i will be out",
     "not available",
     "unavailable",
+    // "our warehouse closes for stocktake on 28 April".
+    "closes for",
+    "closed for",
+    "closed on",
     "not free",
     "i'm busy",
     "i am busy",
