@@ -12,6 +12,7 @@ mod duration;
 mod fast;
 mod new_text;
 mod nonproposals;
+mod normalise;
 mod rank;
 mod segments;
 mod translate;
@@ -174,7 +175,8 @@ static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
 pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let kept = new_text::keep_new_text(text);
     let english = translate::to_english(&kept);
-    let clean = weeks::rewrite(&english, ctx.reference.date_naive()).into_owned();
+    let normal = normalise::normalise(&english, &ctx.sender_zone, ctx.reference.date_naive());
+    let clean = weeks::rewrite(&normal, ctx.reference.date_naive()).into_owned();
     let lower = clean.to_ascii_lowercase();
     let stated = ctx
         .meeting_minutes
@@ -549,11 +551,17 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         if f.clock_only {
             // "Tue 3/16 - 10:00-11:00 or 3:00-4:00 PM": a second clock joined by "or" to a
             // dated time is on that time's day.
+            // A day that took a clock written after it ends where that clock ends.
             if let Some(o) = out.last()
                 && o.combined
                 && matches!(
                     clean
-                        .get(o.span.end..f.span.start)
+                        .get(
+                            o.clock_from
+                                .as_ref()
+                                .map_or(o.span.end, |c| c.end.max(o.span.end))
+                                ..f.span.start
+                        )
                         .unwrap_or("x")
                         .trim()
                         .to_ascii_lowercase()
@@ -628,9 +636,33 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
         }
         out.push(f);
     }
+    clock_before_its_day(clean, &mut out);
     add_second_day_of_month(clean, &mut out);
     share_across_or(clean, &mut out);
     out
+}
+
+/// "either 10 or 11 on Friday", "3pm, or 4pm Tuesday": a time of day with no day of its own,
+/// joined by "or" to a dated time that follows, is on that time's day.
+fn clock_before_its_day(clean: &str, out: &mut [Found]) {
+    for i in (0..out.len().saturating_sub(1)).rev() {
+        if !out[i].clock_only || !out[i + 1].combined {
+            continue;
+        }
+        let gap = clean
+            .get(out[i].span.end..out[i + 1].span.start)
+            .unwrap_or("x")
+            .trim()
+            .to_ascii_lowercase();
+        if !matches!(gap.as_str(), "or" | "," | ", or" | "or at" | "/") {
+            continue;
+        }
+        if let Some(moved) = day_of(&out[i + 1].value).and_then(|d| on_date(&out[i].value, d)) {
+            out[i].value = moved;
+            out[i].clock_only = false;
+            out[i].combined = true;
+        }
+    }
 }
 
 /// "on the 21st and 22nd", "the 3rd or 4th": Duckling reads the first day; the bare second
@@ -699,6 +731,8 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
         matches!(
             gap.as_str(),
             "or" | "," | ", or" | "and" | "or on" | "/" | "&" | "or the"
+                // The same in the languages read: "segunda ou terça", "martes o miércoles".
+                | "ou" | "o" | "oder" | "und" | "y" | "et" | "e"
         )
     };
     for i in 0..out.len() {
@@ -757,12 +791,140 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                     out[i].clock_from = Some(from);
                     break;
                 }
-            } else if !n.clock_only && j > i {
-                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening".
+            } else if !n.clock_only
+                && j > i
+                && conventions::part_of_day(
+                    &clean
+                        .get(out[i].span.clone())
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                )
+                .is_none()
+            {
+                // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening",
+                // and only to a day without one ("Tuesday afternoon or Wednesday morning").
                 out[i].shared_words = Some(n.span.clone());
             }
         }
     }
+}
+
+/// "2027", "12/3/2026": a year is written.
+fn has_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(3)).any(|i| {
+        b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i] == b'2'
+            && b[i + 1] == b'0'
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+    })
+}
+
+/// The sentence around `span`.
+fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
+    let lo = lower[..span.start]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |k| k + 1);
+    let hi = lower[span.end..]
+        .find(['.', '?', '!', '\n'])
+        .map_or(lower.len(), |k| span.end + k);
+    &lower[lo..hi]
+}
+
+/// A verb that moves an agreed meeting to a new time.
+static MOVE_VERB: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:move|moving|push|pushing|shift|shifting|bump|bumping|reschedule|rescheduling|change|switch|bring)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "push our 1pm to 3", "move Thursday's 2pm call to 4pm", "move our 16 September meeting
+/// to the afternoon, 15:00": in a sentence that moves a meeting, the times between the verb
+/// and "to" are the meeting being moved (dropped), and those after "to" are the new ones;
+/// a new time of day with no day of its own keeps the moved meeting's day. Returns the
+/// spans of the new times, which stand as proposals whatever the sentence's other words.
+fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
+    let mut targets: Vec<Range<usize>> = Vec::new();
+    let mut drop: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let start = found[i].span.start;
+        let lo = lower[..start]
+            .rfind(['.', '?', '!', '\n'])
+            .map_or(0, |k| k + 1);
+        let hi = lower[start..]
+            .find(['.', '?', '!', '\n'])
+            .map_or(lower.len(), |k| start + k);
+        let same: Vec<usize> = (i..found.len())
+            .take_while(|&k| found[k].span.start < hi)
+            .collect();
+        let next = i + same.len().max(1);
+        let Some(verb) = MOVE_VERB.find(&lower[lo..hi]) else {
+            i = next;
+            continue;
+        };
+        let verb_end = lo + verb.end();
+        // The first " to " after the verb, outside any found time ("from 10 to 11").
+        let inside = |p: usize| found.iter().any(|f| f.span.start < p && p < f.span.end);
+        let to_at = lower[verb_end..hi]
+            .match_indices(" to ")
+            .map(|(k, _)| verb_end + k)
+            .find(|&p| !inside(p + 1));
+        let Some(to_at) = to_at else {
+            i = next;
+            continue;
+        };
+        // A day before "to" that took a clock written after it ("move our 16 September
+        // meeting to the afternoon, 15:00") is new too.
+        // Not when a new day is written too ("push Thursday's call to Friday, same time").
+        let new_day = same.iter().any(|&k| {
+            let f = &found[k];
+            f.span.start > to_at
+                && !f.clock_only
+                && !undated_part_of_day_text(&lower[f.span.clone()])
+        });
+        let is_new = |f: &Found| {
+            f.span.start > to_at
+                || (!new_day && f.clock_from.as_ref().is_some_and(|c| c.start > to_at))
+        };
+        let news: Vec<usize> = same
+            .iter()
+            .copied()
+            .filter(|&k| is_new(&found[k]))
+            .collect();
+        let verb_start = lo + verb.start();
+        let sources: Vec<usize> = same
+            .iter()
+            .copied()
+            .filter(|&k| found[k].span.start >= verb_start && found[k].span.end <= to_at)
+            .filter(|&k| !is_new(&found[k]))
+            .collect();
+        if news.is_empty() {
+            i = next;
+            continue;
+        }
+        let source_day = sources
+            .iter()
+            .filter(|&&k| {
+                !found[k].clock_only && !undated_part_of_day_text(&lower[found[k].span.clone()])
+            })
+            .find_map(|&k| day_of(&found[k].value));
+        for &k in &news {
+            if let Some(day) = source_day
+                && (found[k].clock_only || undated_part_of_day_text(&lower[found[k].span.clone()]))
+                && let Some(moved) = on_date(&found[k].value, day)
+            {
+                found[k].value = moved;
+                found[k].clock_only = false;
+                found[k].combined = true;
+            }
+            targets.push(found[k].span.clone());
+        }
+        drop.extend(sources.iter().map(|&k| found[k].span.clone()));
+        i = next;
+    }
+    found.retain(|f| !drop.contains(&f.span));
+    targets
 }
 
 /// "Could we find 45 minutes next week? ... Thursday morning works": a bare weekday after
@@ -881,20 +1043,38 @@ fn undated_part_of_day_text(text: &str) -> bool {
 
 /// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
 /// instant said again for the reader, not a second proposal. Only after a first time.
-fn is_restatement(lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
+fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
     if !earlier_time {
         return false;
     }
     let before = lower[..span.start].trim_end();
     let after = lower[span.end..].trim_start();
+    // "wed arvo for you": a part of day may sit between the time and "for you".
+    let after = ["morning ", "afternoon ", "arvo ", "evening ", "night "]
+        .iter()
+        .find_map(|w| after.strip_prefix(w))
+        .unwrap_or(after);
+    // "Thu 10:00 / Fri 14:30" lists two times; "8:30 PM IST / 11 AM ET" says one twice, and
+    // names a zone for it.
+    let zoned = || {
+        let end = (span.end + 24..=lower.len().max(span.end + 24))
+            .find(|&e| e >= lower.len() || lower.is_char_boundary(e))
+            .map_or(lower.len(), |e| e.min(lower.len()));
+        clean
+            .get(span.start..end)
+            .is_some_and(|t| !zones::all_mentions(t).is_empty())
+    };
     before.ends_with('(')
-        || before.ends_with('/')
+        || (before.ends_with('/') && zoned())
         || before.ends_with('=')
         || [
             "that's",
             "that is",
             "which is",
             "which would be",
+            "that'd be",
+            "that would be",
+            "should be",
             "i.e.",
             "or",
             "aka",
@@ -949,6 +1129,7 @@ fn proposed_slots(
     let mut found = find_times(clean, &windows, &mentions, &dctx);
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
+    let move_targets = apply_moves(lower, &mut found);
 
     let facts = conventions::Facts {
         reference_local: sender_ref.naive_local(),
@@ -964,12 +1145,30 @@ fn proposed_slots(
 
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
+    let mut deadline_end: Option<usize> = None;
     for (k, f) in found.iter().enumerate() {
-        if nonproposals::classify(lower, &f.span).is_some() {
+        let target = move_targets.contains(&f.span);
+        let why = if target {
+            None
+        } else {
+            nonproposals::classify(lower, &f.span)
+        };
+        // "send the slides by Monday at 5pm": the clock of a deadline is the deadline's.
+        let after_deadline = deadline_end.is_some_and(|e| {
+            f.clock_only
+                && lower
+                    .get(e..f.span.start)
+                    .is_some_and(|g| matches!(g.trim(), "" | "," | "at" | ", at"))
+        });
+        deadline_end = match why {
+            Some(nonproposals::NotAProposal::Deadline) => Some(f.span.end),
+            _ => None,
+        };
+        if why.is_some() || after_deadline {
             continue;
         }
         let earlier = found[..k].iter().any(|o| !o.date_only);
-        if is_restatement(lower, &f.span, earlier) {
+        if is_restatement(clean, lower, &f.span, earlier) {
             continue;
         }
         let mut body = lower[f.span.clone()].to_string();
@@ -990,14 +1189,55 @@ fn proposed_slots(
                 around.push_str(sentence);
             }
         }
+        // "Fancy grabbing lunch when I'm in Dublin on Thursday 11 February?": a meal named in
+        // the day's sentence is that day's part of day.
+        if f.date_only && conventions::part_of_day(&around).is_none() {
+            let s = sentence_of(lower, &f.span);
+            if let Some(meal) = ["lunch", "breakfast", "dinner"].iter().find(|m| {
+                s.contains(*m)
+                    && !s.contains(&format!("after {m}"))
+                    && !s.contains(&format!("before {m}"))
+            }) {
+                around.push(' ');
+                around.push_str(meal);
+            }
+        }
         let words = conventions::wording(body, &around);
-        let Some(local) = conventions::apply(&f.value, words, &facts, &to_local) else {
+        let Some(mut local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
+        // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
+        // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
+        // business-hour reading only turned it into tomorrow's 15:00.
+        if f.clock_only
+            && !local.flexible
+            && local.start.date() <= facts.reference_local.date() + chrono::Duration::days(1)
+        {
+            let day = chrono::Duration::days(1);
+            let shift = [-day, chrono::Duration::zero(), day]
+                .into_iter()
+                .find(|d| local.start + *d >= facts.reference_local);
+            if let Some(d) = shift {
+                local.start += d;
+                local.end += d;
+            }
+        }
         // Duckling moves a passed "today at 9am" to tomorrow's 9am; the writer meant today,
         // which is past.
         let says_today = body.contains("today") || body.contains("tonight");
         if says_today && local.start.date() != facts.reference_local.date() {
+            continue;
+        }
+        // "the invoice from November 3" written on 25 November: a day that passed this month
+        // is the past, not next year's (nobody proposes a date eleven months out without
+        // writing the year).
+        let today = facts.reference_local.date();
+        let a_year_before = local.start.date().with_year(local.start.year() - 1);
+        let just_passed =
+            a_year_before.is_some_and(|d| d < today && today - d <= chrono::Duration::days(31));
+        // Only a written day number: a holiday ("MLK day") is next year's as Duckling says.
+        let day_number = body.bytes().any(|b| b.is_ascii_digit());
+        if just_passed && day_number && !has_year(body) && !body.contains("next") {
             continue;
         }
         let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
@@ -1043,6 +1283,11 @@ fn proposed_slots(
                     .to_string(),
             },
         ));
+    }
+    // "a documentary shoot in October ... a call Monday at 3pm": beside an exact time, a
+    // whole month is context, not an option.
+    if slots.iter().any(|(_, s)| !s.flexible) {
+        slots.retain(|(_, s)| !matches!(s.grain, Grain::Month | Grain::Year));
     }
     // The same time said twice ("Tuesday 3pm... so Tuesday 3pm then") is one proposal.
     let mut seen: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = Vec::new();
@@ -1174,5 +1419,7 @@ fn zone_for(
 
 #[cfg(test)]
 mod corpus_check;
+#[cfg(test)]
+mod generalise_tests;
 #[cfg(test)]
 mod tests;

@@ -131,7 +131,7 @@ pub struct Wording {
 /// writing whose am/pm the business-hour reading may decide. "in one hour" or "Earth Hour"
 /// have none, and Duckling's answer stands.
 static BARE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:at|from|between|and|to|til|till|until|@|around|by|before|after)\s+\d{1,2}(?::\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*-\s*\d{1,2}\b|^\s*\d{1,2}\s*$|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+\d{1,2}(?::\d{2})?\s*$)")
+    Regex::new(r"(?:\b(?:at|from|between|and|to|til|till|until|@|around|by|before|after)\s+\d{1,2}(?::\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*-\s*\d{1,2}\b|^\s*\d{1,2}\s*$|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+\d{1,2}(?::\d{2})?\s*$|\b(?:half|quarter)\s+(?:past|to|after)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\bhalf\s+\d{1,2}\b|^\s*\d{1,2}(?::\d{2})?\s+[a-z])")
         .unwrap_or_else(|_| unreachable!())
 });
 

@@ -64,6 +64,8 @@ pub fn windows(text: &str) -> Vec<Window> {
         });
     }
     promote_numbers_before_meridiem(text, &mut tokens);
+    promote_led_hours(text, &mut tokens);
+    split_moves(text, &mut tokens);
 
     let mut out: Vec<Window> = Vec::new();
     let mut i = 0;
@@ -107,7 +109,19 @@ fn keeps_period(raw: &str) -> bool {
     let lower = raw.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "a.m." | "p.m." | "sept." | "mon." | "tue." | "wed." | "thu." | "fri."
+        "a.m."
+            | "p.m."
+            | "sept."
+            | "mon."
+            | "tue."
+            | "tues."
+            | "wed."
+            | "weds."
+            | "thu."
+            | "thur."
+            | "thurs."
+            | "fri."
+            | "sat."
     )
 }
 
@@ -127,6 +141,151 @@ fn promote_numbers_before_meridiem(text: &str, tokens: &mut [Token]) {
             }
         }
     }
+}
+
+/// "say 10?", "thinking 4.", "around 11", "@ 9", "3 or 4pm": a bare hour is a clock time
+/// when a clock word leads it and nothing after it makes it a count ("about 10 people"),
+/// or when "or" joins it to a clock time. It can then start a window, and a day written
+/// before it (even in an earlier sentence) gives its date.
+fn promote_led_hours(text: &str, tokens: &mut [Token]) {
+    let word = |t: &Token| text[t.start..t.end].to_ascii_lowercase();
+    for k in 0..tokens.len() {
+        let w = word(&tokens[k]);
+        let hour = w.len() <= 2
+            && w.bytes().all(|b| b.is_ascii_digit())
+            && w.parse::<u32>().is_ok_and(|h| (1..=12).contains(&h));
+        if !hour || tokens[k].kind != Kind::Link {
+            continue;
+        }
+        let gap_before = match k.checked_sub(1) {
+            Some(p) => &text[tokens[p].end..tokens[k].start],
+            None => "",
+        };
+        let led = gap_before.contains('@')
+            || (k > 0
+                && !gap_before.contains(['.', '!', '?', ';', '\n'])
+                && matches!(
+                    word(&tokens[k - 1]).as_str(),
+                    "at" | "around"
+                        | "about"
+                        | "say"
+                        | "maybe"
+                        | "thinking"
+                        | "like"
+                        | "or"
+                        | "after"
+                        | "before"
+                        | "until"
+                        | "till"
+                        | "from"
+                ));
+        // "push our 1pm to 3": in a sentence that moves a meeting, "to" leads the new hour.
+        let led =
+            led || (k > 0 && word(&tokens[k - 1]) == "to" && moves_before(text, tokens[k].start));
+        let next = tokens.get(k + 1);
+        let gap_after = next.map_or("", |n| &text[tokens[k].end..n.start]);
+        let ends_clause =
+            next.is_none_or(|_| gap_after.contains([',', '.', '!', '?', ';', '\n', '(', ')']));
+        let next_word = next.map(&word).unwrap_or_default();
+        let time_word = matches!(
+            next_word.as_str(),
+            "my" | "your"
+                | "our"
+                | "works"
+                | "work"
+                | "ok"
+                | "okay"
+                | "then"
+                | "if"
+                | "please"
+                | "sharp"
+                | "ish"
+                | "et"
+                | "est"
+                | "edt"
+                | "pt"
+                | "pst"
+                | "pdt"
+                | "ct"
+                | "cst"
+                | "cdt"
+                | "mt"
+                | "mst"
+                | "mdt"
+                | "gmt"
+                | "utc"
+                | "bst"
+                | "cet"
+                | "cest"
+                | "ist"
+                | "jst"
+                | "aest"
+                | "aedt"
+                | "eastern"
+                | "pacific"
+                | "central"
+                | "mountain"
+                | "london"
+                | "uk"
+                | "on"
+        );
+        // "3 or 4pm", "10 or 11 on Friday": an alternative to a clock time.
+        // A bare follower must itself end its clause or lead to a day ("1 or 2 people" is a
+        // count).
+        let tail_ok = |j: usize| -> bool {
+            match tokens.get(j + 1) {
+                None => true,
+                Some(n) => {
+                    text[tokens[j].end..n.start].contains([',', '.', '!', '?', ';', '\n', ')'])
+                        || n.kind == Kind::Cue
+                        || matches!(word(n).as_str(), "on" | "my" | "your" | "works" | "then")
+                }
+            }
+        };
+        let or_clock = next_word == "or"
+            && tokens.get(k + 2).is_some_and(|t| {
+                (t.kind == Kind::Cue && text[t.start..].starts_with(|c: char| c.is_ascii_digit()))
+                    || (text[t.start..t.end].bytes().all(|b| b.is_ascii_digit()) && tail_ok(k + 2))
+            });
+        if (led && (ends_clause || time_word || or_clock)) || or_clock {
+            tokens[k].kind = Kind::Cue;
+            tokens[k].connector = false;
+        }
+    }
+}
+
+/// "push our 1pm to 3", "move Friday to Monday": the first "to" after a verb that moves a
+/// meeting parts the old time from the new one, so it ends a window instead of making a
+/// range ("1pm to 3").
+fn split_moves(text: &str, tokens: &mut [Token]) {
+    let mut done_upto = 0;
+    for t in tokens.iter_mut() {
+        if t.start < done_upto || !text[t.start..t.end].eq_ignore_ascii_case("to") {
+            continue;
+        }
+        if moves_before(text, t.start) {
+            t.kind = Kind::Other;
+            t.connector = false;
+            // Only the first "to" of the sentence.
+            done_upto = text[t.end..]
+                .find(['.', '?', '!', '\n'])
+                .map_or(text.len(), |k| t.end + k);
+        }
+    }
+}
+
+/// Whether the sentence before `pos` moves a meeting ("push", "move", "shift"...).
+fn moves_before(text: &str, pos: usize) -> bool {
+    let lo = text[..pos]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |k| k + 1);
+    let head = text[lo..pos].to_ascii_lowercase();
+    head.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        matches!(
+            w,
+            "move" | "moving" | "push" | "pushing" | "shift" | "bump" | "reschedule" | "change"
+        )
+    })
 }
 
 /// Two neighbouring tokens belong to one expression unless a sentence or clause break
@@ -233,6 +392,11 @@ fn is_cue_word(w: &str) -> bool {
             | "tue"
             | "tues"
             | "tue."
+            | "tues."
+            | "weds."
+            | "thur."
+            | "thurs."
+            | "sat."
             | "tuesdays"
             | "wednesday"
             | "wed"
@@ -442,6 +606,12 @@ fn classify_numeric(w: &str) -> Kind {
             rest,
             "am" | "pm" | "a" | "p" | "a.m" | "p.m" | "a.m." | "p.m." | "ish"
         ) || matches!(rest, "st" | "nd" | "rd" | "th")
+        {
+            return Kind::Cue;
+        }
+        // "10am-12pm", "9am-5pm": a range with am/pm on its first end.
+        if (rest.starts_with("am-") || rest.starts_with("pm-"))
+            && rest[3..].starts_with(|c: char| c.is_ascii_digit())
         {
             return Kind::Cue;
         }

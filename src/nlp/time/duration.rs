@@ -27,6 +27,10 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
+    // "a half-day workshop": four hours, by the product's convention.
+    if lower.contains("half-day") || lower.contains("half day") {
+        return Some(240);
+    }
     for caps in LENGTH.captures_iter(lower) {
         let Some(whole) = caps.get(0) else { continue };
         if !is_meeting_length(lower, whole.start(), whole.end()) {
@@ -76,6 +80,12 @@ fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
         "next",
         "for the past",
         "than",
+        // A move, not a length: "push it back an hour", "bring it forward 30 minutes".
+        "back",
+        "forward",
+        "push it",
+        "move it",
+        "by",
     ]
     .iter()
     .any(|w| {
@@ -132,6 +142,7 @@ mod tests {
         assert_eq!(minutes("an hour and a half"), Some(90));
         assert_eq!(minutes("a 45m sync"), None);
         assert_eq!(minutes("90 minutes"), Some(90));
+        assert_eq!(minutes("a half-day workshop"), Some(240));
     }
 
     #[test]
@@ -145,5 +156,7 @@ mod tests {
         assert_eq!(minutes("I can talk in 2 hours"), None);
         assert_eq!(minutes("I'll be 10 minutes late"), None);
         assert_eq!(minutes("we need 24 hours notice"), None);
+        assert_eq!(minutes("can we push our call back an hour, to 12?"), None);
+        assert_eq!(minutes("could we bring it forward 30 minutes"), None);
     }
 }

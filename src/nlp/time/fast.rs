@@ -52,6 +52,14 @@ static CLOCK_RANGE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "after 2", "before 4:30", "until 11": an open-ended clock bound. Duckling reads these
+/// only with am/pm ("after 2pm"); without it they are left unread, so they are read here the
+/// way Duckling reads the am/pm form (and the conventions then pick the business hour).
+static CLOCK_BOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(after|from|before|until|till|til)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 static DAY_OF_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:on\s+)?(?:(monday|mon|tuesday|tue|wednesday|wed|thursday|thu|friday|fri|saturday|sat|sunday|sun)\.?,?\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)$")
         .unwrap_or_else(|_| unreachable!())
@@ -286,6 +294,28 @@ fn clock_value(lower: &str, reference: NaiveDateTime) -> Option<TimeValue> {
     }
     if let Some(c) = CLOCK_RANGE.captures(lower) {
         return clock_range(&c, reference);
+    }
+    if let Some(c) = CLOCK_BOUND.captures(lower) {
+        let hour: u32 = c.get(2)?.as_str().parse().ok()?;
+        let minute: u32 = c.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        if minute > 59 {
+            return None;
+        }
+        let h = to_24h(hour, c.get(4).map(|m| m.as_str()))?;
+        let grain = if c.get(3).is_some() {
+            DGrain::Minute
+        } else {
+            DGrain::Hour
+        };
+        let at = next_clock(reference, h, minute, false)?;
+        let point = Some(TimePoint::Naive { value: at, grain });
+        let opens = matches!(c.get(1)?.as_str(), "after" | "from");
+        return Some(TimeValue::Interval {
+            from: if opens { point.clone() } else { None },
+            to: if opens { None } else { point },
+            values: Vec::new(),
+            holiday: None,
+        });
     }
     None
 }

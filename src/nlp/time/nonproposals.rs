@@ -122,6 +122,33 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         let names_time = ["morning", "afternoon", "evening", "lunch"]
             .iter()
             .any(|w| next.starts_with(w));
+        // "Friday's open for me", "Tuesday's good": the 's is "is", and the day is offered.
+        let offered = [
+            "open",
+            "good",
+            "fine",
+            "free",
+            "better",
+            "best",
+            "great",
+            "ok",
+            "okay",
+            "perfect",
+            "clear",
+            "wide open",
+            "looking good",
+            "easier",
+            "easiest",
+            "possible",
+            "available",
+        ]
+        .iter()
+        .any(|w| {
+            next.starts_with(w) && !next[w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+        });
+        if offered {
+            return None;
+        }
         if !names_time {
             return Some(if clause_has_any(lower, span, CANCEL) {
                 NotAProposal::Cancelled
@@ -189,6 +216,33 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             return Some(NotAProposal::Cancelled);
         }
     }
+    // "the supply house on 7th st", "3rd floor": an ordinal naming a street or a storey.
+    let ordinal = body.trim_end().ends_with(|c: char| c.is_ascii_alphabetic())
+        && ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| body.trim_end().ends_with(s))
+        && body.bytes().any(|b| b.is_ascii_digit());
+    let place = [
+        "st ", "st.", "st,", "street", "ave", "avenue", "floor", "fl ", "fl.", "rd ", "road",
+    ]
+    .iter()
+    .any(|w| after_in_clause.trim_start().starts_with(w))
+        || after_in_clause.trim() == "st";
+    if ordinal && place {
+        return Some(NotAProposal::Filler);
+    }
+    // "our harvest inspection got moved to Friday": news of another event.
+    if [
+        "got moved to",
+        "was moved to",
+        "has been moved to",
+        "had been moved to",
+    ]
+    .iter()
+    .any(|w| before.trim_end().ends_with(w))
+    {
+        return Some(NotAProposal::Past);
+    }
     if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
         return Some(NotAProposal::Unavailable);
     }
@@ -218,9 +272,19 @@ fn line_context(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         .find('\n')
         .map_or(lower.len(), |i| span.end + i);
     let head = &lower[start..span.start];
-    if ["hours:", "hours are", "open:", "opening times"]
-        .iter()
-        .any(|w| head.contains(w))
+    if [
+        "hours:",
+        "hours are",
+        "open:",
+        "opening times",
+        "office hours",
+        "opening hours",
+        "business hours",
+        "clinic hours",
+        "support hours",
+    ]
+    .iter()
+    .any(|w| head.contains(w))
     {
         return Some(NotAProposal::Filler);
     }
@@ -295,6 +359,10 @@ const UNAVAILABLE: &[&str] = &[
     "i will be out",
     "not available",
     "unavailable",
+    // "our warehouse closes for stocktake on 28 April".
+    "closes for",
+    "closed for",
+    "closed on",
     "not free",
     "i'm busy",
     "i am busy",

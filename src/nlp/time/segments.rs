@@ -242,13 +242,22 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
     let mut shape = Shape::default();
     for (k, t) in toks.iter().enumerate() {
         // "from 2 to 3", "at 3": a bare hour after a clock word is a clock too.
+        // A window that starts with a bare hour was started by it: the cue scan only lets
+        // a led one ("say 10", "@ 9") do that.
         let led_hour = t.kind == TokKind::Clock
             && t.lower.bytes().all(|b| b.is_ascii_digit())
-            && k > 0
-            && matches!(
-                toks[k - 1].lower.as_str(),
-                "at" | "from" | "between" | "around" | "@"
-            );
+            && (k == 0
+                || toks.get(k + 1).is_some_and(|n| {
+                    matches!(
+                        n.lower.as_str(),
+                        "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m"
+                    )
+                })
+                || clean[toks[k - 1].end..t.start].contains('@')
+                || matches!(
+                    toks[k - 1].lower.as_str(),
+                    "at" | "from" | "between" | "around" | "@" | "after" | "before" | "until"
+                ));
         let strong_clock = led_hour
             || (t.kind == TokKind::Clock
                 && !t.lower.bytes().all(|b| b.is_ascii_digit())
@@ -327,7 +336,7 @@ fn tokens(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Tok> 
             }
         })
         .collect();
-    classify_bare_numbers(&mut toks);
+    classify_bare_numbers(clean, &mut toks);
     toks
 }
 
@@ -385,7 +394,7 @@ pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Se
 
 /// A bare number is a clock hour ("at 3", "from 10 to 11") unless it is part of a date
 /// ("8 April", "April 8", "the 8th") or of a length ("in 2 hours").
-fn classify_bare_numbers(toks: &mut [Tok]) {
+fn classify_bare_numbers(clean: &str, toks: &mut [Tok]) {
     let n = toks.len();
     for k in 0..n {
         let w = toks[k].lower.as_str();
@@ -398,8 +407,13 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
         }
         let prev = k.checked_sub(1).map(|p| toks[p].lower.as_str());
         let next = toks.get(k + 1).map(|t| t.lower.as_str());
+        // "at 10, Dec 2 at 2pm": a comma parts the hour from the next date.
+        let next_joined = toks
+            .get(k + 1)
+            .is_some_and(|n| !clean[toks[k].end..n.start].contains(','));
+        let led_clock = prev.is_some_and(|p| matches!(p, "at" | "@" | "around"));
         let near_month = prev.is_some_and(is_month)
-            || next.is_some_and(is_month)
+            || (next.is_some_and(is_month) && (next_joined || !led_clock))
             || (prev == Some("of") && k >= 2 && is_month(&toks[k - 2].lower))
             || (next == Some("of") && toks.get(k + 2).is_some_and(|t| is_month(&t.lower)));
         let unit = next.is_some_and(is_unit);
@@ -407,8 +421,17 @@ fn classify_bare_numbers(toks: &mut [Tok]) {
         let after_date_comma = prev.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
             && k >= 2
             && is_month(&toks[k - 2].lower);
-        // "Tuesday 8 or Wednesday 9 December": a day of the month after a weekday.
+        // "Tuesday 8 or Wednesday 9 December": a day of the month after a weekday; but
+        // "Thursday 10 Pacific" is a clock in a zone.
+        let zoned = toks
+            .get(k + 1)
+            .is_some_and(|n| n.kind == TokKind::Zone || matches!(n.lower.as_str(), "my" | "your"))
+            || {
+                let rest = clean[toks[k].end..].trim_start().to_ascii_lowercase();
+                rest.starts_with("my time") || rest.starts_with("your time")
+            };
         let after_weekday = prev.is_some_and(is_weekday)
+            && !zoned
             && !next.is_some_and(|n| {
                 matches!(
                     n,
@@ -523,6 +546,13 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         // Duckling: say "from".
         if needs_from(run, k) {
             seg.push("from ", t.start..t.end);
+        } else if role == Role::Clock
+            && k == 0
+            && t.kind == TokKind::Clock
+            && t.lower.bytes().all(|b| b.is_ascii_digit())
+        {
+            // "say 10", "@ 9": a led bare hour, which Duckling reads only after "at".
+            seg.push("at ", t.start..t.end);
         }
         let raw = &clean[t.start..t.end];
         // "8 April" -> "April 8": Duckling 0.4 resolves day-first dates to the 1st.

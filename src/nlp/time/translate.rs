@@ -33,6 +33,18 @@ const WEEKDAYS: &[(&str, &str)] = &[
     ("vendredi", "Friday"),
     ("samedi", "Saturday"),
     ("dimanche", "Sunday"),
+    ("segunda-feira", "Monday"),
+    ("terça-feira", "Tuesday"),
+    ("terca-feira", "Tuesday"),
+    ("quarta-feira", "Wednesday"),
+    ("quinta-feira", "Thursday"),
+    ("sexta-feira", "Friday"),
+    ("segunda", "Monday"),
+    ("terça", "Tuesday"),
+    ("terca", "Tuesday"),
+    ("quarta", "Wednesday"),
+    ("quinta", "Thursday"),
+    ("sexta", "Friday"),
 ];
 
 const MONTHS: &[(&str, &str)] = &[
@@ -73,6 +85,15 @@ const MONTHS: &[(&str, &str)] = &[
     ("octobre", "October"),
     ("novembre", "November"),
     ("décembre", "December"),
+    ("janeiro", "January"),
+    ("fevereiro", "February"),
+    ("março", "March"),
+    ("maio", "May"),
+    ("junho", "June"),
+    ("julho", "July"),
+    ("setembro", "September"),
+    ("outubro", "October"),
+    ("dezembro", "December"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
@@ -105,7 +126,7 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// "um 14 Uhr", "14:30 Uhr", "a las 10:00", "à 11h", "11h30".
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(?:um|a las|a la|à|vers)\s+)?\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr\b|h(\d{2})?\b)",
+        r"(?i)(?:\b(?:um|a las|a la|às|à|vers)\s+)?\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr\b|h(\d{2})?\b)",
     )
     .unwrap_or_else(|_| unreachable!())
 });
@@ -129,11 +150,66 @@ const PHRASES: &[(&str, &str)] = &[
     ("por la tarde", "in the afternoon"),
     ("le matin", "in the morning"),
     ("l'après-midi", "in the afternoon"),
+    ("en fin de journée", "at the end of the day"),
+    ("fin de journée", "end of day"),
+    ("al final del día", "at the end of the day"),
+    ("une demi-heure", "half an hour"),
+    ("demi-heure", "half an hour"),
+    ("media hora", "half an hour"),
+    ("meia hora", "half an hour"),
+    ("einer halben stunde", "half an hour"),
+    ("eine halbe stunde", "half an hour"),
+    ("dos horas", "two hours"),
+    ("duas horas", "two hours"),
+    ("deux heures", "two hours"),
+    ("zwei stunden", "two hours"),
+    ("de manhã", "morning"),
+    ("pela manhã", "in the morning"),
+    ("à tarde", "in the afternoon"),
+    ("de tarde", "in the afternoon"),
+    ("próxima semana", "next week"),
+    ("uma hora", "an hour"),
 ];
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
 });
+
+/// "du 8 au 10 février", "del 8 al 10 de febrero", "vom 8. bis 10.": a run of days.
+static DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:du|del|vom)\s+(\d{1,2})\.?\s+(?:au|al|bis)\s+(\d{1,2})\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "von 14:00 bis 15:30 Uhr", "de 14h à 15h30", "de 10:00 a 11:30": a run of clock times.
+static CLOCK_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:von|de|de las|desde las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?\s+(?:bis|à|a|a las|hasta las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "heure de Dublin", "hora de Bogotá", "horário de Brasília": a city's time, written first.
+static CITY_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:heure de|hora de|horário de|horario de)\s+(\p{L}+)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// The city name in the letters the zone reader knows ("Bogotá" -> "Bogota").
+fn fold_accents(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' => 'a',
+            'é' | 'è' | 'ê' => 'e',
+            'í' | 'î' => 'i',
+            'ó' | 'ô' | 'õ' => 'o',
+            'ú' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'Á' => 'A',
+            'É' => 'E',
+            c => c,
+        })
+        .collect()
+}
 
 /// "bis 31. Juli", "hasta el 5", "avant le 3": a deadline word before a day number.
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -143,7 +219,7 @@ static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "a las 10:00", "à 10:30": the clock word before a written time.
 static AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\ba las|\ba la|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(?i)(?:\ba las|\ba la|às|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
 });
 
 /// "Mittwoch, den 15. Juli": German puts "den" before the day number.
@@ -152,7 +228,9 @@ static DEN: LazyLock<Regex> =
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    let foreign = [&WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT];
+    let foreign = [
+        &WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN, &CLOCK_RUN, &CITY_TIME,
+    ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
     }
@@ -161,6 +239,12 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     });
     let t = WEEKDAY.replace_all(&t, |c: &Captures| {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
+    });
+    let t = DAY_RUN.replace_all(&t, "from $1 to $2");
+    let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
+    let t = CLOCK_RUN.replace_all(&t, |c: &Captures| {
+        let m = |i: usize| c.get(i).map_or("00", |m| m.as_str());
+        format!("from {}:{} to {}:{}", &c[1], m(2), &c[3], m(4))
     });
     let t = DEN.replace_all(&t, " $1");
     let t = UNTIL.replace_all(&t, "by $1");

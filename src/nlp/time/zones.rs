@@ -151,6 +151,81 @@ pub struct ZoneMention {
 /// never to the fixed offset the letters spell. People write "3pm EST" in July and mean
 /// New York time (EDT), so EST/EDT/ET all resolve to America/New_York on the slot's date;
 /// the same holds for PST/PDT, CST/CDT, MST/MDT, BST/GMT-in-London, CET/CEST, AEST/AEDT.
+/// Cities whose name, with "time", names their zone; two-word names first.
+const CITIES: &[(&str, Tz)] = &[
+    ("mexico city", Tz::America__Mexico_City),
+    ("hong kong", Tz::Asia__Hong_Kong),
+    ("los angeles", Tz::America__Los_Angeles),
+    ("san francisco", Tz::America__Los_Angeles),
+    ("sao paulo", Tz::America__Sao_Paulo),
+    ("buenos aires", Tz::America__Argentina__Buenos_Aires),
+    ("cape town", Tz::Africa__Johannesburg),
+    ("tel aviv", Tz::Asia__Jerusalem),
+    ("kuala lumpur", Tz::Asia__Kuala_Lumpur),
+    ("new delhi", Tz::Asia__Kolkata),
+    ("new zealand", Tz::Pacific__Auckland),
+    ("chicago", Tz::America__Chicago),
+    ("denver", Tz::America__Denver),
+    ("phoenix", Tz::America__Phoenix),
+    ("arizona", Tz::America__Phoenix),
+    ("seattle", Tz::America__Los_Angeles),
+    ("boston", Tz::America__New_York),
+    ("toronto", Tz::America__Toronto),
+    ("vancouver", Tz::America__Vancouver),
+    ("montreal", Tz::America__Toronto),
+    ("santiago", Tz::America__Santiago),
+    ("lima", Tz::America__Lima),
+    ("bogota", Tz::America__Bogota),
+    ("lisboa", Tz::Europe__Lisbon),
+    ("hawaii", Tz::Pacific__Honolulu),
+    ("honolulu", Tz::Pacific__Honolulu),
+    ("dublin", Tz::Europe__Dublin),
+    ("lisbon", Tz::Europe__Lisbon),
+    ("stockholm", Tz::Europe__Stockholm),
+    ("oslo", Tz::Europe__Oslo),
+    ("copenhagen", Tz::Europe__Copenhagen),
+    ("helsinki", Tz::Europe__Helsinki),
+    ("warsaw", Tz::Europe__Warsaw),
+    ("prague", Tz::Europe__Prague),
+    ("vienna", Tz::Europe__Vienna),
+    ("zurich", Tz::Europe__Zurich),
+    ("brussels", Tz::Europe__Brussels),
+    ("athens", Tz::Europe__Athens),
+    ("istanbul", Tz::Europe__Istanbul),
+    ("moscow", Tz::Europe__Moscow),
+    ("cairo", Tz::Africa__Cairo),
+    ("nairobi", Tz::Africa__Nairobi),
+    ("johannesburg", Tz::Africa__Johannesburg),
+    ("mumbai", Tz::Asia__Kolkata),
+    ("delhi", Tz::Asia__Kolkata),
+    ("bangalore", Tz::Asia__Kolkata),
+    ("bengaluru", Tz::Asia__Kolkata),
+    ("shanghai", Tz::Asia__Shanghai),
+    ("beijing", Tz::Asia__Shanghai),
+    ("seoul", Tz::Asia__Seoul),
+    ("manila", Tz::Asia__Manila),
+    ("jakarta", Tz::Asia__Jakarta),
+    ("bangkok", Tz::Asia__Bangkok),
+    ("melbourne", Tz::Australia__Melbourne),
+    ("brisbane", Tz::Australia__Brisbane),
+    ("perth", Tz::Australia__Perth),
+    ("auckland", Tz::Pacific__Auckland),
+];
+
+/// The city zone named from `word` on (one word or two), and where the name ends.
+fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz, usize)> {
+    let second = next_word(bytes, word_end);
+    CITIES
+        .iter()
+        .find_map(|(name, tz)| match name.split_once(' ') {
+            Some((a, b)) => {
+                let (s, e) = second?;
+                (a == word && text[s..e].eq_ignore_ascii_case(b)).then_some((*tz, e))
+            }
+            None => (*name == word).then_some((*tz, word_end)),
+        })
+}
+
 fn zone_for_word(word: &str) -> Option<Zone> {
     let tz = match word {
         "et" | "est" | "edt" | "eastern" => Tz::America__New_York,
@@ -169,7 +244,21 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "hkt" => Tz::Asia__Hong_Kong,
         "sast" => Tz::Africa__Johannesburg,
         "nzst" | "nzdt" => Tz::Pacific__Auckland,
-        "brt" => Tz::America__Sao_Paulo,
+        "brt" | "brasilia" => Tz::America__Sao_Paulo,
+        "kst" | "korea" => Tz::Asia__Seoul,
+        "hst" => Tz::Pacific__Honolulu,
+        "akst" | "akdt" => Tz::America__Anchorage,
+        "eat" => Tz::Africa__Nairobi,
+        "art" => Tz::America__Argentina__Buenos_Aires,
+        "cot" => Tz::America__Bogota,
+        "clt" => Tz::America__Santiago,
+        "pht" => Tz::Asia__Manila,
+        "wib" => Tz::Asia__Jakarta,
+        "ict" => Tz::Asia__Bangkok,
+        "msk" => Tz::Europe__Moscow,
+        "eet" | "eest" => Tz::Europe__Athens,
+        "wet" | "west" => Tz::Europe__Lisbon,
+        "irish" | "ireland" => Tz::Europe__Dublin,
         _ => return None,
     };
     Some(Zone::Iana(tz))
@@ -202,6 +291,10 @@ fn needs_time_suffix(word: &str) -> bool {
             | "singapore"
             | "central"
             | "mountain"
+            | "irish"
+            | "ireland"
+            | "korea"
+            | "brasilia"
     )
 }
 
@@ -235,6 +328,9 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
     // "New York time", "NY time"
     if word == "new" {
         let (w2s, w2e) = next_word(bytes, word_end)?;
+        if let Some((tz, end)) = city_at(text, bytes, &word, word_end) {
+            return with_time_suffix(text, start, end, Zone::Iana(tz), !after_time);
+        }
         if text[w2s..w2e].eq_ignore_ascii_case("york") {
             return with_time_suffix(
                 text,
@@ -269,6 +365,11 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
         };
         let end = skip_time_word(text, end);
         return Some(ZoneMention { start, end, zone });
+    }
+    // "Mexico City time", "Hong Kong time", "Chicago time": a city names its zone when
+    // "time" follows, or right after a clock time ("4pm Seattle").
+    if let Some((tz, end)) = city_at(text, bytes, &word, word_end) {
+        return with_time_suffix(text, start, end, Zone::Iana(tz), !after_time);
     }
     let zone = zone_for_word(&word)?;
     let required = needs_time_suffix(&word) && !after_time;

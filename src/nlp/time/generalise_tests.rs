@@ -1,0 +1,607 @@
+//! Probes of how the time layer generalises: the same kinds of proposal worded many ways
+//! (verbs, order, punctuation, capitals, abbreviations, typos, other languages), written
+//! apart from the labelled corpus so that passing them is not fitting its wording.
+
+use super::*;
+use chrono::TimeZone;
+
+/// A sender in `tz` writing at `y-m-d h:mi` local time.
+fn at(tz: Tz, y: i32, m: u32, d: u32, h: u32, mi: u32) -> TimeContext {
+    let when = tz
+        .with_ymd_and_hms(y, m, d, h, mi, 0)
+        .single()
+        .expect("unambiguous probe time")
+        .fixed_offset();
+    TimeContext::new(when).with_zone(tz)
+}
+
+/// The reference times the probes are written at.
+fn context(key: &str) -> TimeContext {
+    match key {
+        // Wednesday 25 November 2026, 10:00.
+        "ny" => at(Tz::America__New_York, 2026, 11, 25, 10, 0),
+        "ldn" => at(Tz::Europe__London, 2026, 11, 25, 10, 0),
+        "ber" => at(Tz::Europe__Berlin, 2026, 11, 25, 10, 0),
+        "mad" => at(Tz::Europe__Madrid, 2026, 11, 25, 10, 0),
+        "par" => at(Tz::Europe__Paris, 2026, 11, 25, 10, 0),
+        "la" => at(Tz::America__Los_Angeles, 2026, 11, 25, 10, 0),
+        // Thursday 5 March 2026, the week before US daylight time starts (8 March).
+        "ny_dst" => at(Tz::America__New_York, 2026, 3, 5, 9, 0),
+        // Wednesday 25 March 2026, the week UK summer time starts (29 March).
+        "ldn_dst" => at(Tz::Europe__London, 2026, 3, 25, 9, 0),
+        // Tuesday 29 December 2026: proposals fall in January 2027.
+        "ny_ye" => at(Tz::America__New_York, 2026, 12, 29, 9, 0),
+        other => panic!("unknown probe context {other}"),
+    }
+}
+
+/// (context, text, expected slots as (local start "YYYY-MM-DDTHH:MM±HH:MM", minutes)).
+type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
+
+const PROBES: &[Probe] = &[
+    // Bare hour with a zone word.
+    (
+        "ny",
+        "Can we talk Tuesday at 2 ET?",
+        &[("2026-12-01T14:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Would Thursday 3pm Pacific work for you?",
+        &[("2026-11-26T15:00-08:00", 30)],
+    ),
+    (
+        "ny",
+        "How about Friday at 10 my time?",
+        &[("2026-11-27T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Could we do Monday, noon London time?",
+        &[("2026-11-30T12:00+00:00", 30)],
+    ),
+    (
+        "ldn",
+        "Shall we say Tuesday 3pm EST?",
+        &[("2026-12-01T15:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Monday at 11 Central?",
+        &[("2026-11-30T11:00-06:00", 30)],
+    ),
+    (
+        "ny",
+        "Friday 9am MT would suit me",
+        &[("2026-11-27T09:00-07:00", 30)],
+    ),
+    (
+        "ny",
+        "Tuesday 17:00 CET?",
+        &[("2026-12-01T17:00+01:00", 30)],
+    ),
+    (
+        "ny",
+        "could you do thursday 10 pacific",
+        &[("2026-11-26T10:00-08:00", 30)],
+    ),
+    (
+        "ldn",
+        "Wednesday 2 December at 9am AEDT",
+        &[("2026-12-02T09:00+11:00", 30)],
+    ),
+    ("ny", "Monday 8pm IST?", &[("2026-11-30T20:00+05:30", 30)]),
+    (
+        "ber",
+        "Dienstag 10:00 UTC?",
+        &[("2026-12-01T10:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Tuesday at 1 Eastern works",
+        &[("2026-12-01T13:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "How's noon ET on Friday?",
+        &[("2026-11-27T12:00-05:00", 30)],
+    ),
+    ("ny", "Monday 4pm UTC+2?", &[("2026-11-30T16:00+02:00", 30)]),
+    // A clock tied to a day in an earlier clause or sentence.
+    (
+        "ny",
+        "Tuesday works, say 10?",
+        &[("2026-12-01T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Monday — 3 or 4pm?",
+        &[
+            ("2026-11-30T15:00-05:00", 30),
+            ("2026-11-30T16:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "How's Friday? I'm thinking 4.",
+        &[("2026-11-27T16:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "I could do Monday. 2pm?",
+        &[("2026-11-30T14:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Thursday is good - 9:30 my time?",
+        &[("2026-11-26T09:30-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Next Tuesday? Maybe around 11.",
+        &[("2026-12-01T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Friday's open for me, let's say 1:30.",
+        &[("2026-11-27T13:30-05:00", 30)],
+    ),
+    // Lists.
+    (
+        "ny",
+        "Mon 10am, Tue 2pm or Wed 4pm",
+        &[
+            ("2026-11-30T10:00-05:00", 30),
+            ("2026-12-01T14:00-05:00", 30),
+            ("2026-12-02T16:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Tuesday or Wednesday at 3pm?",
+        &[
+            ("2026-12-01T15:00-05:00", 30),
+            ("2026-12-02T15:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Either 10 or 11 on Friday works.",
+        &[
+            ("2026-11-27T10:00-05:00", 30),
+            ("2026-11-27T11:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Options: Dec 1 at 10, Dec 2 at 2pm, Dec 3 at 4pm.",
+        &[
+            ("2026-12-01T10:00-05:00", 30),
+            ("2026-12-02T14:00-05:00", 30),
+            ("2026-12-03T16:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "I can do Tuesday at 10, or failing that Thursday at 3.",
+        &[
+            ("2026-12-01T10:00-05:00", 30),
+            ("2026-11-26T15:00-05:00", 30),
+        ],
+    ),
+    (
+        "ldn",
+        "Thu 10:00 / Fri 14:30?",
+        &[
+            ("2026-11-26T10:00+00:00", 30),
+            ("2026-11-27T14:30+00:00", 30),
+        ],
+    ),
+    // Ranges.
+    (
+        "ny",
+        "Thursday between 1 and 3?",
+        &[("2026-11-26T13:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "Friday 1-3pm works for me",
+        &[("2026-11-27T13:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "Tuesday from 9:30 to 10",
+        &[("2026-12-01T09:30-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Monday 10 to 11:30am?",
+        &[("2026-11-30T10:00-05:00", 90)],
+    ),
+    (
+        "ldn",
+        "Thu 13:00–15:00?",
+        &[("2026-11-26T13:00+00:00", 120)],
+    ),
+    ("ny", "10a-12p Friday?", &[("2026-11-27T10:00-05:00", 120)]),
+    (
+        "ny",
+        "Tuesday, 2 till 4?",
+        &[("2026-12-01T14:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "I'm free Monday from 2pm until 4pm.",
+        &[("2026-11-30T14:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "Wed 12/2, 3:00-3:45pm?",
+        &[("2026-12-02T15:00-05:00", 45)],
+    ),
+    // Moves of an agreed meeting: the new time.
+    (
+        "ny",
+        "Can we push our 1pm today to 3?",
+        &[("2026-11-25T15:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Could we move Thursday's 2pm call to 4pm?",
+        &[("2026-11-26T16:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Something came up, can we move tomorrow's meeting to Friday at 11?",
+        &[("2026-11-27T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Let's shift Monday's sync from 10 to 2pm.",
+        &[("2026-11-30T14:00-05:00", 30)],
+    ),
+    // Weeks, days and windows.
+    (
+        "ny",
+        "Does the week of the 14th work?",
+        &[("2026-12-14T09:00-05:00", 6240)],
+    ),
+    (
+        "ny",
+        "Can we find a slot before the 20th?",
+        &[("2026-11-26T09:00-05:00", 33600)],
+    ),
+    (
+        "ny",
+        "Are you free on the 2nd?",
+        &[("2026-12-02T09:00-05:00", 480)],
+    ),
+    (
+        "ny",
+        "How about the 3rd at 11?",
+        &[("2026-12-03T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Any time next week is fine by me",
+        &[("2026-11-30T09:00-05:00", 6240)],
+    ),
+    (
+        "ny",
+        "Tuesday afternoon or Wednesday morning?",
+        &[
+            ("2026-12-01T12:00-05:00", 300),
+            ("2026-12-02T09:00-05:00", 180),
+        ],
+    ),
+    ("ny", "lunch on friday?", &[("2026-11-27T12:00-05:00", 60)]),
+    (
+        "ny",
+        "Would Thursday 3 December suit?",
+        &[("2026-12-03T09:00-05:00", 480)],
+    ),
+    (
+        "ny",
+        "How about December 8th at 2:15?",
+        &[("2026-12-08T14:15-05:00", 30)],
+    ),
+    // Numeric dates by the sender's locale, 24-hour clocks.
+    (
+        "ldn",
+        "Could we meet on 4/12 at 10:00?",
+        &[("2026-12-04T10:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Could we meet on 12/4 at 10am?",
+        &[("2026-12-04T10:00-05:00", 30)],
+    ),
+    (
+        "ber",
+        "Passt dir der 3.12. um 14 Uhr?",
+        &[("2026-12-03T14:00+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Would 03.12.2026 at 14:30 work?",
+        &[("2026-12-03T14:30+01:00", 30)],
+    ),
+    (
+        "ny",
+        "How about 2026-12-03 at 09:00?",
+        &[("2026-12-03T09:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Friday at 15:00 then?",
+        &[("2026-11-27T15:00+00:00", 30)],
+    ),
+    ("ldn", "Tuesday 09:15?", &[("2026-12-01T09:15+00:00", 30)]),
+    // Noon, half past, quarter to.
+    ("ny", "Tuesday at noon?", &[("2026-12-01T12:00-05:00", 30)]),
+    (
+        "ny",
+        "Friday at half past two",
+        &[("2026-11-27T14:30-05:00", 30)],
+    ),
+    (
+        "ny",
+        "quarter to 4 on Monday?",
+        &[("2026-11-30T15:45-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Thursday, half 10?",
+        &[("2026-11-26T10:30+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Monday at a quarter past eleven",
+        &[("2026-11-30T11:15-05:00", 30)],
+    ),
+    // Capitals, abbreviations, punctuation, typos.
+    ("ny", "MONDAY AT 3PM?", &[("2026-11-30T15:00-05:00", 30)]),
+    ("ny", "Tues. 3 p.m.?", &[("2026-12-01T15:00-05:00", 30)]),
+    ("ny", "Thurs @ 2:30", &[("2026-11-26T14:30-05:00", 30)]),
+    ("ny", "fri 11a works", &[("2026-11-27T11:00-05:00", 30)]),
+    ("ny", "Monday (2pm)?", &[("2026-11-30T14:00-05:00", 30)]),
+    ("ny", "tomorow at 3pm?", &[("2026-11-26T15:00-05:00", 30)]),
+    ("ny", "Thrusday at 10?", &[("2026-11-26T10:00-05:00", 30)]),
+    ("ny", "wensday 2pm ok?", &[("2026-12-02T14:00-05:00", 30)]),
+    ("ny", "Tuesday at 3:00PM", &[("2026-12-01T15:00-05:00", 30)]),
+    ("ny", "mon 12/7 @ 9", &[("2026-12-07T09:00-05:00", 30)]),
+    // Relative days.
+    ("ny", "tomorrow at 4?", &[("2026-11-26T16:00-05:00", 30)]),
+    (
+        "ny",
+        "The day after tomorrow at 10 works.",
+        &[("2026-11-27T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "This Friday at 11?",
+        &[("2026-11-27T11:00-05:00", 30)],
+    ),
+    ("ny", "Next Monday 9am?", &[("2026-11-30T09:00-05:00", 30)]),
+    (
+        "ny",
+        "A quick 15 min call Thursday at 2?",
+        &[("2026-11-26T14:00-05:00", 15)],
+    ),
+    (
+        "ny",
+        "Could we grab an hour on Friday at 10?",
+        &[("2026-11-27T10:00-05:00", 60)],
+    ),
+    // Other languages.
+    (
+        "mad",
+        "¿Te va bien el martes a las 10?",
+        &[("2026-12-01T10:00+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Hätten Sie Dienstag um 15 Uhr Zeit?",
+        &[("2026-12-01T15:00+01:00", 30)],
+    ),
+    (
+        "par",
+        "Est-ce que mardi à 14h vous convient ?",
+        &[("2026-12-01T14:00+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Wie wäre es mit Donnerstag, 10:30 Uhr?",
+        &[("2026-11-26T10:30+01:00", 30)],
+    ),
+    (
+        "mad",
+        "¿Podemos hablar el jueves a las 16:00?",
+        &[("2026-11-26T16:00+01:00", 30)],
+    ),
+    // Daylight-saving weeks.
+    (
+        "ny_dst",
+        "Tuesday March 10 at 3pm ET?",
+        &[("2026-03-10T15:00-04:00", 30)],
+    ),
+    (
+        "ny_dst",
+        "Could we do Monday at 11?",
+        &[("2026-03-09T11:00-04:00", 30)],
+    ),
+    (
+        "ldn_dst",
+        "Monday 30 March at 10:00?",
+        &[("2026-03-30T10:00+01:00", 30)],
+    ),
+    (
+        "ldn_dst",
+        "Thursday at 2pm ET?",
+        &[("2026-03-26T14:00-04:00", 30)],
+    ),
+    (
+        "ldn_dst",
+        "Tuesday at 4pm New York time",
+        &[("2026-03-31T16:00-04:00", 30)],
+    ),
+    // Year end.
+    (
+        "ny_ye",
+        "Monday Jan 4 at 10?",
+        &[("2027-01-04T10:00-05:00", 30)],
+    ),
+    (
+        "ny_ye",
+        "How about the 5th at 3pm?",
+        &[("2027-01-05T15:00-05:00", 30)],
+    ),
+    ("ny_ye", "Jan 6th, 11am?", &[("2027-01-06T11:00-05:00", 30)]),
+    // Open bounds, foreign runs and lengths, restatements for the reader.
+    (
+        "la",
+        "Wednesday or Thursday, anytime after 2.",
+        &[
+            ("2026-12-02T14:00-08:00", 180),
+            ("2026-11-26T14:00-08:00", 180),
+        ],
+    ),
+    (
+        "ber",
+        "Ich schlage Mittwoch, den 2. Dezember, von 14:00 bis 15:30 Uhr vor.",
+        &[("2026-12-02T14:00+01:00", 90)],
+    ),
+    (
+        "par",
+        "Pourrions-nous nous voir mardi de 14h à 15h ?",
+        &[("2026-12-01T14:00+01:00", 60)],
+    ),
+    (
+        "mad",
+        "¿Podemos hablar el jueves a las 10, hora de Bogotá?",
+        &[("2026-11-26T10:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Podemos falar quinta-feira às 16h30?",
+        &[("2026-11-26T16:30+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Could you run a half-day workshop Monday at 9am?",
+        &[("2026-11-30T09:00-05:00", 240)],
+    ),
+    (
+        "ny",
+        "Thursday at 3pm works? That'd be noon for you.",
+        &[("2026-11-26T15:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Our audit got moved to Friday, so could we talk Monday at 10?",
+        &[("2026-11-30T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Can we push our Tuesday call back an hour, to 12?",
+        &[("2026-12-01T12:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Could we meet 05.12 at 13:00?",
+        &[("2026-12-05T13:00+00:00", 30)],
+    ),
+    (
+        "la",
+        "can u meet at the supply house on 7th st monday 6:30am? takes 20 min",
+        &[("2026-11-30T06:30-08:00", 20)],
+    ),
+    (
+        "ber",
+        "Could we fit in a review before the end of the month?",
+        &[("2026-11-26T09:00+01:00", 6240)],
+    ),
+    // Not proposals.
+    ("ny", "The report is due Friday.", &[]),
+    (
+        "ny",
+        "I was out last Tuesday, sorry for the slow reply.",
+        &[],
+    ),
+    ("ny", "The invoice from November 3 is attached.", &[]),
+    ("ny", "Please send the slides by Monday at 5pm.", &[]),
+    (
+        "ny",
+        "Thanks for meeting yesterday at 2, it was great.",
+        &[],
+    ),
+    (
+        "ny",
+        "Thanks!\n\n-- \nJane Doe\nOffice hours: Mon-Fri 9am-5pm ET\n",
+        &[],
+    ),
+    (
+        "ny",
+        "Sounds good.\n\nOn Tue, Nov 24, 2026 at 9:00 AM Bob <bob@example.com> wrote:\n> Can we meet Thursday at 3pm?\n",
+        &[],
+    ),
+    (
+        "ny",
+        "Unfortunately I have to cancel our Thursday 2pm meeting.",
+        &[],
+    ),
+];
+
+/// Instants compared, so an engine may print the same time in another offset.
+fn expected(start: &str, minutes: i64) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+    let s = DateTime::parse_from_rfc3339(&format!("{}:00{}", &start[..16], &start[16..]))
+        .unwrap_or_else(|e| panic!("bad probe time {start}: {e}"));
+    (s, s + chrono::Duration::minutes(minutes))
+}
+
+#[test]
+fn probes_are_many_and_varied() {
+    assert!(PROBES.len() >= 80, "{} probes", PROBES.len());
+}
+
+#[test]
+fn proposals_worded_many_ways_resolve_to_the_same_slots() {
+    let mut failures = Vec::new();
+    for (key, text, want) in PROBES {
+        // As the body of an email, so the text goes through the email path (cue windows),
+        // not the one-phrase path.
+        let body = format!("Hi Sam,\n\n{text}\n\nBest,\nAlex\n");
+        let got: Vec<_> = read_times(&body, &context(key))
+            .slots
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect();
+        let want: Vec<_> = want.iter().map(|(s, m)| expected(s, *m)).collect();
+        if got != want {
+            let show = |v: &[(DateTime<FixedOffset>, DateTime<FixedOffset>)]| {
+                v.iter()
+                    .map(|(s, e)| {
+                        format!(
+                            "{}/{}m",
+                            s.format("%m-%d %H:%M%:z"),
+                            (*e - *s).num_minutes()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            failures.push(format!(
+                "[{key}] {text:?}\n    got  [{}]\n    want [{}]",
+                show(&got),
+                show(&want)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} probes fail:\n{}",
+        failures.len(),
+        PROBES.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,309 @@
+//! Writing habits rewritten into the forms the rest of the layer reads, before any cue is
+//! looked for: misspelt day words ("Thrusday", "tomorow"), one-letter am/pm ("11a",
+//! "10a-12p"), and numeric dates in the sender's order ("4/12" from London is 4 December,
+//! "3.12." and "03.12.2026" are day first everywhere).
+//!
+//! Why here and not in the cue list: every later stage (cue scan, segments, Duckling, the
+//! non-proposal checks) then sees one spelling, instead of each learning every variant.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::{Captures, Regex};
+
+use super::zones::Zone;
+
+/// Day words a typo is corrected to.
+const DAY_WORDS: [&str; 8] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "tomorrow",
+];
+
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[A-Za-z]{5,11}\b").unwrap_or_else(|_| unreachable!()));
+
+/// "11a", "3:30p", "10a-12p": a digit followed by a lone a or p.
+static LETTER_MERIDIEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}(?::\d{2})?)([ap])\b(?:[^.\w]|$)").unwrap_or_else(|_| unreachable!())
+});
+
+/// "4/12", "4/12/2026", "03.12.2026", "3.12.": a numeric day and month.
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[^\w:./@-])(\d{1,2})([/.])(\d{1,2})(?:([/.])(\d{4}|\d{2})\b|(\.)|(\s+(?:at|um|à)\s+\d))?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "before the end of the month", "before month end": the same window as "before the 1st"
+/// of the next month.
+static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bbefore\s+(?:the\s+end\s+of\s+(?:the|this)\s+month|(?:the\s+)?month[-\s]end)\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The text with typos, one-letter am/pm, numeric dates and month ends normalised; borrowed
+/// when nothing changed. `today` is the email's date.
+pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    if BEFORE_MONTH_END.is_match(&out) {
+        let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)));
+        if let Some(first) = first {
+            let name = MONTH_NAMES[first.month0() as usize];
+            let t = BEFORE_MONTH_END
+                .replace_all(&out, format!("before {name} 1"))
+                .into_owned();
+            out = Cow::Owned(t);
+        }
+    }
+    if let Some(fixed) = fix_day_typos(&out) {
+        out = Cow::Owned(fixed);
+    }
+    if LETTER_MERIDIEM.is_match(&out) {
+        let t = LETTER_MERIDIEM
+            .replace_all(&out, |c: &Captures| {
+                let whole = &c[0];
+                let tail = &whole[c[1].len() + 1..];
+                format!("{}{}m{tail}", &c[1], c[2].to_ascii_lowercase())
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if NUMERIC_DATE.is_match(&out) {
+        let day_first = day_first(sender);
+        let t = NUMERIC_DATE
+            .replace_all(&out, |c: &Captures| numeric_date(c, day_first))
+            .into_owned();
+        if t != *out {
+            out = Cow::Owned(t);
+        }
+    }
+    out
+}
+
+/// Month-first is the United States' habit (and the Date header's offset says little
+/// more): every other sender writes the day first.
+fn day_first(sender: &Zone) -> bool {
+    match sender {
+        Zone::Iana(tz) => {
+            let name = tz.name();
+            !(name.starts_with("America/") && !month_first_exception(name)
+                || name.starts_with("US/")
+                || name == "Pacific/Honolulu"
+                || name == "Asia/Manila")
+        }
+        // An unknown zone west of Greenwich is most likely American.
+        Zone::Fixed(off) => off.local_minus_utc() >= 0,
+    }
+}
+
+/// American zones whose people write the day first (Latin America, most of Canada's
+/// French speakers aside).
+fn month_first_exception(name: &str) -> bool {
+    [
+        "America/Mexico_City",
+        "America/Sao_Paulo",
+        "America/Argentina/Buenos_Aires",
+        "America/Santiago",
+        "America/Bogota",
+        "America/Lima",
+        "America/Caracas",
+        "America/Montevideo",
+    ]
+    .contains(&name)
+}
+
+/// Rewrites one numeric date into month/day order (what the resolvers read), or leaves
+/// it when it is a clock ("10.30"), a decimal, or no valid date.
+fn numeric_date(c: &Captures, day_first: bool) -> String {
+    let whole = c[0].to_string();
+    let lead = &c[1];
+    let (a, sep, b) = (&c[2], &c[3], &c[4]);
+    let year = c.get(6).map(|m| m.as_str());
+    // "05.01 at 13:00": a clock follows, so the dotted pair is the date.
+    let clock_after = c.get(8).map_or("", |m| m.as_str());
+    let trailing_dot = c.get(7).is_some() || !clock_after.is_empty();
+    let (Ok(x), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>()) else {
+        return whole;
+    };
+    // "24/7" is a habit, not the 24th of July.
+    if (x, y) == (24, 7) {
+        return whole;
+    }
+    let dotted = sep == ".";
+    // "10.30" is a clock; only "3.12." or "03.12.2026" are dates.
+    if dotted && year.is_none() && !trailing_dot {
+        return whole;
+    }
+    let (day, month) = if dotted || day_first { (x, y) } else { (y, x) };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return whole;
+    }
+    if !dotted && !day_first {
+        return whole;
+    }
+    let year = year.map(|y| format!("/{y}")).unwrap_or_default();
+    format!("{lead}{month}/{day}{year}{clock_after}")
+}
+
+/// Corrects words one or two edits from a day word, or `None` when there is none.
+fn fix_day_typos(text: &str) -> Option<String> {
+    let mut changed = false;
+    let fixed = WORD.replace_all(text, |c: &Captures| {
+        let w = &c[0];
+        match correct(w) {
+            Some(day) => {
+                changed = true;
+                if w.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                    let mut s = day[..1].to_ascii_uppercase();
+                    s.push_str(&day[1..]);
+                    s
+                } else {
+                    day.to_string()
+                }
+            }
+            None => w.to_string(),
+        }
+    });
+    changed.then(|| fixed.into_owned())
+}
+
+/// The day word `w` misspells: same first letter; for short words one swap, insertion or
+/// deletion (a substitution would turn names such as "Sundar" into days); for the long
+/// ones up to two edits of any kind.
+fn correct(w: &str) -> Option<&'static str> {
+    let lower = w.to_ascii_lowercase();
+    let singular = lower.strip_suffix('s').unwrap_or(&lower);
+    if DAY_WORDS.contains(&lower.as_str()) || DAY_WORDS.contains(&singular) {
+        return None;
+    }
+    let first = lower.as_bytes()[0];
+    if !matches!(first, b'm' | b't' | b'w' | b'f' | b's') {
+        return None;
+    }
+    DAY_WORDS.iter().copied().find(|day| {
+        day.as_bytes()[0] == first
+            && lower.len().abs_diff(day.len()) <= 2
+            && if day.len() >= 8 {
+                edits(&lower, day) <= 2
+            } else {
+                lower.len() != day.len() && edits(&lower, day) == 1
+                    || lower.len() == day.len() && is_one_swap(&lower, day)
+            }
+    })
+}
+
+fn is_one_swap(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]] == b[diff[1]]
+        && a[diff[1]] == b[diff[0]]
+}
+
+/// Optimal string alignment distance (edits with adjacent swaps).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Tz;
+
+    fn normalise_at<'a>(text: &'a str, zone: &Zone) -> Cow<'a, str> {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        normalise(text, zone, today)
+    }
+
+    #[test]
+    fn day_typos_are_corrected_and_names_are_not() {
+        let ny = Zone::Iana(Tz::America__New_York);
+        assert_eq!(normalise_at("Thrusday at 10?", &ny), "Thursday at 10?");
+        assert_eq!(
+            normalise_at("tomorow or wensday", &ny),
+            "tomorrow or wednesday"
+        );
+        assert_eq!(normalise_at("Firday works", &ny), "Friday works");
+        assert_eq!(normalise_at("Thanks, Sundar", &ny), "Thanks, Sundar");
+        assert_eq!(
+            normalise_at("Tuesdays and Mondays", &ny),
+            "Tuesdays and Mondays"
+        );
+    }
+
+    #[test]
+    fn letter_meridiem_is_spelled_out() {
+        let ny = Zone::Iana(Tz::America__New_York);
+        assert_eq!(normalise_at("fri 11a works", &ny), "fri 11am works");
+        assert_eq!(normalise_at("10a-12p Friday", &ny), "10am-12pm Friday");
+        assert_eq!(normalise_at("plan a or b", &ny), "plan a or b");
+    }
+
+    #[test]
+    fn numeric_dates_follow_the_senders_order() {
+        let ldn = Zone::Iana(Tz::Europe__London);
+        let ny = Zone::Iana(Tz::America__New_York);
+        assert_eq!(normalise_at("on 4/12 at 10:00", &ldn), "on 12/4 at 10:00");
+        assert_eq!(normalise_at("on 12/4 at 10am", &ny), "on 12/4 at 10am");
+        assert_eq!(normalise_at("der 3.12. um 14", &ny), "der 12/3 um 14");
+        assert_eq!(
+            normalise_at("03.12.2026 at 14:30", &ldn),
+            "12/3/2026 at 14:30"
+        );
+        assert_eq!(normalise_at("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
+        assert_eq!(normalise_at("support 24/7", &ldn), "support 24/7");
+        assert_eq!(
+            normalise_at("a review before the end of the month?", &ldn),
+            "a review before December 1?"
+        );
+        assert_eq!(
+            normalise_at("on Teams 05.01 at 13:00", &ldn),
+            "on Teams 1/5 at 13:00"
+        );
+    }
+}
