@@ -34,6 +34,9 @@ use crate::outbound::threading::{Original, reply_references, reply_subject};
 use crate::outbound::{MessageId, ResponseDraft, timefmt};
 use crate::policy::{self, Decision, DecisionInput, ProposedSlot, SendMode};
 
+/// The confidence given to a short answer that picks one of the slots numbered in the thread.
+const PICKED_OFFER_CONFIDENCE: f64 = 0.95;
+
 /// What happened to one message, for people (`cams process`, `cams demo`) and tests.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -298,8 +301,8 @@ impl Agent {
                 body: &parsed.text,
                 parsed_data: &parsed_json,
                 priority: priority(&parsed.text),
-                intent: parsed.intent.as_str(),
-                confidence: parsed.confidence,
+                intent: g.input.intent.as_str(),
+                confidence: g.input.confidence,
                 auto_respond: g.input.auto_respond,
             },
             &slots,
@@ -537,7 +540,22 @@ impl Agent {
             free.sort_by_key(|i| i.start());
         }
         let mut proposed = concretize(&raw, &ranked, duration);
-        if parsed.intent == Intent::Confirm {
+        // A short answer naming one of the slots CAMS numbered in this very thread ("Option 2
+        // works", "2 please") confirms that slot, whatever the model made of so few words: the
+        // thread, not the text alone, says what "2" is.
+        let (mut intent, mut confidence) = (parsed.intent, parsed.confidence);
+        if let Some(ApprovalAction::PickSlot(k)) = super::answer::read_answer(&parsed.text)
+            && (k as usize) <= offered.len()
+            && k >= 1
+            && !matches!(
+                intent,
+                Intent::Cancel | Intent::Decline | Intent::Reschedule
+            )
+        {
+            intent = Intent::Confirm;
+            confidence = confidence.max(PICKED_OFFER_CONFIDENCE);
+        }
+        if intent == Intent::Confirm {
             proposed = match_offered(proposed, &offered, &parsed.text);
         }
 
@@ -607,8 +625,8 @@ impl Agent {
                 .any(|a| a.eq_ignore_ascii_case(&guest_email)),
         };
         let input = DecisionInput {
-            intent: parsed.intent,
-            confidence: parsed.confidence,
+            intent,
+            confidence,
             proposed,
             candidates: ranked,
             free,
@@ -800,8 +818,8 @@ impl Agent {
         let reasons: Vec<String> = decision.reasons.iter().map(|r| r.message()).collect();
         let mut outcome = Outcome {
             decision: label,
-            intent: Some(parsed.intent.as_str().to_string()),
-            confidence: Some(parsed.confidence),
+            intent: Some(g.input.intent.as_str().to_string()),
+            confidence: Some(g.input.confidence),
             reasons,
             reply: None,
             approval: None,
@@ -960,7 +978,9 @@ impl Agent {
                 "action": decision.action,
                 "send": decision.send,
                 "reasons": reasons,
-                "intent": parsed.intent.as_str(),
+                "intent": g.input.intent.as_str(),
+                "model_intent": parsed.intent.as_str(),
+                "model_confidence": parsed.confidence,
                 "confidence": parsed.confidence,
                 "role": route.role,
             }),
