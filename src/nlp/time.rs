@@ -15,6 +15,7 @@ mod nonproposals;
 mod normalise;
 mod rank;
 mod segments;
+mod shift;
 mod translate;
 mod venue;
 mod weeks;
@@ -190,6 +191,12 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
         mode,
         location,
     }
+}
+
+/// How far a text moves a meeting ("an hour later", "bring it forward 30 minutes"), in
+/// minutes, later positive: the caller moves the original time it finds elsewhere.
+pub fn relative_move(text: &str) -> Option<i64> {
+    shift::relative_move(text).map(|(minutes, _)| minutes)
 }
 
 /// One resolved time placed back in the email's text.
@@ -1146,8 +1153,34 @@ fn proposed_slots(
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
     let mut deadline_end: Option<usize> = None;
+    // "Can we push our 3pm tomorrow back 30 minutes?": the one time named before a relative
+    // move, in its sentence, is the original, and the proposal is that time moved. A time
+    // written after the move ("back an hour, to 12") is already the new one: nothing moves.
+    let relative = shift::relative_move(lower);
+    let written_end = |f: &Found| {
+        f.clock_from
+            .as_ref()
+            .map_or(f.span.end, |c| c.end.max(f.span.end))
+    };
+    let moved_origin = |f: &Found| {
+        relative.is_some_and(|(_, at)| {
+            !f.date_only
+                && written_end(f) <= at
+                && !lower[written_end(f)..at].contains(['.', '?', '!', '\n'])
+        })
+    };
+    let new_time_written =
+        relative.is_some_and(|(_, at)| found.iter().any(|f| !f.date_only && written_end(f) > at));
+    let moved_by = match relative {
+        Some((minutes, _))
+            if !new_time_written && found.iter().filter(|f| moved_origin(f)).count() == 1 =>
+        {
+            Some(chrono::Duration::minutes(minutes))
+        }
+        _ => None,
+    };
     for (k, f) in found.iter().enumerate() {
-        let target = move_targets.contains(&f.span);
+        let target = move_targets.contains(&f.span) || moved_origin(f);
         let why = if target {
             None
         } else {
@@ -1251,6 +1284,10 @@ fn proposed_slots(
         {
             // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
             zone = m.zone;
+        }
+        if let Some(by) = moved_by.filter(|_| moved_origin(f) && !local.flexible) {
+            local.start += by;
+            local.end += by;
         }
         let (Some(start), Some(end)) = (zone.resolve(local.start), zone.resolve(local.end)) else {
             continue;

@@ -550,6 +550,33 @@ const PROBES: &[Probe] = &[
         "Unfortunately I have to cancel our Thursday 2pm meeting.",
         &[],
     ),
+    // A move of a time the text names: the proposal is that time moved.
+    (
+        "ny",
+        "Can we push our 3pm tomorrow back 30 minutes?",
+        &[("2026-11-26T15:30-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Could Friday's 10am start an hour later?",
+        &[("2026-11-27T11:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Would you mind bringing Monday 2pm forward by half an hour?",
+        &[("2026-11-30T13:30+00:00", 30)],
+    ),
+    (
+        "la",
+        "Thursday at 9 is tight for me - could we make it two hours later?",
+        &[("2026-11-26T11:00-08:00", 30)],
+    ),
+    // A move that states the new time keeps that time.
+    (
+        "ny",
+        "Could we push it back an hour, to 4pm Friday?",
+        &[("2026-11-27T16:00-05:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.
