@@ -10,6 +10,7 @@ mod conventions;
 mod cues;
 mod duration;
 mod fast;
+mod narrow;
 mod new_text;
 mod nonproposals;
 mod normalise;
@@ -184,7 +185,8 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
         .or_else(|| duration::stated_minutes(&lower));
     let location = venue::location(&clean);
     let mode = venue::mode(&lower, location.as_deref());
-    let (slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
+    let (mut slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
+    narrow::narrow_days(&mut slots, &lower);
     TimeReading {
         slots,
         duration_minutes: stated.or(range_minutes),
@@ -1099,6 +1101,9 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         ]
         .iter()
         .any(|w| after.starts_with(w))
+        // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
+        || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
+            && (after.starts_with("for me") || after.starts_with("my time")))
 }
 
 /// The proposed slots, most preferred first, and the length of an exact clock range among

@@ -577,6 +577,36 @@ const PROBES: &[Probe] = &[
         "Could we push it back an hour, to 4pm Friday?",
         &[("2026-11-27T16:00-05:00", 30)],
     ),
+    // A restatement in the writer's own clock after a dash or comma.
+    (
+        "ldn",
+        "Tuesday at 4pm CET works - 3pm for me.",
+        &[("2026-12-01T16:00+01:00", 30)],
+    ),
+    (
+        "la",
+        "Friday at 1pm Eastern suits, 10am my time.",
+        &[("2026-11-27T13:00-05:00", 30)],
+    ),
+    // A part of day in a later sentence narrows the days proposed before it.
+    (
+        "ny",
+        "Could we meet Tuesday or Wednesday? Ideally in the morning.",
+        &[
+            ("2026-12-01T09:00-05:00", 180),
+            ("2026-12-02T09:00-05:00", 180),
+        ],
+    ),
+    (
+        "ldn",
+        "Thursday would suit me. Preferably in the afternoon if you can.",
+        &[("2026-11-26T12:00+00:00", 300)],
+    ),
+    (
+        "la",
+        "Are you free Monday? Mornings are best for me.",
+        &[("2026-11-30T09:00-08:00", 180)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.
