@@ -1106,6 +1106,62 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             && (after.starts_with("for me") || after.starts_with("my time")))
 }
 
+/// "10am your time (9am here)": a time in the reader's unknown zone, restated at once in the
+/// writer's own ("here", "my time", "for me"), is the writer's restated clock. The shift from
+/// the written clock to the restated one (within twelve hours either way), to apply to it.
+fn own_clock_shift(
+    lower: &str,
+    f: &Found,
+    next: Option<&Found>,
+    written: chrono::NaiveTime,
+) -> Option<chrono::Duration> {
+    let next = next?;
+    let after = lower.get(f.span.end..next.span.start)?.trim();
+    let yours = [
+        "your time",
+        "for you",
+        "your end",
+        "on your side",
+        "you time",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w));
+    let gap = after
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ')
+        .trim_matches(|c: char| c == ' ' || c == '(' || c == ',' || c == '/' || c == '-');
+    let mine = lower[next.span.end..].trim_start();
+    let own = ["here", "my time", "for me", "locally", "local time"]
+        .iter()
+        .any(|w| mine.starts_with(w));
+    if !(yours && own && gap.len() <= 4 && !f.date_only && !next.date_only) {
+        return None;
+    }
+    static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let c = CLOCK.captures(&lower[next.span.clone()])?;
+    let mut hour: u32 = c.get(1)?.as_str().parse().ok()?;
+    let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    match c.get(3).map(|m| m.as_str().starts_with('p')) {
+        Some(true) if hour < 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    let restated = chrono::NaiveTime::from_hms_opt(hour % 24, minute, 0)?;
+    let mut diff = (restated - written).num_minutes();
+    if c.get(3).is_none() {
+        // "(9 here)": the nearer of the two readings.
+        diff = (diff + 24 * 60) % (12 * 60);
+        if diff > 6 * 60 {
+            diff -= 12 * 60;
+        }
+    } else {
+        diff = (diff + 36 * 60) % (24 * 60) - 12 * 60;
+    }
+    (diff != 0).then(|| chrono::Duration::minutes(diff))
+}
+
 /// The proposed slots, most preferred first, and the length of an exact clock range among
 /// them ("from 10 to 11:30" states a 90-minute meeting).
 fn proposed_slots(
@@ -1244,6 +1300,11 @@ fn proposed_slots(
         let Some(mut local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
+        // "10am your time (9am here)": the writer's own clock says which hour it is here.
+        if let Some(by) = own_clock_shift(lower, f, found.get(k + 1), local.start.time()) {
+            local.start += by;
+            local.end += by;
+        }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
         // business-hour reading only turned it into tomorrow's 15:00.

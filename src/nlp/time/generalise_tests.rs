@@ -607,6 +607,17 @@ const PROBES: &[Probe] = &[
         "Are you free Monday? Mornings are best for me.",
         &[("2026-11-30T09:00-08:00", 180)],
     ),
+    // A time in the reader's zone restated in the writer's: the writer's clock is known.
+    (
+        "la",
+        "How about Wednesday the 2nd at 10am your time (9am here)?",
+        &[("2026-12-02T09:00-08:00", 30)],
+    ),
+    (
+        "ldn",
+        "Could we do Friday at 3pm your time, 8pm for me?",
+        &[("2026-11-27T20:00+00:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.
