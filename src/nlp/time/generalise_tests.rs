@@ -618,6 +618,12 @@ const PROBES: &[Probe] = &[
         "Could we do Friday at 3pm your time, 8pm for me?",
         &[("2026-11-27T20:00+00:00", 30)],
     ),
+    // A month-end window followed by more sentences.
+    (
+        "ldn",
+        "Could we fit the review in before the end of the month? It needs about an hour.",
+        &[("2026-11-26T09:00+00:00", 6240)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.
