@@ -624,6 +624,19 @@ const PROBES: &[Probe] = &[
         "Could we fit the review in before the end of the month? It needs about an hour.",
         &[("2026-11-26T09:00+00:00", 6240)],
     ),
+    (
+        "ny",
+        "Do you have an hour on the 30th or the 1st? Ideally in the morning - I'm trying to close out the review.",
+        &[
+            ("2026-11-30T09:00-05:00", 180),
+            ("2026-12-01T09:00-05:00", 180),
+        ],
+    ),
+    (
+        "ny",
+        "Could we meet Tuesday? I'm out in the morning, unfortunately.",
+        &[("2026-12-01T09:00-05:00", 480)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.
