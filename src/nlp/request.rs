@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, FixedOffset};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::intent::{self, Intent, IntentEngine, IntentInput, RuleModelEngine};
@@ -120,6 +121,16 @@ impl Reader {
         {
             req.slots = vec![slot];
             req.duration_minutes = req.duration_minutes.or(minutes);
+        }
+        // "Could we move Thursday's call an hour later?" under "Thursday at 11": the quoted
+        // meeting, moved.
+        if matches!(
+            req.intent,
+            Intent::Reschedule | Intent::Schedule | Intent::Confirm
+        ) && let Some(minutes) = time::relative_move(&framing.text)
+            && let Some(slot) = moved_proposal(&req.slots, &email.quoted_text, reference, minutes)
+        {
+            req.slots = vec![slot];
         }
         req.language = email.language;
         req.requester = framing.requester;
@@ -241,10 +252,11 @@ fn accepted_proposal(
     reference: DateTime<FixedOffset>,
 ) -> Option<(ProposedSlot, Option<u32>)> {
     let quoted = unquote(quoted_text);
-    let reading = time_reading(
-        &quoted,
-        quoted_date(quoted_text, reference).unwrap_or(reference),
-    );
+    // "I confirm Wednesday, 9:30 Singapore time" under "9:30 to 10 on Wednesday works": the
+    // zone the confirmation names is the one both sides meant, so the quoted message's
+    // zone-less times are read in it, not in the replier's own zone.
+    let named_zone = new_slots.first().and_then(|s| s.zone.parse::<Tz>().ok());
+    let reading = quoted_reading(&quoted, quoted_text, reference, named_zone);
     let mut proposals = reading.slots;
     if proposals.is_empty() {
         return None;
@@ -275,6 +287,59 @@ fn accepted_proposal(
         }
     }?;
     Some((ProposedSlot { rank: 1, ..chosen }, reading.duration_minutes))
+}
+
+/// The quoted thread's one exact time moved by `minutes`, when the new text names no exact
+/// time of its own; a day it names ("tomorrow's call", "Thursday's call") picks among them.
+fn moved_proposal(
+    new_slots: &[ProposedSlot],
+    quoted_text: &str,
+    reference: DateTime<FixedOffset>,
+    minutes: i64,
+) -> Option<ProposedSlot> {
+    let exact = |s: &ProposedSlot| {
+        !s.flexible && matches!(s.grain, time::Grain::Minute | time::Grain::Hour)
+    };
+    if new_slots.iter().any(exact) {
+        return None;
+    }
+    let day = new_slots
+        .iter()
+        .find(|s| s.grain == time::Grain::Day)
+        .map(|s| s.start.date_naive());
+    let quoted = unquote(quoted_text);
+    let reading = quoted_reading(&quoted, quoted_text, reference, None);
+    let mut originals = reading
+        .slots
+        .into_iter()
+        .filter(|p| exact(p) && day.is_none_or(|d| p.start.date_naive() == d));
+    let original = match (originals.next(), originals.next()) {
+        (Some(p), None) => p,
+        _ => return None,
+    };
+    let by = chrono::Duration::minutes(minutes);
+    Some(ProposedSlot {
+        start: original.start + by,
+        end: original.end + by,
+        rank: 1,
+        ..original
+    })
+}
+
+/// The times of the quoted message, dated from its attribution, zone-less times in `zone`
+/// when the reply says which zone was meant, else in the replier's zone.
+fn quoted_reading(
+    quoted: &str,
+    quoted_text: &str,
+    reference: DateTime<FixedOffset>,
+    zone: Option<Tz>,
+) -> TimeReading {
+    let at = quoted_date(quoted_text, reference).unwrap_or(reference);
+    let ctx = match zone {
+        Some(tz) => TimeContext::new(at).with_zone(tz),
+        None => TimeContext::new(at).guess_zone(),
+    };
+    time::read_times(quoted, &ctx)
 }
 
 /// When the quoted message was sent, from its attribution or header block ("On Tue, Mar 3,
@@ -563,6 +628,50 @@ or Thursday the 12th at 4pm ET?\nKim",
             req.slots[0].end - req.slots[0].start,
             chrono::Duration::minutes(30)
         );
+    }
+
+    #[test]
+    fn a_confirmation_naming_a_zone_reads_the_quoted_times_in_it() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        // The replier is in Tokyo (+09:00); both sides meant Singapore time (+08:00).
+        let raw = reply(
+            "Tue, 03 Mar 2026 09:10:00 +0900",
+            "Thank you. I confirm Wednesday 4 March, 9:30 Singapore time.",
+            "Hiroshi, 9:30 to 10 on Wednesday works well for me.\nRahul",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-04T09:30:00+08:00");
+        assert_eq!(req.slots[0].end.to_rfc3339(), "2026-03-04T10:00:00+08:00");
+    }
+
+    #[test]
+    fn a_move_relative_to_the_quoted_meeting_moves_it() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let cases = [
+            (
+                "Could we move Thursday's call an hour later? Something came up at 11.",
+                "2026-03-05T12:00:00-05:00",
+            ),
+            (
+                "Would it be possible to bring the call forward by half an hour?",
+                "2026-03-05T10:30:00-05:00",
+            ),
+            (
+                "Running behind - can we start 15 minutes later? Same link.",
+                "2026-03-05T11:15:00-05:00",
+            ),
+        ];
+        for (new, want) in cases {
+            let raw = reply(
+                "Tue, 03 Mar 2026 16:00:00 -0500",
+                new,
+                "Sam - let's do a follow-up call Thursday at 11 to go through it.\nKim",
+            );
+            let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+            assert_eq!(req.slots.len(), 1, "{new}: {:?}", req.slots);
+            assert_eq!(req.slots[0].start.to_rfc3339(), want, "{new}");
+        }
     }
 
     #[test]

@@ -10,11 +10,13 @@ mod conventions;
 mod cues;
 mod duration;
 mod fast;
+mod narrow;
 mod new_text;
 mod nonproposals;
 mod normalise;
 mod rank;
 mod segments;
+mod shift;
 mod translate;
 mod venue;
 mod weeks;
@@ -183,13 +185,20 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
         .or_else(|| duration::stated_minutes(&lower));
     let location = venue::location(&clean);
     let mode = venue::mode(&lower, location.as_deref());
-    let (slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
+    let (mut slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
+    narrow::narrow_days(&mut slots, &lower);
     TimeReading {
         slots,
         duration_minutes: stated.or(range_minutes),
         mode,
         location,
     }
+}
+
+/// How far a text moves a meeting ("an hour later", "bring it forward 30 minutes"), in
+/// minutes, later positive: the caller moves the original time it finds elsewhere.
+pub fn relative_move(text: &str) -> Option<i64> {
+    shift::relative_move(text).map(|(minutes, _)| minutes)
 }
 
 /// One resolved time placed back in the email's text.
@@ -1092,6 +1101,65 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         ]
         .iter()
         .any(|w| after.starts_with(w))
+        // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
+        || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
+            && (after.starts_with("for me") || after.starts_with("my time")))
+}
+
+/// "10am your time (9am here)": a time in the reader's unknown zone, restated at once in the
+/// writer's own ("here", "my time", "for me"), is the writer's restated clock. The shift from
+/// the written clock to the restated one (within twelve hours either way), to apply to it.
+fn own_clock_shift(
+    lower: &str,
+    f: &Found,
+    next: Option<&Found>,
+    written: chrono::NaiveTime,
+) -> Option<chrono::Duration> {
+    let next = next?;
+    let after = lower.get(f.span.end..next.span.start)?.trim();
+    let yours = [
+        "your time",
+        "for you",
+        "your end",
+        "on your side",
+        "you time",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w));
+    let gap = after
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ')
+        .trim_matches(|c: char| c == ' ' || c == '(' || c == ',' || c == '/' || c == '-');
+    let mine = lower[next.span.end..].trim_start();
+    let own = ["here", "my time", "for me", "locally", "local time"]
+        .iter()
+        .any(|w| mine.starts_with(w));
+    if !(yours && own && gap.len() <= 4 && !f.date_only && !next.date_only) {
+        return None;
+    }
+    static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let c = CLOCK.captures(&lower[next.span.clone()])?;
+    let mut hour: u32 = c.get(1)?.as_str().parse().ok()?;
+    let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    match c.get(3).map(|m| m.as_str().starts_with('p')) {
+        Some(true) if hour < 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    let restated = chrono::NaiveTime::from_hms_opt(hour % 24, minute, 0)?;
+    let mut diff = (restated - written).num_minutes();
+    if c.get(3).is_none() {
+        // "(9 here)": the nearer of the two readings.
+        diff = (diff + 24 * 60) % (12 * 60);
+        if diff > 6 * 60 {
+            diff -= 12 * 60;
+        }
+    } else {
+        diff = (diff + 36 * 60) % (24 * 60) - 12 * 60;
+    }
+    (diff != 0).then(|| chrono::Duration::minutes(diff))
 }
 
 /// The proposed slots, most preferred first, and the length of an exact clock range among
@@ -1146,8 +1214,34 @@ fn proposed_slots(
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
     let mut deadline_end: Option<usize> = None;
+    // "Can we push our 3pm tomorrow back 30 minutes?": the one time named before a relative
+    // move, in its sentence, is the original, and the proposal is that time moved. A time
+    // written after the move ("back an hour, to 12") is already the new one: nothing moves.
+    let relative = shift::relative_move(lower);
+    let written_end = |f: &Found| {
+        f.clock_from
+            .as_ref()
+            .map_or(f.span.end, |c| c.end.max(f.span.end))
+    };
+    let moved_origin = |f: &Found| {
+        relative.is_some_and(|(_, at)| {
+            !f.date_only
+                && written_end(f) <= at
+                && !lower[written_end(f)..at].contains(['.', '?', '!', '\n'])
+        })
+    };
+    let new_time_written =
+        relative.is_some_and(|(_, at)| found.iter().any(|f| !f.date_only && written_end(f) > at));
+    let moved_by = match relative {
+        Some((minutes, _))
+            if !new_time_written && found.iter().filter(|f| moved_origin(f)).count() == 1 =>
+        {
+            Some(chrono::Duration::minutes(minutes))
+        }
+        _ => None,
+    };
     for (k, f) in found.iter().enumerate() {
-        let target = move_targets.contains(&f.span);
+        let target = move_targets.contains(&f.span) || moved_origin(f);
         let why = if target {
             None
         } else {
@@ -1206,6 +1300,11 @@ fn proposed_slots(
         let Some(mut local) = conventions::apply(&f.value, words, &facts, &to_local) else {
             continue;
         };
+        // "10am your time (9am here)": the writer's own clock says which hour it is here.
+        if let Some(by) = own_clock_shift(lower, f, found.get(k + 1), local.start.time()) {
+            local.start += by;
+            local.end += by;
+        }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
         // business-hour reading only turned it into tomorrow's 15:00.
@@ -1251,6 +1350,10 @@ fn proposed_slots(
         {
             // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
             zone = m.zone;
+        }
+        if let Some(by) = moved_by.filter(|_| moved_origin(f) && !local.flexible) {
+            local.start += by;
+            local.end += by;
         }
         let (Some(start), Some(end)) = (zone.resolve(local.start), zone.resolve(local.end)) else {
             continue;

@@ -39,7 +39,7 @@ pub enum PartOfDay {
 }
 
 impl PartOfDay {
-    fn hours(self) -> (u32, u32) {
+    pub(crate) fn hours(self) -> (u32, u32) {
         match self {
             PartOfDay::Morning => (9, 12),
             PartOfDay::Afternoon => (12, 17),

@@ -550,6 +550,93 @@ const PROBES: &[Probe] = &[
         "Unfortunately I have to cancel our Thursday 2pm meeting.",
         &[],
     ),
+    // A move of a time the text names: the proposal is that time moved.
+    (
+        "ny",
+        "Can we push our 3pm tomorrow back 30 minutes?",
+        &[("2026-11-26T15:30-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Could Friday's 10am start an hour later?",
+        &[("2026-11-27T11:00-05:00", 30)],
+    ),
+    (
+        "ldn",
+        "Would you mind bringing Monday 2pm forward by half an hour?",
+        &[("2026-11-30T13:30+00:00", 30)],
+    ),
+    (
+        "la",
+        "Thursday at 9 is tight for me - could we make it two hours later?",
+        &[("2026-11-26T11:00-08:00", 30)],
+    ),
+    // A move that states the new time keeps that time.
+    (
+        "ny",
+        "Could we push it back an hour, to 4pm Friday?",
+        &[("2026-11-27T16:00-05:00", 30)],
+    ),
+    // A restatement in the writer's own clock after a dash or comma.
+    (
+        "ldn",
+        "Tuesday at 4pm CET works - 3pm for me.",
+        &[("2026-12-01T16:00+01:00", 30)],
+    ),
+    (
+        "la",
+        "Friday at 1pm Eastern suits, 10am my time.",
+        &[("2026-11-27T13:00-05:00", 30)],
+    ),
+    // A part of day in a later sentence narrows the days proposed before it.
+    (
+        "ny",
+        "Could we meet Tuesday or Wednesday? Ideally in the morning.",
+        &[
+            ("2026-12-01T09:00-05:00", 180),
+            ("2026-12-02T09:00-05:00", 180),
+        ],
+    ),
+    (
+        "ldn",
+        "Thursday would suit me. Preferably in the afternoon if you can.",
+        &[("2026-11-26T12:00+00:00", 300)],
+    ),
+    (
+        "la",
+        "Are you free Monday? Mornings are best for me.",
+        &[("2026-11-30T09:00-08:00", 180)],
+    ),
+    // A time in the reader's zone restated in the writer's: the writer's clock is known.
+    (
+        "la",
+        "How about Wednesday the 2nd at 10am your time (9am here)?",
+        &[("2026-12-02T09:00-08:00", 30)],
+    ),
+    (
+        "ldn",
+        "Could we do Friday at 3pm your time, 8pm for me?",
+        &[("2026-11-27T20:00+00:00", 30)],
+    ),
+    // A month-end window followed by more sentences.
+    (
+        "ldn",
+        "Could we fit the review in before the end of the month? It needs about an hour.",
+        &[("2026-11-26T09:00+00:00", 6240)],
+    ),
+    (
+        "ny",
+        "Do you have an hour on the 30th or the 1st? Ideally in the morning - I'm trying to close out the review.",
+        &[
+            ("2026-11-30T09:00-05:00", 180),
+            ("2026-12-01T09:00-05:00", 180),
+        ],
+    ),
+    (
+        "ny",
+        "Could we meet Tuesday? I'm out in the morning, unfortunately.",
+        &[("2026-12-01T09:00-05:00", 480)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

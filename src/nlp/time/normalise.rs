@@ -74,7 +74,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
         if let Some(first) = first {
             let name = MONTH_NAMES[first.month0() as usize];
             let t = BEFORE_MONTH_END
-                .replace_all(&out, format!("before {name} 1"))
+                .replace_all(&out, format!("before {name} 1st"))
                 .into_owned();
             out = Cow::Owned(t);
         }
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(normalise_at("support 24/7", &ldn), "support 24/7");
         assert_eq!(
             normalise_at("a review before the end of the month?", &ldn),
-            "a review before December 1?"
+            "a review before December 1st?"
         );
         assert_eq!(
             normalise_at("on Teams 05.01 at 13:00", &ldn),

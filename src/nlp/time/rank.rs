@@ -63,7 +63,8 @@ pub fn ranks(lower: &str, spans: &[Range<usize>]) -> Vec<u32> {
         while let Some(found) = lower[from..].find(marker) {
             let at = from + found;
             from = at + marker.len();
-            if !word_bounded(lower, at, at + marker.len()) {
+            if !word_bounded(lower, at, at + marker.len()) || narrows_part_of_day(lower, spans, at)
+            {
                 continue;
             }
             if let Some(k) = attach(lower, spans, at, at + marker.len(), points) {
@@ -81,6 +82,26 @@ pub fn ranks(lower: &str, spans: &[Range<usize>]) -> Vec<u32> {
         out[k] = u32::try_from(rank + 1).unwrap_or(u32::MAX);
     }
     out
+}
+
+/// "Tuesday or Wednesday? Ideally in the morning.": a marker whose own sentence names a part
+/// of day and no time prefers that part of every day, not one of the days.
+fn narrows_part_of_day(lower: &str, spans: &[Range<usize>], at: usize) -> bool {
+    let b = lower.as_bytes();
+    let brk = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let mut lo = at;
+    while lo > 0 && !brk(b[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = at;
+    while hi < b.len() && !brk(b[hi]) {
+        hi += 1;
+    }
+    let own = &lower[lo..hi];
+    let names_part = ["morning", "afternoon", "evening", "lunch"]
+        .iter()
+        .any(|w| own.contains(w));
+    names_part && !spans.iter().any(|s| s.start < hi && s.end > lo)
 }
 
 fn word_bounded(lower: &str, start: usize, end: usize) -> bool {

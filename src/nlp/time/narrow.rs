@@ -1,0 +1,105 @@
+//! "Could we meet Tuesday or Wednesday? Ideally in the morning.": a part of day in a later
+//! sentence that says which part is preferred narrows the whole days proposed before it.
+
+use chrono::{Duration, NaiveTime, Timelike};
+
+use super::conventions::{self, PartOfDay};
+use super::{Grain, ProposedSlot};
+
+/// Words that make a sentence a preference rather than news ("mornings are best").
+const PREFER: &[&str] = &[
+    "ideally",
+    "preferably",
+    "prefer",
+    "preference",
+    "best",
+    "better",
+    "ideal",
+    "if possible",
+    "works best",
+    "suits",
+    "suit me",
+    "would be great",
+    "would be good",
+];
+
+/// Words that turn the part of day into one to avoid ("I'm busy in the morning").
+const AGAINST: &[&str] = &[
+    "not",
+    "n't",
+    "busy",
+    "booked",
+    "except",
+    "avoid",
+    "no ",
+    "i'm out",
+    "i am out",
+    "be out",
+    "i'm away",
+    "be away",
+    "unless",
+    "other than",
+    "tied up",
+];
+
+/// Narrows bare days (09:00–17:00) to the preferred part of day a later sentence names.
+pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
+    let whole_day = |s: &ProposedSlot| {
+        s.grain == Grain::Day && s.flexible && s.end - s.start == Duration::hours(8)
+    };
+    if slots.is_empty() || !slots.iter().all(whole_day) {
+        return;
+    }
+    let Some(last_end) = slots
+        .iter()
+        .filter_map(|s| {
+            let t = s.text.to_ascii_lowercase();
+            lower.find(&t).map(|p| p + t.len())
+        })
+        .max()
+    else {
+        return;
+    };
+    // The rest of the sentence holding the last day, then the next sentence.
+    let rest = &lower[last_end..];
+    let Some(part) = rest
+        .split_inclusive(['.', '?', '!', '\n'])
+        .filter(|s| !s.trim().is_empty())
+        .take(2)
+        .find_map(preferred_part)
+    else {
+        return;
+    };
+    let (from, to) = part.hours();
+    for s in slots.iter_mut() {
+        let (Some(a), Some(b)) = (
+            NaiveTime::from_hms_opt(from, 0, 0),
+            NaiveTime::from_hms_opt(to, 0, 0),
+        ) else {
+            return;
+        };
+        let start_shift = a.num_seconds_from_midnight() as i64
+            - s.start.time().num_seconds_from_midnight() as i64;
+        let end_shift =
+            b.num_seconds_from_midnight() as i64 - s.end.time().num_seconds_from_midnight() as i64;
+        s.start += Duration::seconds(start_shift);
+        s.end += Duration::seconds(end_shift);
+        s.grain = Grain::Hour;
+    }
+}
+
+/// The part of day a sentence prefers, when it prefers one and names no other time.
+fn preferred_part(sentence: &str) -> Option<PartOfDay> {
+    let prefers = PREFER.iter().any(|w| sentence.contains(w));
+    let against = AGAINST.iter().any(|w| sentence.contains(w));
+    if !prefers || against || sentence.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let part = conventions::part_of_day(sentence)?;
+    // "after lunch" is the afternoon, "before lunch" the morning.
+    Some(match part {
+        PartOfDay::Lunch if sentence.contains("after lunch") => PartOfDay::Afternoon,
+        PartOfDay::Lunch if sentence.contains("before lunch") => PartOfDay::Morning,
+        p => p,
+    })
+}
