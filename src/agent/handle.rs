@@ -17,7 +17,7 @@ use super::plan::{self, Effect, Plan, ThreadBooking};
 use super::reply::{self, DraftOptions, Frame, InviteId};
 use super::route::{self, Directory, Role, Route, RouteInput};
 use super::{Agent, AgentError, ReplyOut};
-use crate::availability::{Engine, Hold, Interval, Preferences, Query};
+use crate::availability::{Engine, Hold, Interval, Query};
 use crate::calendar::{freshness, report};
 use crate::db::bookings::{self, BookingError, NewBooking};
 use crate::db::rate_limits::{self, Scope};
@@ -390,13 +390,7 @@ impl Agent {
             .await?
             .ok_or_else(|| AgentError::Setup(format!("user {user_id} is gone")))?;
         drop(conn);
-        let prefs = Preferences::from_seed(
-            &user.timezone,
-            user.working_hours.as_ref(),
-            user.buffer_time.map(i64::from),
-            user.default_meeting_duration.map(i64::from),
-            user.scheduling_preferences.as_ref(),
-        )?;
+        let prefs = user.preferences()?;
         let range = Interval::new(
             slot.start() - TimeDelta::hours(2),
             slot.end() + TimeDelta::hours(2),
@@ -428,13 +422,7 @@ impl Agent {
         let user = users::profile(&mut conn, route.user_id)
             .await?
             .ok_or_else(|| AgentError::Setup(format!("user {} is gone", route.user_id)))?;
-        let prefs = Preferences::from_seed(
-            &user.timezone,
-            user.working_hours.as_ref(),
-            user.buffer_time.map(i64::from),
-            user.default_meeting_duration.map(i64::from),
-            user.scheduling_preferences.as_ref(),
-        )?;
+        let prefs = user.preferences()?;
         let zone = prefs.zone();
         let thread_id = known_thread.or_else(|| thread_key(headers));
         let booking = match &thread_id {
@@ -1043,10 +1031,7 @@ impl Agent {
         }
         let decline_url = link(tx, ApprovalAction::Decline).await?;
         let ignore_url = link(tx, ApprovalAction::Ignore).await?;
-        let guest = match &g.frame.guest_name {
-            Some(n) => format!("{n} <{}>", g.frame.guest_email),
-            None => g.frame.guest_email.clone(),
-        };
+        let guest = reply::mailbox_text(g.frame.guest_name.as_deref(), &g.frame.guest_email);
         let confidence = format!("{:.2}", g.input.confidence);
         let view = ApprovalView {
             summary: format!(
@@ -1082,17 +1067,14 @@ impl Agent {
             .renderer
             .render(TemplateKind::ApprovalRequest, &g.locale, &ctx)
             .map_err(|e| fail(e.into()))?;
-        let to: Mailbox = match &g.frame.user_name {
-            Some(n) => format!("{n} <{}>", g.frame.user_email),
-            None => g.frame.user_email.clone(),
-        }
-        .parse()
-        .map_err(|_| {
-            fail(AgentError::Setup(format!(
-                "bad user address {}",
-                g.frame.user_email
-            )))
-        })?;
+        let to: Mailbox = reply::mailbox_text(g.frame.user_name.as_deref(), &g.frame.user_email)
+            .parse()
+            .map_err(|_| {
+                fail(AgentError::Setup(format!(
+                    "bad user address {}",
+                    g.frame.user_email
+                )))
+            })?;
         let draft = ResponseDraft {
             request_id,
             template_id: None,

@@ -118,6 +118,14 @@ impl Frame {
     }
 }
 
+/// "Name <address>", or the bare address without a name.
+pub fn mailbox_text(name: Option<&str>, email: &str) -> String {
+    match name {
+        Some(n) => format!("{n} <{email}>"),
+        None => email.to_string(),
+    }
+}
+
 /// The template context for a plan: only the times of this conversation, never another event.
 pub fn context(frame: &Frame, plan: &Plan) -> Result<ReplyContext, ReplyError> {
     let user_tz = frame.user_tz()?;
@@ -168,12 +176,9 @@ pub fn invitation(
         Effect::Cancel { .. } => CalendarMethod::Cancel,
         _ => return Ok(None),
     };
-    let organizer: Mailbox = match &frame.user_name {
-        Some(n) => format!("{n} <{}>", frame.user_email),
-        None => frame.user_email.clone(),
-    }
-    .parse()
-    .map_err(|_| ReplyError::Address(frame.user_email.clone()))?;
+    let organizer: Mailbox = mailbox_text(frame.user_name.as_deref(), &frame.user_email)
+        .parse()
+        .map_err(|_| ReplyError::Address(frame.user_email.clone()))?;
     let mut attendees = frame.to_mailboxes()?;
     for m in frame.cc_mailboxes()? {
         if m.email != organizer.email {

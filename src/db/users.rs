@@ -116,3 +116,18 @@ pub async fn set_auto_respond(
     .await?;
     Ok(())
 }
+
+impl UserProfile {
+    /// The user's scheduling preferences as the availability engine reads them.
+    pub fn preferences(
+        &self,
+    ) -> Result<crate::availability::Preferences, crate::availability::AvailabilityError> {
+        crate::availability::Preferences::from_seed(
+            &self.timezone,
+            self.working_hours.as_ref(),
+            self.buffer_time.map(i64::from),
+            self.default_meeting_duration.map(i64::from),
+            self.scheduling_preferences.as_ref(),
+        )
+    }
+}

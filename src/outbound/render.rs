@@ -8,7 +8,7 @@
 use std::sync::{Arc, OnceLock};
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, PathAndJson, RenderContext,
     RenderError as HbRenderError, RenderErrorReason, Renderable, Template,
 };
 use serde::{Deserialize, Serialize, Serializer};
@@ -775,16 +775,26 @@ impl HelperDef for ReHelper {
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let param = h
-            .param(0)
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("re", 0))?;
-        if param.is_value_missing() {
-            return Err(HbRenderError::strict_error(param.relative_path()));
-        }
+        let param = required_param(h, "re")?;
         let s = reply_subject(param.value().as_str());
         out.write(&r.get_escape_fn()(&s))?;
         Ok(())
     }
+}
+
+/// A helper's first parameter, which strict mode requires to exist (a misspelt name is an
+/// error, not an empty string).
+fn required_param<'a, 'rc>(
+    h: &'a Helper<'rc>,
+    helper: &'static str,
+) -> Result<&'a PathAndJson<'rc>, HbRenderError> {
+    let param = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, 0))?;
+    if param.is_value_missing() {
+        return Err(HbRenderError::strict_error(param.relative_path()));
+    }
+    Ok(param)
 }
 
 /// `{{quote text}}`: every line prefixed with "> ", as a mail client quotes.
@@ -799,12 +809,7 @@ impl HelperDef for QuoteHelper {
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let param = h
-            .param(0)
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("quote", 0))?;
-        if param.is_value_missing() {
-            return Err(HbRenderError::strict_error(param.relative_path()));
-        }
+        let param = required_param(h, "quote")?;
         let text = param.value().as_str().unwrap_or_default();
         let quoted: Vec<String> = text
             .trim_end()
@@ -835,12 +840,7 @@ impl HelperDef for EveryBranch {
         rc: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let param = h
-            .param(0)
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("if", 0))?;
-        if param.is_value_missing() {
-            return Err(HbRenderError::strict_error(param.relative_path()));
-        }
+        required_param(h, "if")?;
         if let Some(t) = h.template() {
             t.render(r, ctx, rc, out)?;
         }
