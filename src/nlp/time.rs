@@ -1214,6 +1214,8 @@ fn proposed_slots(
     let mut slots: Vec<(Range<usize>, ProposedSlot)> = Vec::new();
     let mut range_minutes: Option<u32> = None;
     let mut deadline_end: Option<usize> = None;
+    // "next week, except Friday": days cut off the ends of the windows around them.
+    let mut excluded_days: Vec<NaiveDate> = Vec::new();
     // "Can we push our 3pm tomorrow back 30 minutes?": the one time named before a relative
     // move, in its sentence, is the original, and the proposal is that time moved. A time
     // written after the move ("back an hour, to 12") is already the new one: nothing moves.
@@ -1258,6 +1260,12 @@ fn proposed_slots(
             Some(nonproposals::NotAProposal::Deadline) => Some(f.span.end),
             _ => None,
         };
+        if why == Some(nonproposals::NotAProposal::Excluded)
+            && f.date_only
+            && let Some(d) = day_of(&f.value)
+        {
+            excluded_days.push(d);
+        }
         if why.is_some() || after_deadline {
             continue;
         }
@@ -1387,6 +1395,9 @@ fn proposed_slots(
             },
         ));
     }
+    for (_, s) in slots.iter_mut() {
+        trim_excluded_days(s, &excluded_days);
+    }
     // "a documentary shoot in October ... a call Monday at 3pm": beside an exact time, a
     // whole month is context, not an option.
     if slots.iter().any(|(_, s)| !s.flexible) {
@@ -1425,6 +1436,29 @@ fn proposed_slots(
         .collect();
     out.sort_by_key(|s| s.rank);
     (out, range_minutes)
+}
+
+/// Cuts excluded days off either end of a window of several days ("next week except
+/// Friday" is Monday to Thursday). A day inside the window leaves it whole: one slot
+/// cannot have a hole, and the availability check removes what is busy anyway.
+fn trim_excluded_days(s: &mut ProposedSlot, excluded: &[NaiveDate]) {
+    if !s.flexible || excluded.is_empty() {
+        return;
+    }
+    let day = chrono::Duration::days(1);
+    loop {
+        let (first, last) = (s.start.date_naive(), s.end.date_naive());
+        if first >= last {
+            return;
+        }
+        if excluded.contains(&first) {
+            s.start += day;
+        } else if excluded.contains(&last) {
+            s.end -= day;
+        } else {
+            return;
+        }
+    }
 }
 
 /// The words of the cue window around a found time, stopping at its neighbours: a part of

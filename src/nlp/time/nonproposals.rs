@@ -19,6 +19,8 @@ pub enum NotAProposal {
     Unavailable,
     /// "now", "immediately", "today's agenda": not a time to meet.
     Filler,
+    /// "any day next week except Friday": a day taken out of a wider window.
+    Excluded,
 }
 
 /// The clause around `span`: bounded by sentence ends, semicolons, commas, dashes and "but".
@@ -243,6 +245,9 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     {
         return Some(NotAProposal::Past);
     }
+    if EXCEPT.iter().any(|w| before.trim_end().ends_with(w)) {
+        return Some(NotAProposal::Excluded);
+    }
     if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
         return Some(NotAProposal::Unavailable);
     }
@@ -388,6 +393,53 @@ const UNAVAILABLE: &[&str] = &[
     "i'll be away",
     "can't do",
     "cannot do",
+    "annual leave",
+    "parental leave",
+    "maternity leave",
+    "paternity leave",
+    "sick leave",
+    "medical leave",
+    "off sick",
+    "isn't going to work",
+    "isn't gonna work",
+    "not gonna work",
+    "not going to work",
+    "no longer works",
+    "doesn't suit",
+    "does not suit",
+    "won't suit",
+    "double booked",
+    "double-booked",
+    "tied up",
+    "is out for me",
+    "are out for me",
+    "'s out for me",
+    "is no good",
+    "are no good",
+    "is bad for me",
+    "are bad for me",
+    "asked me to join",
+    "have to attend",
+    "need to attend",
+    "i'm swamped",
+    "i'm slammed",
+    "is a no",
+    "not possible for me",
+    "impossible for me",
+];
+
+/// Words right before a day that take it out of the window around it.
+const EXCEPT: &[&str] = &[
+    "except",
+    "except for",
+    "except on",
+    "other than",
+    "apart from",
+    "excluding",
+    "but not",
+    "besides",
+    "aside from",
+    "save for",
 ];
 
 const PAST_BEFORE: &[&str] = &[
@@ -520,6 +572,25 @@ mod tests {
             Some(NotAProposal::Deadline)
         );
         assert_eq!(why("Could we meet Friday?", "Friday"), None);
+    }
+
+    #[test]
+    fn a_day_taken_out_of_a_window_is_excluded() {
+        assert_eq!(
+            why("I'm flexible next week except Friday.", "Friday"),
+            Some(NotAProposal::Excluded)
+        );
+        assert_eq!(
+            why("any day other than Monday", "Monday"),
+            Some(NotAProposal::Excluded)
+        );
+        assert_eq!(
+            why(
+                "I'm on annual leave from 15 to 19 February",
+                "from 15 to 19 February"
+            ),
+            Some(NotAProposal::Unavailable)
+        );
     }
 
     #[test]

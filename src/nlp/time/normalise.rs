@@ -40,6 +40,13 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "isnt", "doesnt", "cant", "im": contractions typed without their apostrophe, which the
+/// non-proposal checks ("doesn't work", "i'm out") would otherwise not recognise.
+static BARE_CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(is|does|ca|wo|do|did|was|are|were|could|would|should|have|has|had)(nt)\b|\b(i)(m|ve)\s+(?:out|off|free|busy|away|not|never|traveling|travelling|around|back|available|unavailable|booked|tied|slammed|swamped|on|at|in|got|been|also|afraid|sorry|flexible|open|good|fine|happy)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "before the end of the month", "before month end": the same window as "before the 1st"
 /// of the next month.
 static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -78,6 +85,16 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 .into_owned();
             out = Cow::Owned(t);
         }
+    }
+    if BARE_CONTRACTION.is_match(&out) {
+        let t = BARE_CONTRACTION
+            .replace_all(&out, |c: &Captures| match (c.get(1), c.get(3)) {
+                (Some(head), _) => format!("{}n't", head.as_str()),
+                (None, Some(i)) => format!("{}'{}", i.as_str(), &c[0][i.as_str().len()..]),
+                _ => c[0].to_string(),
+            })
+            .into_owned();
+        out = Cow::Owned(t);
     }
     if let Some(fixed) = fix_day_typos(&out) {
         out = Cow::Owned(fixed);
@@ -274,6 +291,21 @@ mod tests {
             normalise_at("Tuesdays and Mondays", &ny),
             "Tuesdays and Mondays"
         );
+    }
+
+    #[test]
+    fn contractions_typed_without_apostrophes_are_restored() {
+        let ny = Zone::Iana(Tz::America__New_York);
+        assert_eq!(
+            normalise_at("tmrw isnt gonna work, im out", &ny),
+            "tmrw isn't gonna work, i'm out"
+        );
+        assert_eq!(
+            normalise_at("Friday doesnt work", &ny),
+            "Friday doesn't work"
+        );
+        // German "im" ("im März") and the English "ill" stay as written.
+        assert_eq!(normalise_at("im März, ill", &ny), "im März, ill");
     }
 
     #[test]

@@ -201,7 +201,7 @@ fn time_without_zone_is_in_the_senders_zone() {
         .expect("time")
         .fixed_offset();
     let ctx = TimeContext::new(at).with_zone(tz);
-    let s = slots("Morgen? No: Friday at 10am.", &ctx);
+    let s = slots("Hallo! Friday at 10am.", &ctx);
     assert_eq!(s[0].start.to_rfc3339(), "2026-11-27T10:00:00+01:00");
     assert_eq!(s[0].zone, "Europe/Berlin");
     // Without an IANA zone the Date header's offset is used.

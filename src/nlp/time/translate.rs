@@ -45,6 +45,24 @@ const WEEKDAYS: &[(&str, &str)] = &[
     ("quarta", "Wednesday"),
     ("quinta", "Thursday"),
     ("sexta", "Friday"),
+    ("lunedì", "Monday"),
+    ("lunedi", "Monday"),
+    ("martedì", "Tuesday"),
+    ("martedi", "Tuesday"),
+    ("mercoledì", "Wednesday"),
+    ("mercoledi", "Wednesday"),
+    ("giovedì", "Thursday"),
+    ("giovedi", "Thursday"),
+    ("venerdì", "Friday"),
+    ("venerdi", "Friday"),
+    ("sabato", "Saturday"),
+    ("maandag", "Monday"),
+    ("dinsdag", "Tuesday"),
+    ("woensdag", "Wednesday"),
+    ("donderdag", "Thursday"),
+    ("vrijdag", "Friday"),
+    ("zaterdag", "Saturday"),
+    ("zondag", "Sunday"),
 ];
 
 const MONTHS: &[(&str, &str)] = &[
@@ -94,6 +112,20 @@ const MONTHS: &[(&str, &str)] = &[
     ("setembro", "September"),
     ("outubro", "October"),
     ("dezembro", "December"),
+    ("gennaio", "January"),
+    ("febbraio", "February"),
+    ("aprile", "April"),
+    ("maggio", "May"),
+    ("giugno", "June"),
+    ("luglio", "July"),
+    ("settembre", "September"),
+    ("ottobre", "October"),
+    ("dicembre", "December"),
+    ("januari", "January"),
+    ("februari", "February"),
+    ("maart", "March"),
+    ("mei", "May"),
+    ("augustus", "August"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
@@ -169,6 +201,81 @@ const PHRASES: &[(&str, &str)] = &[
     ("de tarde", "in the afternoon"),
     ("próxima semana", "next week"),
     ("uma hora", "an hour"),
+    // Days relative to today. German "morgen" is handled apart ("Guten Morgen").
+    ("après-demain", "the day after tomorrow"),
+    ("demain", "tomorrow"),
+    ("aujourd'hui", "today"),
+    ("ce matin", "this morning"),
+    ("cet après-midi", "this afternoon"),
+    ("après-midi", "afternoon"),
+    ("à midi", "at noon"),
+    ("midi", "noon"),
+    ("pasado mañana", "the day after tomorrow"),
+    ("mañana por la mañana", "tomorrow morning"),
+    ("mañana por la tarde", "tomorrow afternoon"),
+    ("de la mañana", "in the morning"),
+    ("mañana", "tomorrow"),
+    ("hoy", "today"),
+    ("mediodía", "noon"),
+    ("übermorgen", "the day after tomorrow"),
+    ("heute", "today"),
+    ("vormittags", "in the morning"),
+    ("nachmittags", "in the afternoon"),
+    ("abends", "in the evening"),
+    ("mittags", "at noon"),
+    ("depois de amanhã", "the day after tomorrow"),
+    ("amanhã", "tomorrow"),
+    ("hoje", "today"),
+    ("meio-dia", "noon"),
+    ("semana que vem", "next week"),
+    ("dopodomani", "the day after tomorrow"),
+    ("domani", "tomorrow"),
+    ("oggi", "today"),
+    ("la prossima settimana", "next week"),
+    ("settimana prossima", "next week"),
+    ("pomeriggio", "afternoon"),
+    ("mattina", "morning"),
+    ("overmorgen", "the day after tomorrow"),
+    ("vandaag", "today"),
+    ("volgende week", "next week"),
+    ("'s ochtends", "in the morning"),
+    ("'s middags", "in the afternoon"),
+    ("'s avonds", "in the evening"),
+    ("een uur", "an hour"),
+    ("un'ora", "an hour"),
+    ("mezz'ora", "half an hour"),
+    ("een half uur", "half an hour"),
+    ("half uur", "half an hour"),
+    // "the week of the 12th".
+    ("la semaine du", "the week of"),
+    ("la semana del", "the week of"),
+    ("semana del", "the week of"),
+    ("a semana de", "the week of"),
+    ("die woche vom", "the week of"),
+    ("der woche vom", "the week of"),
+    ("woche vom", "week of"),
+    ("la settimana del", "the week of"),
+    ("de week van", "the week of"),
+    // "the same time" on another day.
+    ("a la misma hora", "at the same time"),
+    ("à la même heure", "at the same time"),
+    ("zur gleichen zeit", "at the same time"),
+    ("zur selben zeit", "at the same time"),
+    ("um die gleiche zeit", "at the same time"),
+    ("no mesmo horário", "at the same time"),
+    ("à mesma hora", "at the same time"),
+    ("alla stessa ora", "at the same time"),
+    ("op hetzelfde tijdstip", "at the same time"),
+    // Verbs that move a meeting, so "move ... from Thursday to Friday" reads as a move.
+    ("décaler", "move"),
+    ("déplacer", "move"),
+    ("verschieben", "move"),
+    ("verlegen", "move"),
+    ("reprogramar", "move"),
+    ("remarcar", "move"),
+    ("adiar", "move"),
+    ("spostare", "move"),
+    ("verplaatsen", "move"),
 ];
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -211,11 +318,51 @@ fn fold_accents(s: &str) -> String {
         .collect()
 }
 
-/// "bis 31. Juli", "hasta el 5", "avant le 3": a deadline word before a day number.
+/// "bis 31. Juli", "hasta el 5": a deadline word before a day number.
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:bis(?:\s+zum)?|hasta(?:\s+el)?|avant\s+le)\s+(\d)")
+    Regex::new(r"(?i)\b(?:bis(?:\s+zum)?|hasta(?:\s+el)?)\s+(\d)")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// "vor dem 20.", "avant le 20", "antes del 20", "prima del 20", "voor de 20e": the window
+/// that ends the day before, like "before the 20th". A month name after it is kept.
+static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:vor\s+dem|avant\s+le|antes\s+del|antes\s+do|antes\s+de|prima\s+del|voor\s+de)\s+(\d{1,2})(?:\.|e|er|º)?(\s|$|[,;?!)])")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "nächsten Dienstag", "próximo martes", "mardi prochain", "martes que viene": the
+/// weekday after the words, once the weekday itself is English.
+static NEXT_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:nächsten|nächster|kommenden|próximo|proximo|próxima|proxima|prossimo|volgende|prochain)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+(?:prochain|prochaine|que\s+viene|que\s+vem|prossimo)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "de jeudi à vendredi", "del martes al miércoles", "von Dienstag auf Mittwoch": a meeting
+/// moved from one day to another, once the weekdays are English.
+static DAY_TO_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:de|del|von|do|da|van)\s+(?:(?:el|le|o)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+(?:à|au|al|a|auf|para|pra|bis|al|naar|op)\s+(?:(?:el|le|o)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// German "morgen" is tomorrow, except in the greeting "Guten Morgen" and "morgens".
+static MORGEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(guten\s+)?morgen\b").unwrap_or_else(|_| unreachable!()));
+
+/// Italian and Dutch clocks: "alle 15", "alle 15:30", "om 14:00 uur", "om 14 uur".
+static CLOCK_IT_NL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:alle|om)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur)?\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+fn ordinal_suffix(day: &str) -> &'static str {
+    match day.parse::<u32>().unwrap_or(0) {
+        1 | 21 | 31 => "st",
+        2 | 22 => "nd",
+        3 | 23 => "rd",
+        _ => "th",
+    }
+}
 
 /// "a las 10:00", "à 10:30": the clock word before a written time.
 static AT: LazyLock<Regex> = LazyLock::new(|| {
@@ -229,7 +376,19 @@ static DEN: LazyLock<Regex> =
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
     let foreign = [
-        &WEEKDAY, &CLOCK, &PHRASE, &DAY_MONTH, &UNTIL, &DEN, &AT, &DAY_RUN, &CLOCK_RUN, &CITY_TIME,
+        &WEEKDAY,
+        &CLOCK,
+        &PHRASE,
+        &DAY_MONTH,
+        &UNTIL,
+        &DEN,
+        &AT,
+        &DAY_RUN,
+        &CLOCK_RUN,
+        &CITY_TIME,
+        &BEFORE_DAY,
+        &MORGEN,
+        &CLOCK_IT_NL,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -239,6 +398,33 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     });
     let t = WEEKDAY.replace_all(&t, |c: &Captures| {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
+    });
+    let t = MORGEN.replace_all(&t, |c: &Captures| {
+        if c.get(1).is_some() {
+            c[0].to_string()
+        } else {
+            "tomorrow".to_string()
+        }
+    });
+    let t = NEXT_WEEKDAY.replace_all(&t, |c: &Captures| {
+        format!("next {}", c.get(1).or(c.get(2)).map_or("", |m| m.as_str()))
+    });
+    let t = DAY_TO_DAY.replace_all(&t, "from $1 to $2");
+    let t = BEFORE_DAY.replace_all(&t, |c: &Captures| {
+        format!("before the {}{}{}", &c[1], ordinal_suffix(&c[1]), &c[2])
+    });
+    let src = t.clone();
+    let t = CLOCK_IT_NL.replace_all(&t, |c: &Captures| {
+        // "alle 15 Minuten" is German for every quarter hour, not a clock.
+        let end = c.get(0).map_or(0, |m| m.end());
+        let next = src[end..].trim_start().to_lowercase();
+        if ["min", "tag", "woche", "stunde", "jahr", "monat"]
+            .iter()
+            .any(|w| next.starts_with(w))
+        {
+            return c[0].to_string();
+        }
+        format!("at {}:{}", &c[1], c.get(2).map_or("00", |m| m.as_str()))
     });
     let t = DAY_RUN.replace_all(&t, "from $1 to $2");
     let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
@@ -314,6 +500,32 @@ mod tests {
             to_english("Einreichung bis 31. Juli 2026"),
             "Einreichung by 31 July 2026"
         );
+    }
+
+    #[test]
+    fn relative_days_moves_and_windows_read_as_english() {
+        assert_eq!(
+            to_english("décaler notre rendez-vous de jeudi à vendredi 14h ?"),
+            "move notre rendez-vous from Thursday to Friday 14:00 ?"
+        );
+        assert_eq!(
+            to_english("können wir uns vor dem 20. kurz abstimmen?"),
+            "können wir uns before the 20th kurz abstimmen?"
+        );
+        assert_eq!(
+            to_english("Guten Morgen, passt es morgen um 10 Uhr?"),
+            "Guten Morgen, passt es tomorrow at 10:00?"
+        );
+        assert_eq!(
+            to_english("¿Tienes tiempo la semana del 12 de abril?"),
+            "¿Tienes tiempo the week of 12 April?"
+        );
+        assert_eq!(to_english("mardi prochain"), "next Tuesday");
+        assert_eq!(
+            to_english("giovedì 12 marzo alle 15"),
+            "Thursday 12 March at 15:00"
+        );
+        assert_eq!(to_english("dinsdag om 14:00 uur"), "Tuesday at 14:00");
     }
 
     #[test]
