@@ -122,6 +122,14 @@ impl Reader {
             req.slots = vec![slot];
             req.duration_minutes = req.duration_minutes.or(minutes);
         }
+        if matches!(
+            req.intent,
+            Intent::Reschedule | Intent::Schedule | Intent::Confirm
+        ) && let Some(slots) =
+            same_time_as_quoted(&framing.text, &req.slots, &email.quoted_text, reference)
+        {
+            req.slots = slots;
+        }
         // "Could we move Thursday's call an hour later?" under "Thursday at 11": the quoted
         // meeting, moved.
         if matches!(
@@ -263,11 +271,29 @@ fn accepted_proposal(
     }
     // Ordinals count in the order the proposals were written, not by preference.
     proposals.sort_by_key(|p| quoted.find(&p.text).unwrap_or(usize::MAX));
+    // "The Tuesday 2pm slot works": a time named as one of the options is a pointer, which
+    // the time layer leaves out of the new text's proposals; read it back here.
+    let pointed;
+    let new_slots = if new_slots.is_empty() {
+        pointed = pointer_times(new_text, reference);
+        pointed.as_slice()
+    } else {
+        new_slots
+    };
     let chosen = if new_slots.is_empty() {
-        ordinal(new_text).and_then(|i| match i {
-            Ordinal::Nth(n) => proposals.get(n).cloned(),
-            Ordinal::Last => proposals.last().cloned(),
-        })
+        ordinal(new_text)
+            .and_then(|i| match i {
+                Ordinal::Nth(n) => proposals.get(n).cloned(),
+                Ordinal::Last => proposals.last().cloned(),
+            })
+            .or_else(|| {
+                // "Sounds good, see you then" under one exact proposal accepts it.
+                let mut exact = proposals.iter().filter(|p| !p.flexible);
+                match (exact.next(), exact.next()) {
+                    (Some(p), None) if proposals.len() == 1 => Some(p.clone()),
+                    _ => None,
+                }
+            })
     } else {
         let named = &new_slots[0];
         let clock = !matches!(
@@ -287,6 +313,78 @@ fn accepted_proposal(
         }
     }?;
     Some((ProposedSlot { rank: 1, ..chosen }, reading.duration_minutes))
+}
+
+/// The times a confirmation names as one of the options ("the Tuesday 2pm slot", "the
+/// Wednesday option"), read without the word that makes them a pointer.
+fn pointer_times(new_text: &str, reference: DateTime<FixedOffset>) -> Vec<ProposedSlot> {
+    static POINTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bthe\s+([^.?!\n]{2,40}?)\s+(?:time\s+)?(?:slot|option|one)\b")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    if !POINTER.is_match(new_text) {
+        return Vec::new();
+    }
+    let text = POINTER.replace_all(new_text, "$1");
+    time_reading(&text, reference).slots
+}
+
+/// "Thursday is booked, could we do Friday at the same time?" under "Thursday 12 November at
+/// 11:00 Irish time": each whole day the new text names takes the quoted proposal's clock,
+/// zone and length, when the quote holds exactly one exact time.
+fn same_time_as_quoted(
+    new_text: &str,
+    new_slots: &[ProposedSlot],
+    quoted_text: &str,
+    reference: DateTime<FixedOffset>,
+) -> Option<Vec<ProposedSlot>> {
+    let lower = new_text.to_lowercase();
+    if !(lower.contains("same time") || lower.contains("same hour")) {
+        return None;
+    }
+    let days: Vec<&ProposedSlot> = new_slots
+        .iter()
+        .filter(|s| s.grain == time::Grain::Day)
+        .collect();
+    if days.is_empty() || days.len() != new_slots.len() {
+        return None;
+    }
+    let quoted = unquote(quoted_text);
+    let reading = quoted_reading(&quoted, quoted_text, reference, None);
+    let mut exact = reading.slots.iter().filter(|p| !p.flexible);
+    let original = match (exact.next(), exact.next()) {
+        (Some(p), None) => p,
+        _ => return None,
+    };
+    let zone = original.zone.parse::<Tz>().ok();
+    let length = original.end - original.start;
+    let clock = original.start.time();
+    let out: Option<Vec<ProposedSlot>> = days
+        .iter()
+        .map(|d| {
+            let date = d.start.date_naive();
+            let start = match zone {
+                Some(tz) => date
+                    .and_time(clock)
+                    .and_local_timezone(tz)
+                    .earliest()?
+                    .fixed_offset(),
+                None => date
+                    .and_time(clock)
+                    .and_local_timezone(*original.start.offset())
+                    .single()?,
+            };
+            Some(ProposedSlot {
+                start,
+                end: start + length,
+                zone: original.zone.clone(),
+                grain: original.grain,
+                flexible: false,
+                ..(*d).clone()
+            })
+        })
+        .collect();
+    out.filter(|v| !v.is_empty())
 }
 
 /// The quoted thread's one exact time moved by `minutes`, when the new text names no exact
