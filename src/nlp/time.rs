@@ -1398,6 +1398,16 @@ fn proposed_slots(
     for (_, s) in slots.iter_mut() {
         trim_excluded_days(s, &excluded_days);
     }
+    // "can u do a call tmrw around 3? ... before the distributor meeting on the 24th", "I'll
+    // send the link tomorrow": beside an exact time, a whole day or week is context unless it
+    // is written as the alternative ("otherwise Thursday", "or any day next week").
+    if slots.iter().any(|(_, s)| !s.flexible) {
+        slots.retain(|(span, s)| {
+            !matches!(s.grain, Grain::Day | Grain::Week)
+                || !s.flexible
+                || offered_as_alternative(lower, span)
+        });
+    }
     // "a documentary shoot in October ... a call Monday at 3pm": beside an exact time, a
     // whole month is context, not an option.
     if slots.iter().any(|(_, s)| !s.flexible) {
@@ -1436,6 +1446,32 @@ fn proposed_slots(
         .collect();
     out.sort_by_key(|s| s.rank);
     (out, range_minutes)
+}
+
+/// Whether the words before a window in its sentence offer it as another option: "or
+/// Monday", "otherwise Thursday", "if not, any day next week", "alternatively Wednesday".
+fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
+    let start = span.start.min(lower.len());
+    let lo = lower[..start].rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
+    let before = &lower[lo..start];
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has_word = |w: &str| words.contains(&w);
+    has_word("or")
+        || has_word("otherwise")
+        || has_word("alternatively")
+        || has_word("alternative")
+        || has_word("else")
+        || has_word("failing")
+        || has_word("backup")
+        || has_word("instead")
+        || before.contains("if not")
+        || before.contains("if that")
+        || before.contains("if neither")
+        || before.contains("if none")
+        || words.len() <= 1 && lower[..lo].trim_end().ends_with('?')
 }
 
 /// Cuts excluded days off either end of a window of several days ("next week except
