@@ -130,6 +130,9 @@ impl Reader {
         {
             req.slots = slots;
         }
+        if req.intent == Intent::Reschedule {
+            drop_reasons_before_the_move(&framing.text, &mut req.slots);
+        }
         // "Could we move Thursday's call an hour later?" under "Thursday at 11": the quoted
         // meeting, moved.
         if matches!(
@@ -313,6 +316,38 @@ fn accepted_proposal(
         }
     }?;
     Some((ProposedSlot { rank: 1, ..chosen }, reading.duration_minutes))
+}
+
+/// "Our broker cannot join tomorrow. May I ask to move our meeting to Monday?": in a
+/// reschedule, times written in sentences before the one that asks for the move are the
+/// meeting being moved or the reason for it, not new options, when the move names its own.
+fn drop_reasons_before_the_move(text: &str, slots: &mut Vec<ProposedSlot>) {
+    static MOVE_ASK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(?:move|moving|push|pushing|reschedule|rescheduling|shift|bump|postpone|swap|switch|instead|can we do|could we do|how about|what about)\b")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    if slots.len() < 2 {
+        return;
+    }
+    let lower = text.to_lowercase();
+    let Some(ask) = MOVE_ASK.find(&lower) else {
+        return;
+    };
+    let sentence_start = lower[..ask.start()]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |i| i + 1);
+    let at = |s: &ProposedSlot| lower.find(&s.text.to_lowercase());
+    let after = slots
+        .iter()
+        .filter(|s| at(s).is_some_and(|p| p >= sentence_start))
+        .count();
+    if after == 0 || after == slots.len() {
+        return;
+    }
+    slots.retain(|s| at(s).is_none_or(|p| p >= sentence_start));
+    for (i, s) in slots.iter_mut().enumerate() {
+        s.rank = i as u32 + 1;
+    }
 }
 
 /// The times a confirmation names as one of the options ("the Tuesday 2pm slot", "the
