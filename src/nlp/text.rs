@@ -47,12 +47,14 @@ pub struct ParsedEmail {
 
 impl ParsedEmail {
     /// The instant relative words ("tomorrow", "next Tuesday") refer to: the forwarded
-    /// original's date when there is one (the guest wrote them then), else this message's.
+    /// original's date when there is one (the guest wrote them then), else this message's,
+    /// else the time the receiving server stamped on it.
     pub fn reference_date(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         self.forwarded
             .as_ref()
             .and_then(|f| f.date)
             .or(self.headers.date)
+            .or(self.headers.received)
     }
 }
 

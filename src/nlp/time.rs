@@ -1398,6 +1398,24 @@ fn proposed_slots(
     for (_, s) in slots.iter_mut() {
         trim_excluded_days(s, &excluded_days);
     }
+    // "Would Tuesday 9 June or Wednesday 10 June suit? ... I'd prefer the Tuesday": "the"
+    // before a bare weekday points at the dated option of that weekday.
+    let dated: Vec<(chrono::Weekday, NaiveDate)> = slots
+        .iter()
+        .filter(|(span, _)| has_date_number(&lower[span.clone()]))
+        .map(|(_, s)| (s.start.weekday(), s.start.date_naive()))
+        .collect();
+    slots.retain(|(span, s)| {
+        let pointer = s.grain == Grain::Day
+            && lower[..span.start.min(lower.len())]
+                .trim_end()
+                .ends_with(" the")
+            && !has_date_number(&lower[span.clone()]);
+        !pointer
+            || !dated
+                .iter()
+                .any(|&(w, d)| w == s.start.weekday() && d != s.start.date_naive())
+    });
     // "can u do a call tmrw around 3? ... before the distributor meeting on the 24th", "I'll
     // send the link tomorrow": beside an exact time, a whole day or week is context unless it
     // is written as the alternative ("otherwise Thursday", "or any day next week").

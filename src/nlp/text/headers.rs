@@ -123,6 +123,10 @@ pub struct HeaderFacts {
     pub subject: Option<String>,
     /// The Date header with the sender's own offset; `None` when absent or unparseable.
     pub date: Option<DateTime<FixedOffset>>,
+    /// When the receiving server stamped the newest Received header: the reference for a
+    /// message that lost its Date header.
+    #[serde(default)]
+    pub received: Option<DateTime<FixedOffset>>,
     /// Without the angle brackets.
     pub message_id: Option<String>,
     pub in_reply_to: Vec<String>,
@@ -203,6 +207,10 @@ pub(crate) fn header_facts(message: &Message<'_>) -> (HeaderFacts, Option<DatePr
         }
     }
     facts.date = message.date().and_then(to_chrono);
+    facts.received = message
+        .received()
+        .and_then(|r| r.date.as_ref())
+        .and_then(to_chrono);
     let problem = match (date_seen, facts.date) {
         (false, _) => Some(DateProblem::Missing),
         (true, None) => Some(DateProblem::Unparseable),

@@ -190,6 +190,11 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if is_deadline(before, whole) || contains_word(after_in_clause, "deadline") {
         return Some(NotAProposal::Deadline);
     }
+    // "before go-live on Oct 1", "b4 the distributor meeting on the 24th": the date of the
+    // event that bounds the meeting, not a time offered for it.
+    if BEFORE_EVENT.is_match(before) {
+        return Some(NotAProposal::Deadline);
+    }
     // "the Wednesday option is better": points back at a time offered elsewhere.
     let next_word = after_in_clause.trim_start();
     if ["option", "slot", "one "]
@@ -436,6 +441,11 @@ const UNAVAILABLE: &[&str] = &[
     "impossible for me",
 ];
 
+static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?\s+(?:on|is on|is)\s*$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Words right before a day that take it out of the window around it.
 const EXCEPT: &[&str] = &[
     "except",
@@ -580,6 +590,19 @@ mod tests {
             Some(NotAProposal::Deadline)
         );
         assert_eq!(why("Could we meet Friday?", "Friday"), None);
+    }
+
+    #[test]
+    fn the_date_of_an_event_the_meeting_must_precede_is_no_option() {
+        assert_eq!(
+            why("a quick call before the board meeting on the 14th", "the 14th"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(
+            why("training ahead of launch on May 3", "May 3"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(why("could we meet on the 14th", "the 14th"), None);
     }
 
     #[test]
