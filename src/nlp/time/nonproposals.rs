@@ -192,7 +192,12 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     }
     // "before go-live on Oct 1", "b4 the distributor meeting on the 24th": the date of the
     // event that bounds the meeting, not a time offered for it.
-    if BEFORE_EVENT.is_match(before) {
+    if BEFORE_EVENT.is_match(before)
+        && (body.starts_with("on ") || before.trim_end().ends_with(" on") || before.trim_end().ends_with(" is"))
+        && !["lunch", "noon", "midday", "morning", "afternoon", "end of", "eod", "close"]
+            .iter()
+            .any(|w| before.contains(w))
+    {
         return Some(NotAProposal::Deadline);
     }
     // "the Wednesday option is better": points back at a time offered elsewhere.
@@ -442,7 +447,7 @@ const UNAVAILABLE: &[&str] = &[
 ];
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?\s+(?:on|is on|is)\s*$")
+    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|is on|is))?\s*$")
         .unwrap_or_else(|_| unreachable!())
 });
 
