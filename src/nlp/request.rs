@@ -323,7 +323,7 @@ fn accepted_proposal(
 /// meeting being moved or the reason for it, not new options, when the move names its own.
 fn drop_reasons_before_the_move(text: &str, slots: &mut Vec<ProposedSlot>) {
     static MOVE_ASK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\b(?:move|moving|push|pushing|reschedule|rescheduling|shift|bump|postpone|swap|switch|instead|can we do|could we do|how about|what about)\b")
+        regex::Regex::new(r"\b(?:move|moving|push|pushing|reschedule|rescheduling|shift|bump|postpone|swap|switch|instead|can we do|could we do|how about|what about|stattdessen|en su lugar|à la place|plutôt|em vez|invece|in plaats daarvan)\b")
             .unwrap_or_else(|_| unreachable!())
     });
     if slots.len() < 2 {
@@ -374,7 +374,21 @@ fn same_time_as_quoted(
     reference: DateTime<FixedOffset>,
 ) -> Option<Vec<ProposedSlot>> {
     let lower = new_text.to_lowercase();
-    if !(lower.contains("same time") || lower.contains("same hour")) {
+    let same = [
+        "same time",
+        "same hour",
+        "misma hora",
+        "même heure",
+        "gleichen zeit",
+        "selben zeit",
+        "gleichen uhrzeit",
+        "mesmo horário",
+        "mesma hora",
+        "stessa ora",
+        "zelfde tijd",
+        "hetzelfde tijdstip",
+    ];
+    if !same.iter().any(|w| lower.contains(w)) {
         return None;
     }
     let days: Vec<&ProposedSlot> = new_slots

@@ -1470,7 +1470,9 @@ fn proposed_slots(
 /// Monday", "otherwise Thursday", "if not, any day next week", "alternatively Wednesday".
 fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
     let start = span.start.min(lower.len());
-    let lo = lower[..start].rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
+    let lo = lower[..start]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |i| i + 1);
     let before = &lower[lo..start];
     let words: Vec<&str> = before
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')

@@ -168,6 +168,15 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     {
         return Some(NotAProposal::Cancelled);
     }
+    // "muss ich unseren Termin morgen um 14:30 verschieben": the same for a move, except the
+    // time after "auf", which is where it moves to ("auf Montag verschieben").
+    if ["verschieben", "verlegen", "verschoben", "verlegt"]
+        .iter()
+        .any(|w| lower[s.clone()].contains(w))
+        && !lower[s.start..span.start].trim_end().ends_with("auf")
+    {
+        return Some(NotAProposal::Cancelled);
+    }
     if let Some(why) = line_context(lower, span) {
         return Some(why);
     }
@@ -193,10 +202,21 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     // "before go-live on Oct 1", "b4 the distributor meeting on the 24th": the date of the
     // event that bounds the meeting, not a time offered for it.
     if BEFORE_EVENT.is_match(before)
-        && (body.starts_with("on ") || before.trim_end().ends_with(" on") || before.trim_end().ends_with(" is"))
-        && !["lunch", "noon", "midday", "morning", "afternoon", "end of", "eod", "close"]
-            .iter()
-            .any(|w| before.contains(w))
+        && (body.starts_with("on ")
+            || before.trim_end().ends_with(" on")
+            || before.trim_end().ends_with(" is"))
+        && ![
+            "lunch",
+            "noon",
+            "midday",
+            "morning",
+            "afternoon",
+            "end of",
+            "eod",
+            "close",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
     {
         return Some(NotAProposal::Deadline);
     }
@@ -600,7 +620,10 @@ mod tests {
     #[test]
     fn the_date_of_an_event_the_meeting_must_precede_is_no_option() {
         assert_eq!(
-            why("a quick call before the board meeting on the 14th", "the 14th"),
+            why(
+                "a quick call before the board meeting on the 14th",
+                "the 14th"
+            ),
             Some(NotAProposal::Deadline)
         );
         assert_eq!(

@@ -269,8 +269,6 @@ const PHRASES: &[(&str, &str)] = &[
     // Verbs that move a meeting, so "move ... from Thursday to Friday" reads as a move.
     ("décaler", "move"),
     ("déplacer", "move"),
-    ("verschieben", "move"),
-    ("verlegen", "move"),
     ("reprogramar", "move"),
     ("remarcar", "move"),
     ("adiar", "move"),
@@ -409,7 +407,9 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     let t = NEXT_WEEKDAY.replace_all(&t, |c: &Captures| {
         format!("next {}", c.get(1).or(c.get(2)).map_or("", |m| m.as_str()))
     });
-    let t = DAY_TO_DAY.replace_all(&t, "from $1 to $2");
+    // Not "from Monday to Wednesday", which reads as one window of three days: the first day
+    // names the meeting being moved, as "Monday's" does in English.
+    let t = DAY_TO_DAY.replace_all(&t, "$1's meeting to $2");
     let t = BEFORE_DAY.replace_all(&t, |c: &Captures| {
         format!("before the {}{}{}", &c[1], ordinal_suffix(&c[1]), &c[2])
     });
@@ -506,7 +506,7 @@ mod tests {
     fn relative_days_moves_and_windows_read_as_english() {
         assert_eq!(
             to_english("décaler notre rendez-vous de jeudi à vendredi 14h ?"),
-            "move notre rendez-vous from Thursday to Friday 14:00 ?"
+            "move notre rendez-vous Thursday's meeting to Friday 14:00 ?"
         );
         assert_eq!(
             to_english("können wir uns vor dem 20. kurz abstimmen?"),
