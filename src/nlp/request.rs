@@ -304,13 +304,37 @@ fn accepted_proposal(
             time::Grain::Day | time::Grain::Week | time::Grain::Month | time::Grain::Year
         );
         let day_named = named_weekday(&named.text);
+        // "Wednesday it is, let's say 7pm" under "dinner Tuesday or Wednesday night": a
+        // clock inside a quoted window picks that window's day at the clock named.
+        let inside = |p: &ProposedSlot| {
+            clock
+                && p.flexible
+                && p.end - p.start <= chrono::Duration::days(1)
+                && p.start.time() <= named.start.time()
+                && named.start.time() < p.end.time()
+        };
         let fits = |p: &ProposedSlot| {
-            let same_clock = !clock || p.start.time() == named.start.time();
+            let same_clock = !clock || p.start.time() == named.start.time() || inside(p);
             let same_day = !day_named || p.start.weekday() == named.start.weekday();
             same_clock && same_day
         };
         let mut fitting = proposals.iter().filter(|p| fits(p));
         match (fitting.next(), fitting.next()) {
+            (Some(p), None) if inside(p) => {
+                let start = p
+                    .start
+                    .date_naive()
+                    .and_time(named.start.time())
+                    .and_local_timezone(*p.start.offset())
+                    .single();
+                start.map(|start| ProposedSlot {
+                    start,
+                    end: start + (named.end - named.start),
+                    grain: named.grain,
+                    flexible: false,
+                    ..p.clone()
+                })
+            }
             (Some(p), None) => Some(p.clone()),
             _ => None,
         }

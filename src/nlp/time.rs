@@ -1398,6 +1398,18 @@ fn proposed_slots(
     for (_, s) in slots.iter_mut() {
         trim_excluded_days(s, &excluded_days);
     }
+    // "Our mornings (JST) are best, which I understand is your late afternoon": a part of the
+    // reader's day restates another time; it offers nothing of its own.
+    if slots.len() > 1 {
+        slots.retain(|(span, s)| {
+            let before = lower[..span.start.min(lower.len())].trim_end();
+            !(s.flexible
+                && s.grain == Grain::Hour
+                && ["your", "your late", "your early", "your mid"]
+                    .iter()
+                    .any(|w| before.ends_with(&format!(" {w}"))))
+        });
+    }
     // "Would Tuesday 9 June or Wednesday 10 June suit? ... I'd prefer the Tuesday": "the"
     // before a bare weekday points at the dated option of that weekday.
     let dated: Vec<(chrono::Weekday, NaiveDate)> = slots

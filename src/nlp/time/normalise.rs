@@ -47,6 +47,10 @@ static BARE_CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Australian "arvo" is the afternoon.
+static ARVO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\barvo\b").unwrap_or_else(|_| unreachable!()));
+
 /// "before the end of the month", "before month end": the same window as "before the 1st"
 /// of the next month.
 static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -95,6 +99,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             })
             .into_owned();
         out = Cow::Owned(t);
+    }
+    if ARVO.is_match(&out) {
+        out = Cow::Owned(ARVO.replace_all(&out, "afternoon").into_owned());
     }
     if let Some(fixed) = fix_day_typos(&out) {
         out = Cow::Owned(fixed);
