@@ -132,6 +132,7 @@ impl Reader {
         }
         if req.intent == Intent::Reschedule {
             drop_reasons_before_the_move(&framing.text, &mut req.slots);
+            drop_reason_windows(&framing.text, &mut req.slots);
         }
         // "Could we move Thursday's call an hour later?" under "Thursday at 11": the quoted
         // meeting, moved.
@@ -369,6 +370,49 @@ fn drop_reasons_before_the_move(text: &str, slots: &mut Vec<ProposedSlot>) {
         return;
     }
     slots.retain(|s| at(s).is_none_or(|p| p >= sentence_start));
+    renumber(slots);
+}
+
+/// "Could we move it to Friday at 2pm? I have surgery on Thursday afternoon.": beside an
+/// exact new time, a window in a sentence that asks nothing and offers no alternative is the
+/// reason for the move.
+fn drop_reason_windows(text: &str, slots: &mut Vec<ProposedSlot>) {
+    if !slots.iter().any(|s| !s.flexible) {
+        return;
+    }
+    let lower = text.to_lowercase();
+    let offered = |s: &ProposedSlot| {
+        // Not found: the slot's words were translated ("jeudi après-midi"); beside an exact
+        // new time a window in another language's reschedule is kept only when found offered.
+        let Some(p) = lower.find(&s.text.to_lowercase()) else {
+            return false;
+        };
+        let lo = lower[..p].rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
+        let hi = lower[p..]
+            .find(['.', '?', '!', '\n'])
+            .map_or(lower.len(), |i| p + i);
+        let sentence = &lower[lo..hi];
+        lower[hi..].starts_with('?')
+            || [
+                " or ",
+                "otherwise",
+                "alternativ",
+                " also ",
+                " ou ",
+                " o ",
+                " oder ",
+            ]
+            .iter()
+            .any(|w| sentence.contains(w))
+    };
+    let before = slots.len();
+    slots.retain(|s| !s.flexible || offered(s));
+    if slots.len() != before {
+        renumber(slots);
+    }
+}
+
+fn renumber(slots: &mut [ProposedSlot]) {
     for (i, s) in slots.iter_mut().enumerate() {
         s.rank = i as u32 + 1;
     }

@@ -1503,7 +1503,6 @@ fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
         || before.contains("if that")
         || before.contains("if neither")
         || before.contains("if none")
-        || words.len() <= 1 && lower[..lo].trim_end().ends_with('?')
 }
 
 /// Cuts excluded days off either end of a window of several days ("next week except

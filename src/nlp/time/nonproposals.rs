@@ -571,6 +571,12 @@ fn is_deadline(before: &str, whole: &str) -> bool {
         "decision",
         "respond",
         "ahead of",
+        "close at",
+        "closes at",
+        "close on",
+        "closes on",
+        "closing on",
+        "closing at",
     ]
     .iter()
     .any(|w| before.contains(w))
