@@ -846,6 +846,77 @@ or Thursday the 12th at 4pm ET?\nKim",
     }
 
     #[test]
+    fn a_confirmation_pointing_at_an_option_or_naming_none_takes_the_quoted_time() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let options = "Hi Sam,\nWe could do Monday the 9th at 10am ET, Tuesday the 10th at 2pm ET\n\
+or Wednesday the 11th at 4pm ET.\nKim";
+        let raw = reply(
+            "Mon, 02 Mar 2026 10:00:00 -0500",
+            "The Tuesday 2pm slot works for us, see you then.",
+            options,
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-10T14:00:00-04:00");
+
+        let raw = reply(
+            "Mon, 02 Mar 2026 10:00:00 -0500",
+            "Great, see you then!",
+            "Hi Sam,\nWould Thursday the 12th at 9am ET work for a call?\nKim",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-12T09:00:00-04:00");
+    }
+
+    #[test]
+    fn another_day_at_the_same_time_takes_the_quoted_clock_and_zone() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        // The replier writes from Berlin (+01:00); the quoted time is New York's.
+        let raw = reply(
+            "Mon, 02 Mar 2026 16:00:00 +0100",
+            "Wednesday is out for me, sorry. Could we do Thursday at the same time instead?",
+            "Hi Sam,\nHow about Wednesday the 4th at 11am ET?\nKim",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-05T11:00:00-05:00");
+        assert_eq!(req.slots[0].zone, "America/New_York");
+    }
+
+    #[test]
+    fn a_reschedule_offers_only_the_new_time_not_the_reason() {
+        let slot = |text: &str, start: &str, flexible: bool| ProposedSlot {
+            start: DateTime::parse_from_rfc3339(start).expect("rfc3339"),
+            end: DateTime::parse_from_rfc3339(start).expect("rfc3339")
+                + chrono::Duration::minutes(30),
+            zone: "UTC".into(),
+            grain: if flexible {
+                time::Grain::Day
+            } else {
+                time::Grain::Minute
+            },
+            flexible,
+            rank: 1,
+            text: text.into(),
+        };
+        let text = "Our auditor can't come tomorrow. Could we move the review to Monday at 9? \
+I have a site visit on Friday.";
+        let mut slots = vec![
+            slot("tomorrow", "2026-03-03T09:00:00+00:00", true),
+            slot("Monday at 9", "2026-03-09T09:00:00+00:00", false),
+            slot("on Friday", "2026-03-06T09:00:00+00:00", true),
+        ];
+        drop_reasons_before_the_move(text, &mut slots);
+        drop_reason_windows(text, &mut slots);
+        assert_eq!(slots.len(), 1, "{slots:?}");
+        assert_eq!(slots[0].text, "Monday at 9");
+        assert_eq!(slots[0].rank, 1);
+    }
+
+    #[test]
     fn a_confirmation_naming_a_zone_reads_the_quoted_times_in_it() {
         let reader = Reader::embedded().expect("embedded model loads");
         // The replier is in Tokyo (+09:00); both sides meant Singapore time (+08:00).
