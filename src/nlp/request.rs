@@ -263,7 +263,11 @@ fn accepted_proposal(
     // "I confirm Wednesday, 9:30 Singapore time" under "9:30 to 10 on Wednesday works": the
     // zone the confirmation names is the one both sides meant, so the quoted message's
     // zone-less times are read in it, not in the replier's own zone.
-    let named_zone = new_slots.first().and_then(|s| s.zone.parse::<Tz>().ok());
+    // Only a zone the new text writes: the replier's own zone is not the quote's.
+    let named_zone = new_slots
+        .first()
+        .filter(|_| time::names_zone(new_text))
+        .and_then(|s| s.zone.parse::<Tz>().ok());
     let reading = quoted_reading(&quoted, quoted_text, reference, named_zone);
     let mut proposals = reading.slots;
     if proposals.is_empty() {
@@ -302,7 +306,10 @@ fn accepted_proposal(
         );
         let day_named = named_weekday(&named.text);
         let fits = |p: &ProposedSlot| {
-            let same_clock = !clock || p.start.time() == named.start.time();
+            // "15h works (9h for you)" under "9am my time": the same instant in the
+            // replier's clock also names it.
+            let same_clock =
+                !clock || p.start.time() == named.start.time() || p.start == named.start;
             let same_day = !day_named || p.start.weekday() == named.start.weekday();
             same_clock && same_day
         };
@@ -433,6 +440,9 @@ fn quoted_reading(
     zone: Option<Tz>,
 ) -> TimeReading {
     let at = quoted_date(quoted_text, reference).unwrap_or(reference);
+    // The quoted writer's clocks are in their zone, which their signature may say
+    // ("Minneapolis, MN"); else the replier's is the best guess.
+    let zone = zone.or_else(|| time::signature_zone(quoted));
     let ctx = match zone {
         Some(tz) => TimeContext::new(at).with_zone(tz),
         None => TimeContext::new(at).guess_zone(),

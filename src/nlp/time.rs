@@ -37,6 +37,17 @@ pub use conventions::DEFAULT_MEETING_MINUTES;
 pub use venue::MeetingMode;
 pub use zones::Zone;
 
+/// Whether `text` names a zone ("9:30 Singapore time", "3pm ET").
+pub fn names_zone(text: &str) -> bool {
+    !zones::all_mentions(text).is_empty()
+}
+
+/// The zone of the place in a message's signature ("Minneapolis, MN | 612-555-0147"): where
+/// a quoted writer's zone-less clocks live.
+pub fn signature_zone(text: &str) -> Option<Tz> {
+    zones::signature_place(text)
+}
+
 /// Errors building a [`TimeContext`] from untrusted strings (a CLI line, a stored record).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TimeError {

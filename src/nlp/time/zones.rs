@@ -239,6 +239,24 @@ fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz,
     })
 }
 
+/// "Minneapolis, MN | 612-555-0147", "Salt Lake City, UT": the zone of the first line of
+/// `text` that reads like a signature's place, a known city alone in its field or followed
+/// by a comma (a region, a country). Body sentences ("see you in London") do not count.
+pub fn signature_place(text: &str) -> Option<Tz> {
+    text.lines()
+        .map(|l| l.trim_start_matches(['>', ' ']).trim_end())
+        .filter(|l| !l.is_empty() && l.len() <= 80)
+        .flat_map(|l| l.split('|'))
+        .find_map(|field| {
+            let field = field.trim().to_ascii_lowercase();
+            let bytes = field.as_bytes();
+            let word_end = scan_alpha(bytes, 0);
+            let (tz, end) = city_at(&field, bytes, &field[..word_end], word_end)?;
+            let rest = &field[end..];
+            (rest.is_empty() || rest.starts_with(',')).then_some(tz)
+        })
+}
+
 /// "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the zone of the
 /// last city the sentence names as where the meeting is ("in", "to", "at", "visit"), which
 /// is what "local time" means there; `None` when it names none.
@@ -673,6 +691,14 @@ mod tests {
         );
         assert!(zone_of("at 3pm in central London").is_none());
         assert!(zone_of("the office in Porto").is_none());
+    }
+
+    #[test]
+    fn a_signature_place_names_the_writer_zone() {
+        let quoted =
+            "Shall we say Monday at 9?\n\nDana\n\nDana Kowalski\nHead of Sales | Atlanta, GA\n";
+        assert_eq!(signature_place(quoted), Some(Tz::America__New_York));
+        assert_eq!(signature_place("I'll be in Atlanta on Monday at 9."), None);
     }
 
     #[test]
