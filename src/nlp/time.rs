@@ -71,6 +71,10 @@ pub struct TimeContext {
     pub sender_zone: Zone,
     /// The meeting length, when the caller already knows it; overrides what the text says.
     pub meeting_minutes: Option<u32>,
+    /// The reader's zone, when the caller knows it (the CAMS user the mail is to): what
+    /// "10am your time" means when the email does not restate it in a known clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_zone: Option<Zone>,
 }
 
 impl TimeContext {
@@ -80,7 +84,14 @@ impl TimeContext {
             reference,
             sender_zone: Zone::Fixed(*reference.offset()),
             meeting_minutes: None,
+            reader_zone: None,
         }
+    }
+
+    /// The same context with the reader's zone known.
+    pub fn with_reader_zone(mut self, tz: Tz) -> Self {
+        self.reader_zone = Some(Zone::Iana(tz));
+        self
     }
 
     /// The same context with the sender's IANA zone.
@@ -1435,6 +1446,8 @@ fn proposed_slots(
             local.start += by;
             local.end += by;
             zone_override = z;
+        } else if let Some(z) = ctx.reader_zone.filter(|_| says_yours(lower, f)) {
+            zone_override = Some(z);
         }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
