@@ -754,6 +754,21 @@ or Thursday the 12th at 4pm ET?\nKim",
     }
 
     #[test]
+    fn a_bare_confirmation_is_in_the_quoted_writer_zone_from_their_signature() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        // The replier writes from Madrid (+01:00); the proposal was Kim's, in Atlanta.
+        let raw = reply(
+            "Mon, 02 Mar 2026 18:00:00 +0100",
+            "Great, see you on Thursday 5 March at 9 o'clock then.",
+            "Hi Sam,\nHow about Thursday the 5th at 9am?\n\nKim Ortega\nPartner | Atlanta, GA",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-05T09:00:00-05:00");
+    }
+
+    #[test]
     fn a_move_relative_to_the_quoted_meeting_moves_it() {
         let reader = Reader::embedded().expect("embedded model loads");
         let cases = [
