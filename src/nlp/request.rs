@@ -267,7 +267,11 @@ fn accepted_proposal(
     // "I confirm Wednesday, 9:30 Singapore time" under "9:30 to 10 on Wednesday works": the
     // zone the confirmation names is the one both sides meant, so the quoted message's
     // zone-less times are read in it, not in the replier's own zone.
-    let named_zone = new_slots.first().and_then(|s| s.zone.parse::<Tz>().ok());
+    // Only a zone the new text writes: the replier's own zone is not the quote's.
+    let named_zone = new_slots
+        .first()
+        .filter(|_| time::names_zone(new_text))
+        .and_then(|s| s.zone.parse::<Tz>().ok());
     let reading = quoted_reading(&quoted, quoted_text, reference, named_zone);
     let mut proposals = reading.slots;
     if proposals.is_empty() {
@@ -315,7 +319,12 @@ fn accepted_proposal(
                 && named.start.time() < p.end.time()
         };
         let fits = |p: &ProposedSlot| {
-            let same_clock = !clock || p.start.time() == named.start.time() || inside(p);
+            // "15h works (9h for you)" under "9am my time": the same instant in the
+            // replier's clock also names it.
+            let same_clock = !clock
+                || p.start.time() == named.start.time()
+                || p.start == named.start
+                || inside(p);
             let same_day = !day_named || p.start.weekday() == named.start.weekday();
             same_clock && same_day
         };
@@ -550,6 +559,9 @@ fn quoted_reading(
     zone: Option<Tz>,
 ) -> TimeReading {
     let at = quoted_date(quoted_text, reference).unwrap_or(reference);
+    // The quoted writer's clocks are in their zone, which their signature may say
+    // ("Minneapolis, MN"); else the replier's is the best guess.
+    let zone = zone.or_else(|| time::signature_zone(quoted));
     let ctx = match zone {
         Some(tz) => TimeContext::new(at).with_zone(tz),
         None => TimeContext::new(at).guess_zone(),
@@ -929,6 +941,21 @@ I have a site visit on Friday.";
         assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
         assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-04T09:30:00+08:00");
         assert_eq!(req.slots[0].end.to_rfc3339(), "2026-03-04T10:00:00+08:00");
+    }
+
+    #[test]
+    fn a_bare_confirmation_is_in_the_quoted_writer_zone_from_their_signature() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        // The replier writes from Madrid (+01:00); the proposal was Kim's, in Atlanta.
+        let raw = reply(
+            "Mon, 02 Mar 2026 18:00:00 +0100",
+            "Great, see you on Thursday 5 March at 9 o'clock then.",
+            "Hi Sam,\nHow about Thursday the 5th at 9am?\n\nKim Ortega\nPartner | Atlanta, GA",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.intent, Intent::Confirm);
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-05T09:00:00-05:00");
     }
 
     #[test]

@@ -37,6 +37,17 @@ pub use conventions::DEFAULT_MEETING_MINUTES;
 pub use venue::MeetingMode;
 pub use zones::Zone;
 
+/// Whether `text` names a zone ("9:30 Singapore time", "3pm ET").
+pub fn names_zone(text: &str) -> bool {
+    !zones::all_mentions(text).is_empty()
+}
+
+/// The zone of the place in a message's signature ("Minneapolis, MN | 612-555-0147"): where
+/// a quoted writer's zone-less clocks live.
+pub fn signature_zone(text: &str) -> Option<Tz> {
+    zones::signature_place(text)
+}
+
 /// Errors building a [`TimeContext`] from untrusted strings (a CLI line, a stored record).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TimeError {
@@ -60,6 +71,10 @@ pub struct TimeContext {
     pub sender_zone: Zone,
     /// The meeting length, when the caller already knows it; overrides what the text says.
     pub meeting_minutes: Option<u32>,
+    /// The reader's zone, when the caller knows it (the CAMS user the mail is to): what
+    /// "10am your time" means when the email does not restate it in a known clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_zone: Option<Zone>,
 }
 
 impl TimeContext {
@@ -69,7 +84,14 @@ impl TimeContext {
             reference,
             sender_zone: Zone::Fixed(*reference.offset()),
             meeting_minutes: None,
+            reader_zone: None,
         }
+    }
+
+    /// The same context with the reader's zone known.
+    pub fn with_reader_zone(mut self, tz: Tz) -> Self {
+        self.reader_zone = Some(Zone::Iana(tz));
+        self
     }
 
     /// The same context with the sender's IANA zone.
@@ -744,6 +766,7 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 | "ou" | "o" | "oder" | "und" | "y" | "et" | "e"
         )
     };
+    let lower = clean.to_ascii_lowercase();
     for i in 0..out.len() {
         if !out[i].date_only {
             continue;
@@ -764,7 +787,13 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
         ]
         .iter()
         .any(|w| after.starts_with(w))
-            && let Some(p) = out[..i].iter().rev().find(|p| is_clock_value(&p.value))
+            && let Some(p) = out[..i].iter().enumerate().rev().find_map(|(k, p)| {
+                // "8:00 AM JST (5:00 PM in Salt Lake City) ... Friday at the same time": the
+                // clock proposed, not the one that restates it for the reader.
+                let earlier = out[..k].iter().any(|o| !o.date_only);
+                (is_clock_value(&p.value) && !is_restatement(clean, &lower, &p.span, earlier))
+                    .then_some(p)
+            })
             && let Some(date) = day_of(&out[i].value)
             && let Some(moved) = on_date(&p.value, date)
         {
@@ -1083,6 +1112,9 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             "which would be",
             "that'd be",
             "that would be",
+            "this is",
+            "this would be",
+            "makes it",
             "should be",
             "i.e.",
             "or",
@@ -1101,31 +1133,81 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         ]
         .iter()
         .any(|w| after.starts_with(w))
+        && !offered_instead(lower, span)
+        // "say 2pm AEST, so noon yours": the reader's clock for it.
+        || (after.starts_with("yours")
+            && !after[5..].starts_with(|c: char| c.is_ascii_alphanumeric()))
         // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
         || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
             && (after.starts_with("for me") || after.starts_with("my time")))
 }
 
+/// The words that mark a clock as the reader's: "10am your time", "2pm for you".
+const YOURS: [&str; 5] = [
+    "your time",
+    "for you",
+    "your end",
+    "on your side",
+    "you time",
+];
+
+/// Where a found time's clock was written last: the borrowed clock's end when it lent one
+/// ("Thursday works! How about 10:30 your time").
+fn written_end(f: &Found) -> usize {
+    f.clock_from
+        .as_ref()
+        .map_or(f.span.end, |c| c.end.max(f.span.end))
+}
+
+/// Whether the clock of `f` is marked as the reader's ("10am your time").
+fn says_yours(lower: &str, f: &Found) -> bool {
+    let after = lower.get(written_end(f)..).unwrap_or("").trim_start();
+    YOURS.iter().any(|w| after.starts_with(w))
+}
+
+/// A clock restated at once in another zone: how far to move the written clock, the zone the
+/// moved clock is in (`None`: the writer's own), and whether the written one was the reader's.
+#[derive(Debug, Clone, Copy)]
+struct Restated {
+    by: chrono::Duration,
+    zone: Option<Zone>,
+    yours: bool,
+}
+
+/// "..., or Tuesday at 11 your time", "Or Tuesday, after 10 your time": a clause or sentence
+/// that opens with "or" offers another time, in the reader's clock, not the same one again.
+fn offered_instead(lower: &str, span: &Range<usize>) -> bool {
+    let head = &lower[..span.start];
+    let sentence = head.rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
+    let clause = head
+        .rfind([',', ';', '(', '-'])
+        .map_or(0, |i| i + 1)
+        .max(sentence);
+    [clause, sentence].iter().any(|&at| {
+        let words = head[at..].trim_start();
+        ["or ", "otherwise", "alternatively", "failing that"]
+            .iter()
+            .any(|w| words.starts_with(w))
+    })
+}
+
 /// "10am your time (9am here)": a time in the reader's unknown zone, restated at once in the
-/// writer's own ("here", "my time", "for me"), is the writer's restated clock. The shift from
-/// the written clock to the restated one (within twelve hours either way), to apply to it.
+/// writer's own ("here", "my time", "for me"), is the writer's restated clock. "3pm your time
+/// (1pm Perth)", "10:00 my time (11:00 in Tel Aviv)": restated in a named zone, the named
+/// clock fixes the instant, whoever's the first one was. The shift from the written clock to
+/// the restated one (within twelve hours either way), to apply to it.
 fn own_clock_shift(
     lower: &str,
     f: &Found,
-    next: Option<&Found>,
+    later: &[Found],
     written: chrono::NaiveTime,
-) -> Option<chrono::Duration> {
-    let next = next?;
-    let after = lower.get(f.span.end..next.span.start)?.trim();
-    let yours = [
-        "your time",
-        "for you",
-        "your end",
-        "on your side",
-        "you time",
-    ]
-    .iter()
-    .any(|w| after.starts_with(w));
+    mentions: &[zones::ZoneMention],
+) -> Option<Restated> {
+    let end = written_end(f);
+    let next = later.iter().find(|n| n.span.start >= end)?;
+    let after = lower.get(end..next.span.start)?.trim();
+    let yours = YOURS.iter().any(|w| after.starts_with(w));
+    let my_time = after.starts_with("my time");
     let gap = after
         .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ')
         .trim_matches(|c: char| c == ' ' || c == '(' || c == ',' || c == '/' || c == '-');
@@ -1133,24 +1215,45 @@ fn own_clock_shift(
     let own = ["here", "my time", "for me", "locally", "local time"]
         .iter()
         .any(|w| mine.starts_with(w));
-    if !(yours && own && gap.len() <= 4 && !f.date_only && !next.date_only) {
+    // "(1pm Perth)", "(11:00 in Tel Aviv)": a zone named right after the restated clock.
+    let named = mentions
+        .iter()
+        .find(|m| {
+            m.start >= next.span.end
+                && lower
+                    .get(next.span.end..m.start)
+                    .is_some_and(|g| matches!(g.trim(), "" | "in"))
+        })
+        .map(|m| m.zone);
+    let zone = match (own, named) {
+        (true, _) if yours => None,
+        (false, Some(z)) if yours || my_time => Some(z),
+        _ => return None,
+    };
+    if !(gap.len() <= 4 && !f.date_only && !next.date_only) {
         return None;
     }
     static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+        regex::Regex::new(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?|\bnoon\b")
             .unwrap_or_else(|_| unreachable!())
     });
     let c = CLOCK.captures(&lower[next.span.clone()])?;
-    let mut hour: u32 = c.get(1)?.as_str().parse().ok()?;
-    let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-    match c.get(3).map(|m| m.as_str().starts_with('p')) {
+    let (mut hour, minute, half) = match c.get(1) {
+        Some(h) => (
+            h.as_str().parse::<u32>().ok()?,
+            c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?,
+            c.get(3).map(|m| m.as_str().starts_with('p')),
+        ),
+        None => (12, 0, Some(true)),
+    };
+    match half {
         Some(true) if hour < 12 => hour += 12,
         Some(false) if hour == 12 => hour = 0,
         _ => {}
     }
     let restated = chrono::NaiveTime::from_hms_opt(hour % 24, minute, 0)?;
     let mut diff = (restated - written).num_minutes();
-    if c.get(3).is_none() {
+    if half.is_none() && hour < 13 {
         // "(9 here)": the nearer of the two readings.
         diff = (diff + 24 * 60) % (12 * 60);
         if diff > 6 * 60 {
@@ -1159,7 +1262,11 @@ fn own_clock_shift(
     } else {
         diff = (diff + 36 * 60) % (24 * 60) - 12 * 60;
     }
-    (diff != 0).then(|| chrono::Duration::minutes(diff))
+    Some(Restated {
+        by: chrono::Duration::minutes(diff),
+        zone,
+        yours,
+    })
 }
 
 /// The proposed slots, most preferred first, and the length of an exact clock range among
@@ -1220,11 +1327,6 @@ fn proposed_slots(
     // move, in its sentence, is the original, and the proposal is that time moved. A time
     // written after the move ("back an hour, to 12") is already the new one: nothing moves.
     let relative = shift::relative_move(lower);
-    let written_end = |f: &Found| {
-        f.clock_from
-            .as_ref()
-            .map_or(f.span.end, |c| c.end.max(f.span.end))
-    };
     let moved_origin = |f: &Found| {
         relative.is_some_and(|(_, at)| {
             !f.date_only
@@ -1242,6 +1344,27 @@ fn proposed_slots(
         }
         _ => None,
     };
+    // Times said again for the reader ("(9am in Chicago)"): a zone written after one of them
+    // is its own, not the zone of the time before it.
+    let restated: Vec<Range<usize>> = found
+        .iter()
+        .enumerate()
+        .filter(|(k, f)| {
+            let earlier = found[..*k].iter().any(|o| !o.date_only);
+            is_restatement(clean, lower, &f.span, earlier)
+        })
+        .map(|(_, f)| f.span.clone())
+        .collect();
+    let own_mentions: Vec<zones::ZoneMention> = mentions
+        .iter()
+        .filter(|m| {
+            !restated
+                .iter()
+                .any(|r| r.start <= m.start && m.start <= r.end + 4)
+        })
+        .copied()
+        .collect();
+    let mut reader_shift: Option<(chrono::Duration, Option<Zone>)> = None;
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span) || moved_origin(f);
         let why = if target {
@@ -1309,9 +1432,22 @@ fn proposed_slots(
             continue;
         };
         // "10am your time (9am here)": the writer's own clock says which hour it is here.
-        if let Some(by) = own_clock_shift(lower, f, found.get(k + 1), local.start.time()) {
+        // Once the email has shown the reader's clock against a known one, another clock
+        // of the reader's ("or Tuesday, any time after 10 your time") moves the same way.
+        let mut zone_override = None;
+        if let Some(r) = own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions) {
+            local.start += r.by;
+            local.end += r.by;
+            zone_override = r.zone;
+            if r.yours && reader_shift.is_none() {
+                reader_shift = Some((r.by, r.zone));
+            }
+        } else if let Some((by, z)) = reader_shift.filter(|_| says_yours(lower, f)) {
             local.start += by;
             local.end += by;
+            zone_override = z;
+        } else if let Some(z) = ctx.reader_zone.filter(|_| says_yours(lower, f)) {
+            zone_override = Some(z);
         }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the
@@ -1347,7 +1483,7 @@ fn proposed_slots(
         if just_passed && day_number && !has_year(body) && !body.contains("next") {
             continue;
         }
-        let (mut zone, text_span) = zone_for(clean, &f.span, &mentions, sender_zone);
+        let (mut zone, text_span) = zone_for(clean, &f.span, &own_mentions, &restated, sender_zone);
         if let Some(c) = &f.clock_from
             && !mentions
                 .iter()
@@ -1358,6 +1494,17 @@ fn proposed_slots(
         {
             // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
             zone = m.zone;
+        }
+        // "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the
+        // place's clock, not the writer's.
+        let end = written_end(f);
+        if lower[end..].trim_start().starts_with("local time")
+            && let Some(tz) = zones::place_zone(sentence_of(lower, &(f.span.start..end)))
+        {
+            zone = Zone::Iana(tz);
+        }
+        if let Some(z) = zone_override {
+            zone = z;
         }
         if let Some(by) = moved_by.filter(|_| moved_origin(f) && !local.flexible) {
             local.start += by;
@@ -1568,6 +1715,7 @@ fn zone_for(
     clean: &str,
     span: &Range<usize>,
     mentions: &[zones::ZoneMention],
+    restated: &[Range<usize>],
     sender: Zone,
 ) -> (Zone, Range<usize>) {
     let bytes = clean.as_bytes();
@@ -1586,10 +1734,14 @@ fn zone_for(
     while s_hi < bytes.len() && !is_break(bytes[s_hi]) {
         s_hi += 1;
     }
-    if let Some(m) = mentions
-        .iter()
-        .find(|m| m.start >= span.end && m.end <= s_hi)
-    {
+    // Not past a restatement: "3pm your time (1pm Perth)" names Perth for the 1pm only.
+    if let Some(m) = mentions.iter().find(|m| {
+        m.start >= span.end
+            && m.end <= s_hi
+            && !restated
+                .iter()
+                .any(|r| r.start >= span.end && r.start < m.start)
+    }) {
         return (m.zone, span.clone());
     }
     if let Some(m) = mentions

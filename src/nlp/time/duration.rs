@@ -115,10 +115,17 @@ fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
         "difference",
         "ahead of",
         "delay",
+        "apart",
     ]
     .iter()
     .any(|w| after.starts_with(w));
-    !(relative_before || relative_after)
+    // "so the gap shrinks to 6 hours", "the time difference is 7 hours": how far apart two
+    // zones are.
+    let clause = &before[before
+        .rfind(['.', '?', '!', '\n', ',', ';'])
+        .map_or(0, |i| i + 1)..];
+    let zone_gap = clause.contains("gap") || clause.contains("difference");
+    !(relative_before || relative_after || zone_gap)
 }
 
 #[cfg(test)]
@@ -158,5 +165,7 @@ mod tests {
         assert_eq!(minutes("we need 24 hours notice"), None);
         assert_eq!(minutes("can we push our call back an hour, to 12?"), None);
         assert_eq!(minutes("could we bring it forward 30 minutes"), None);
+        assert_eq!(minutes("after the switch the gap is only 5 hours"), None);
+        assert_eq!(minutes("we're 9 hours apart, so mornings"), None);
     }
 }

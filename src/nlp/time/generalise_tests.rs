@@ -618,6 +618,67 @@ const PROBES: &[Probe] = &[
         "Could we do Friday at 3pm your time, 8pm for me?",
         &[("2026-11-27T20:00+00:00", 30)],
     ),
+    // Restated in a named zone: the named clock fixes the instant, and shows the reader's
+    // offset for the email's other clocks of theirs.
+    (
+        "ldn",
+        "Shall we say Thursday at 4pm your time (9pm London)?",
+        &[("2026-11-26T21:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Monday at 9am your time (3pm here), or else Tuesday at 11am your time.",
+        &[
+            ("2026-11-30T15:00-05:00", 30),
+            ("2026-12-01T17:00-05:00", 30),
+        ],
+    ),
+    // The reader's clock borrowed by a day in the sentence before.
+    (
+        "la",
+        "Thursday is good. Shall we say 11:30 your time (8:30 for me)?",
+        &[("2026-11-26T08:30-08:00", 30)],
+    ),
+    // Restatements worded "so noon yours", "I believe this is ...".
+    (
+        "ny",
+        "Could we talk Friday at 6pm CET, so noon yours?",
+        &[("2026-11-27T18:00+01:00", 30)],
+    ),
+    (
+        "ldn",
+        "Would Tuesday at 9am Tokyo time suit? I believe this is Monday midnight in London.",
+        &[("2026-12-01T09:00+09:00", 30)],
+    ),
+    // "the same time" is the proposed clock, not its restatement.
+    (
+        "ldn",
+        "Is Wednesday 2 December at 10:00 Tokyo time possible (1:00 in London)? Otherwise Thursday at the same time.",
+        &[
+            ("2026-12-02T10:00+09:00", 30),
+            ("2026-11-26T10:00+09:00", 30),
+        ],
+    ),
+    // "local time" where the meeting is.
+    (
+        "ny",
+        "I'm flying in to Chicago for the expo, so could we meet Tuesday at 10 local time?",
+        &[("2026-12-01T10:00-06:00", 30)],
+    ),
+    // A city restating a time names that time's zone only.
+    (
+        "ldn",
+        "Would Friday at noon London time suit? I know that is 7am in Boston - otherwise Monday afternoon.",
+        &[
+            ("2026-11-27T12:00+00:00", 30),
+            ("2026-11-30T12:00+00:00", 300),
+        ],
+    ),
+    (
+        "ldn",
+        "Could we do Monday at 9am Adelaide time?",
+        &[("2026-11-30T09:00+10:30", 30)],
+    ),
     // A month-end window followed by more sentences.
     (
         "ldn",

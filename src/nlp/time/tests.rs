@@ -636,3 +636,22 @@ fn a_second_clock_after_or_is_on_the_same_day() {
         ]
     );
 }
+
+#[test]
+fn your_time_is_the_reader_zone_when_the_caller_knows_it() {
+    let ctx = wed().with_reader_zone(Tz::Europe__Berlin);
+    assert_eq!(
+        spans("Could you do a quick call Friday at 4pm your time?", &ctx),
+        vec!["2026-11-27T16:00:00+01:00..2026-11-27T16:30:00+01:00"]
+    );
+    // A restatement in the writer's clock still says which hour it is.
+    assert_eq!(
+        spans("Friday at 4pm your time (9am here)?", &ctx),
+        vec!["2026-11-27T09:00:00-05:00..2026-11-27T09:30:00-05:00"]
+    );
+    // Unknown reader: the writer's zone, as before.
+    assert_eq!(
+        spans("Could you do a quick call Friday at 4pm your time?", &wed()),
+        vec!["2026-11-27T16:00:00-05:00..2026-11-27T16:30:00-05:00"]
+    );
+}

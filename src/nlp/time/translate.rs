@@ -266,6 +266,15 @@ const PHRASES: &[(&str, &str)] = &[
     ("à mesma hora", "at the same time"),
     ("alla stessa ora", "at the same time"),
     ("op hetzelfde tijdstip", "at the same time"),
+    // A zone named in the language: "om 10u Belgische tijd", "14 Uhr Ortszeit".
+    ("belgische tijd", "Brussels time"),
+    ("nederlandse tijd", "Amsterdam time"),
+    ("lokale tijd", "local time"),
+    ("ortszeit", "local time"),
+    ("hora local", "local time"),
+    ("horário local", "local time"),
+    ("heure locale", "local time"),
+    ("ora locale", "local time"),
     // Verbs that move a meeting, so "move ... from Thursday to Friday" reads as a move.
     ("décaler", "move"),
     ("déplacer", "move"),
@@ -347,9 +356,10 @@ static DAY_TO_DAY: LazyLock<Regex> = LazyLock::new(|| {
 static MORGEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(guten\s+)?morgen\b").unwrap_or_else(|_| unreachable!()));
 
-/// Italian and Dutch clocks: "alle 15", "alle 15:30", "om 14:00 uur", "om 14 uur".
+/// Italian and Dutch clocks: "alle 15", "alle 15:30", "om 14:00 uur", "om 14 uur", and the
+/// Flemish "om 10u".
 static CLOCK_IT_NL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:alle|om)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur)?\b")
+    Regex::new(r"(?i)\b(?:alle|om)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur|u)?\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -526,6 +536,18 @@ mod tests {
             "Thursday 12 March at 15:00"
         );
         assert_eq!(to_english("dinsdag om 14:00 uur"), "Tuesday at 14:00");
+    }
+
+    #[test]
+    fn zones_named_in_the_language() {
+        assert_eq!(
+            to_english("donderdag om 9u Belgische tijd"),
+            "Thursday at 9:00 Brussels time"
+        );
+        assert_eq!(
+            to_english("Freitag um 15 Uhr Ortszeit"),
+            "Friday at 15:00 local time"
+        );
     }
 
     #[test]

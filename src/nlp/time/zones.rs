@@ -153,6 +153,7 @@ pub struct ZoneMention {
 /// the same holds for PST/PDT, CST/CDT, MST/MDT, BST/GMT-in-London, CET/CEST, AEST/AEDT.
 /// Cities whose name, with "time", names their zone; two-word names first.
 const CITIES: &[(&str, Tz)] = &[
+    ("salt lake city", Tz::America__Denver),
     ("mexico city", Tz::America__Mexico_City),
     ("hong kong", Tz::Asia__Hong_Kong),
     ("los angeles", Tz::America__Los_Angeles),
@@ -206,24 +207,86 @@ const CITIES: &[(&str, Tz)] = &[
     ("manila", Tz::Asia__Manila),
     ("jakarta", Tz::Asia__Jakarta),
     ("bangkok", Tz::Asia__Bangkok),
+    ("minneapolis", Tz::America__Chicago),
+    ("atlanta", Tz::America__New_York),
+    ("boise", Tz::America__Boise),
+    ("porto", Tz::Europe__Lisbon),
+    ("adelaide", Tz::Australia__Adelaide),
+    ("darwin", Tz::Australia__Darwin),
+    ("hobart", Tz::Australia__Hobart),
     ("melbourne", Tz::Australia__Melbourne),
     ("brisbane", Tz::Australia__Brisbane),
     ("perth", Tz::Australia__Perth),
     ("auckland", Tz::Pacific__Auckland),
 ];
 
-/// The city zone named from `word` on (one word or two), and where the name ends.
+/// The city zone named from `word` on (one word or several), and where the name ends.
 fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz, usize)> {
-    let second = next_word(bytes, word_end);
-    CITIES
-        .iter()
-        .find_map(|(name, tz)| match name.split_once(' ') {
-            Some((a, b)) => {
-                let (s, e) = second?;
-                (a == word && text[s..e].eq_ignore_ascii_case(b)).then_some((*tz, e))
+    CITIES.iter().find_map(|(name, tz)| {
+        let mut parts = name.split(' ');
+        if parts.next()? != word {
+            return None;
+        }
+        let mut end = word_end;
+        for part in parts {
+            let (s, e) = next_word(bytes, end)?;
+            if !text[s..e].eq_ignore_ascii_case(part) {
+                return None;
             }
-            None => (*name == word).then_some((*tz, word_end)),
+            end = e;
+        }
+        Some((*tz, end))
+    })
+}
+
+/// "Minneapolis, MN | 612-555-0147", "Salt Lake City, UT": the zone of the first line of
+/// `text` that reads like a signature's place, a known city alone in its field or followed
+/// by a comma (a region, a country). Body sentences ("see you in London") do not count.
+pub fn signature_place(text: &str) -> Option<Tz> {
+    text.lines()
+        .map(|l| l.trim_start_matches(['>', ' ']).trim_end())
+        .filter(|l| !l.is_empty() && l.len() <= 80)
+        .flat_map(|l| l.split('|'))
+        .find_map(|field| {
+            let field = field.trim().to_ascii_lowercase();
+            let bytes = field.as_bytes();
+            let word_end = scan_alpha(bytes, 0);
+            let (tz, end) = city_at(&field, bytes, &field[..word_end], word_end)?;
+            let rest = &field[end..];
+            (rest.is_empty() || rest.starts_with(',')).then_some(tz)
         })
+}
+
+/// "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the zone of the
+/// last city the sentence names as where the meeting is ("in", "to", "at", "visit"), which
+/// is what "local time" means there; `None` when it names none.
+pub fn place_zone(sentence: &str) -> Option<Tz> {
+    let lower = sentence.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut found = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_word =
+            bytes[i].is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if !at_word {
+            i += 1;
+            continue;
+        }
+        let end = scan_alpha(bytes, i);
+        let word = &lower[i..end];
+        let led = lower[..i]
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| matches!(w, "in" | "to" | "at" | "visit" | "visiting"));
+        if led && let Some((tz, e)) = city_at(&lower, bytes, word, end) {
+            found = Some(tz);
+            i = e;
+            continue;
+        }
+        i = end;
+    }
+    found
 }
 
 fn zone_for_word(word: &str) -> Option<Zone> {
@@ -258,6 +321,8 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "msk" => Tz::Europe__Moscow,
         "eet" | "eest" => Tz::Europe__Athens,
         "wet" | "west" => Tz::Europe__Lisbon,
+        "acst" | "acdt" => Tz::Australia__Adelaide,
+        "awst" => Tz::Australia__Perth,
         "irish" | "ireland" => Tz::Europe__Dublin,
         _ => return None,
     };
@@ -303,14 +368,37 @@ fn needs_time_suffix(word: &str) -> bool {
 /// time ("4pm Mountain", "10:00 London"), a place-like zone word needs no "time".
 pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
     let head = text[..pos].trim_end_matches([' ', '(']);
-    let after_time = head.ends_with(|c: char| c.is_ascii_digit())
-        || head.ends_with("am")
-        || head.ends_with("pm")
-        || head.ends_with("AM")
-        || head.ends_with("PM")
-        || head.ends_with("a.m.")
-        || head.ends_with("p.m.");
-    zone_word_at(text, pos, after_time)
+    let is_clock = |head: &str| {
+        head.ends_with(|c: char| c.is_ascii_digit())
+            || head.ends_with("am")
+            || head.ends_with("pm")
+            || head.ends_with("AM")
+            || head.ends_with("PM")
+            || head.ends_with("a.m.")
+            || head.ends_with("p.m.")
+            || head.ends_with("noon")
+    };
+    // "(11:00 in Tel Aviv)", "5pm in Salt Lake City": a city after a clock and "in" is the
+    // city's clock. Only a city: "3pm in central London" names no zone.
+    if head
+        .strip_suffix(" in")
+        .is_some_and(|h| is_clock(h.trim_end()))
+    {
+        let bytes = text.as_bytes();
+        let mut i = pos;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        let word_end = scan_alpha(bytes, i);
+        let word = text[i..word_end].to_ascii_lowercase();
+        let (tz, end) = city_at(text, bytes, &word, word_end)?;
+        return Some(ZoneMention {
+            start: i,
+            end: skip_time_word(text, end),
+            zone: Zone::Iana(tz),
+        });
+    }
+    zone_word_at(text, pos, is_clock(head) && !head.ends_with("noon"))
 }
 
 fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention> {
@@ -589,6 +677,37 @@ mod tests {
             let z = zone_of(&format!("at 3pm {word} works")).unwrap_or_else(|| panic!("{word}"));
             assert_eq!(z.name(), name, "{word}");
         }
+    }
+
+    #[test]
+    fn a_city_after_a_clock_and_in_is_its_zone() {
+        assert_eq!(
+            zone_of("that makes it 4pm in Porto").map(|z| z.name()),
+            Some("Europe/Lisbon".to_string())
+        );
+        assert_eq!(
+            zone_of("(10:30 in Salt Lake City)").map(|z| z.name()),
+            Some("America/Denver".to_string())
+        );
+        assert!(zone_of("at 3pm in central London").is_none());
+        assert!(zone_of("the office in Porto").is_none());
+    }
+
+    #[test]
+    fn a_signature_place_names_the_writer_zone() {
+        let quoted =
+            "Shall we say Monday at 9?\n\nDana\n\nDana Kowalski\nHead of Sales | Atlanta, GA\n";
+        assert_eq!(signature_place(quoted), Some(Tz::America__New_York));
+        assert_eq!(signature_place("I'll be in Atlanta on Monday at 9."), None);
+    }
+
+    #[test]
+    fn local_time_is_the_place_the_sentence_goes_to() {
+        assert_eq!(
+            place_zone("I will be in Minneapolis on Monday, at 9:00 local time"),
+            Some(Tz::America__Chicago)
+        );
+        assert_eq!(place_zone("see you at 9:00 local time"), None);
     }
 
     #[test]
