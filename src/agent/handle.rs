@@ -212,6 +212,19 @@ impl Agent {
                 return Ok(Outcome::ignored(why.to_string()));
             }
         };
+        // "10am your time" from a guest is the user's clock: read it again in the user's zone.
+        let parsed = match route.role {
+            Role::GuestWrote | Role::UserForwarded if mentions_readers_time(&parsed.text) => {
+                match users::profile(&mut conn, route.user_id).await? {
+                    Some(p) => match p.timezone.parse::<Tz>() {
+                        Ok(tz) => self.reader.read_parsed_for(&email, reference, Some(tz)),
+                        Err(_) => parsed,
+                    },
+                    None => parsed,
+                }
+            }
+            _ => parsed,
+        };
         drop(conn);
 
         if route.role == Role::ApprovalAnswer
@@ -1522,4 +1535,20 @@ pub(crate) async fn stored_outcome(
         user_id: Some(r.user_id),
         note: Some(format!("already handled (status {})", r.status)),
     })
+}
+
+/// Whether a guest's text speaks of the reader's clock ("10am your time", "your morning").
+fn mentions_readers_time(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "your time",
+        "your local",
+        "your morning",
+        "your afternoon",
+        "your evening",
+        "your end",
+        "yours",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }

@@ -89,6 +89,17 @@ impl Reader {
         email: &ParsedEmail,
         reference: DateTime<FixedOffset>,
     ) -> ParsedRequest {
+        self.read_parsed_for(email, reference, None)
+    }
+
+    /// An already parsed email whose reader's zone is known (the CAMS user a guest wrote to):
+    /// "10am your time" is then 10:00 there, not in the writer's zone.
+    pub fn read_parsed_for(
+        &self,
+        email: &ParsedEmail,
+        reference: DateTime<FixedOffset>,
+        reader_zone: Option<Tz>,
+    ) -> ParsedRequest {
         let framing = Framing::of(email);
         let h = &email.headers;
         let mut req = self.read(
@@ -98,6 +109,7 @@ impl Reader {
             framing.is_reply,
             email.forwarded.is_some(),
             framing.headers,
+            reader_zone,
         );
         // "Thursday at 3:15 works" under "conferences are about 20 minutes": the accepted
         // time lasts as long as the quoted thread said, unless the new text says otherwise.
@@ -169,7 +181,7 @@ impl Reader {
             .or(fallback_reference)
             .ok_or(ReadError::NoDate)?;
         let framing = Framing::of(&email);
-        let proposed = time_reading(&framing.text, reference).slots.len() as u32;
+        let proposed = time_reading(&framing.text, reference, None).slots.len() as u32;
         Ok(intent::Example {
             has_times: proposed,
             text: framing.text,
@@ -194,6 +206,7 @@ impl Reader {
             false,
             false,
             intent::HeaderFacts::default(),
+            None,
         )
     }
 
@@ -205,8 +218,9 @@ impl Reader {
         is_reply: bool,
         is_forward: bool,
         headers: intent::HeaderFacts,
+        reader_zone: Option<Tz>,
     ) -> ParsedRequest {
-        let reading = time_reading(body, reference);
+        let reading = time_reading(body, reference, reader_zone);
         let prediction = self.engine.classify(&IntentInput {
             subject: subject.unwrap_or(""),
             body,
@@ -249,8 +263,16 @@ impl Reader {
 }
 
 /// The times in the text the intent is read from, resolved against `reference`.
-fn time_reading(body: &str, reference: DateTime<FixedOffset>) -> TimeReading {
+fn time_reading(
+    body: &str,
+    reference: DateTime<FixedOffset>,
+    reader_zone: Option<Tz>,
+) -> TimeReading {
     let ctx = TimeContext::new(reference).guess_zone();
+    let ctx = match reader_zone {
+        Some(tz) => ctx.with_reader_zone(tz),
+        None => ctx,
+    };
     time::read_times(body, &ctx)
 }
 
@@ -438,7 +460,7 @@ fn pointer_times(new_text: &str, reference: DateTime<FixedOffset>) -> Vec<Propos
         return Vec::new();
     }
     let text = POINTER.replace_all(new_text, "$1");
-    time_reading(&text, reference).slots
+    time_reading(&text, reference, None).slots
 }
 
 /// "Thursday is booked, could we do Friday at the same time?" under "Thursday 12 November at
@@ -896,6 +918,22 @@ or Wednesday the 11th at 4pm ET.\nKim";
         assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
         assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-05T11:00:00-05:00");
         assert_eq!(req.slots[0].zone, "America/New_York");
+    }
+
+    #[test]
+    fn your_time_is_the_readers_zone_when_the_caller_knows_it() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        let raw = "From: Kim <kim@example.org>\r\nTo: Sam <sam@example.com>\r\n\
+Subject: Interview\r\nDate: Mon, 02 Mar 2026 09:00:00 -0500\r\nMessage-ID: <y1@example.org>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nCould we talk Wednesday at 10am your time?\r\n";
+        let email = text::parse_email(raw.as_bytes()).expect("parses");
+        let reference = email.reference_date().expect("dated");
+        let req = reader.read_parsed_for(&email, reference, Some(Tz::Europe__Berlin));
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-04T10:00:00+01:00");
+        // Without the reader's zone the writer's own is the best guess.
+        let req = reader.read_parsed(&email, reference);
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-04T10:00:00-05:00");
     }
 
     #[test]

@@ -1402,3 +1402,42 @@ async fn picking_another_slot_for_a_reschedule_moves_the_meeting_instead_of_book
     assert_eq!(ics_value(&ics, "SEQUENCE"), Some("1"));
     assert_eq!(ics_value(&ics, "METHOD"), Some("REQUEST"));
 }
+
+#[tokio::test]
+async fn a_guests_your_time_is_read_in_the_users_zone() {
+    // Alex is in New York; the guest writes from London: "2pm your time" is 14:00 in New
+    // York, not 14:00 in London (09:00 in New York, which is free too and would be booked).
+    let now = monday();
+    let w = World::new(now).await;
+    let agent = w.agent(now);
+    let guest = w.guest("fiona");
+    let mail = Mail {
+        from: &guest,
+        to: &[&w.user_email],
+        cc: &["schedule@cams.test"],
+        subject: "Intro call",
+        date: now,
+        id: &format!("yt1.{}@guest.example", w.tag),
+        in_reply_to: None,
+        body: "Hi Alex,\n\nCould we talk on Thursday at 2pm your time?\n\nFiona\n",
+        dmarc: Some("pass"),
+        extra: "",
+    };
+    let ny_date = format!("Date: {}\r\n", now.with_timezone(&New_York).to_rfc2822());
+    let london_date = format!(
+        "Date: {}\r\n",
+        now.with_timezone(&chrono_tz::Europe::London).to_rfc2822()
+    );
+    let raw = String::from_utf8(mail.bytes())
+        .unwrap()
+        .replace(&ny_date, &london_date);
+    assert!(
+        raw.contains("+0000"),
+        "the guest's Date carries London's offset"
+    );
+    let out = w.deliver(&agent, raw.as_bytes()).await;
+    assert_eq!(out.decision, "book", "{out:?}");
+    let booked = w.bookings().await;
+    assert_eq!(booked.len(), 1, "{booked:?}");
+    assert_eq!(booked[0].0, ny(2027, 3, 4, 14, 0));
+}
