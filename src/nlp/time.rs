@@ -1580,7 +1580,7 @@ fn proposed_slots(
     // is written as the alternative ("otherwise Thursday", "or any day next week").
     if slots.iter().any(|(_, s)| !s.flexible) {
         slots.retain(|(span, s)| {
-            !matches!(s.grain, Grain::Day | Grain::Week)
+            !matches!(s.grain, Grain::Day | Grain::Week | Grain::Hour)
                 || !s.flexible
                 || offered_as_alternative(lower, span)
         });
@@ -1638,18 +1638,65 @@ fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let has_word = |w: &str| words.contains(&w);
-    has_word("or")
-        || has_word("otherwise")
-        || has_word("alternatively")
-        || has_word("alternative")
-        || has_word("else")
-        || has_word("failing")
-        || has_word("backup")
-        || has_word("instead")
+    // English, then the same words in the languages the translation layer reads.
+    [
+        "or",
+        "otherwise",
+        "alternatively",
+        "alternative",
+        "else",
+        "failing",
+        "backup",
+        "instead",
+        "also",
+        "too",
+        "oder",
+        "alternativ",
+        "sonst",
+        "sinon",
+        "ou",
+        "o",
+        "oppure",
+        "altrimenti",
+        "anders",
+        "alternativamente",
+    ]
+    .iter()
+    .any(|w| has_word(w))
         || before.contains("if not")
         || before.contains("if that")
         || before.contains("if neither")
         || before.contains("if none")
+        || before.contains("as well")
+        || before.contains("si no")
+        || before.contains("se não")
+        || before.contains("se nao")
+        || before.contains("wenn nicht")
+        || before.contains("falls nicht")
+        || before.contains("sinon")
+        || offered_after(lower, span)
+}
+
+/// "Wednesday afternoon works too", "Thursday morning is also fine": the words after a
+/// window in its sentence that offer it alongside another time.
+fn offered_after(lower: &str, span: &Range<usize>) -> bool {
+    let end = span.end.min(lower.len());
+    let hi = lower[end..]
+        .find(['.', '?', '!', '\n'])
+        .map_or(lower.len(), |i| end + i);
+    let after = &lower[end..hi];
+    [
+        " too",
+        " also",
+        " as well",
+        "works",
+        "would work",
+        "is fine",
+        "is good",
+        "free",
+    ]
+    .iter()
+    .any(|w| after.contains(w))
 }
 
 /// Cuts excluded days off either end of a window of several days ("next week except

@@ -39,6 +39,31 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Context beside an exact proposal: travel, the event it must precede, a part of the
+    // reader's day, a day excluded from a week.
+    (
+        "ny",
+        "I land in Boston on Monday evening; could we do breakfast Tuesday at 8?",
+        &[("2026-12-01T08:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Can we talk Friday at 11 before the board meeting on the 3rd?",
+        &[("2026-11-27T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Any day next week works except Friday.",
+        &[("2026-11-30T09:00-05:00", 4 * 24 * 60 - 16 * 60)],
+    ),
+    (
+        "ny",
+        "Tuesday at 3pm ET would be ideal. Wednesday afternoon works too.",
+        &[
+            ("2026-12-01T15:00-05:00", 30),
+            ("2026-12-02T12:00-05:00", 300),
+        ],
+    ),
     // Bare hour with a zone word.
     (
         "ny",
