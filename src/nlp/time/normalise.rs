@@ -47,6 +47,10 @@ static BARE_CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+static AROUND_LUNCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(after|before)\s+lunch(?:time)?\b").unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -96,6 +100,20 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 (Some(head), _) => format!("{}n't", head.as_str()),
                 (None, Some(i)) => format!("{}'{}", i.as_str(), &c[0][i.as_str().len()..]),
                 _ => c[0].to_string(),
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    // "after lunch" starts where lunch (12:00-13:00) ends and runs to the end of the
+    // afternoon, like "after 1pm"; "before lunch" is the morning.
+    if AROUND_LUNCH.is_match(&out) {
+        let t = AROUND_LUNCH
+            .replace_all(&out, |c: &Captures| {
+                if c[1].eq_ignore_ascii_case("after") {
+                    "after 1pm".to_string()
+                } else {
+                    "in the morning".to_string()
+                }
             })
             .into_owned();
         out = Cow::Owned(t);
