@@ -1081,7 +1081,7 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
 /// "Could we find 45 minutes next week? ... Thursday morning works", "I'll be in Perth the
 /// week of 10 August. Dinner Tuesday or Wednesday night?": a bare weekday after a named
 /// week is that week's, not the coming one; unless the week is one the writer cannot do.
-fn apply_next_week(lower: &str, found: &mut [Found]) {
+fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
     let Some(k) = found.iter().position(|f| {
         lower.get(f.span.clone()).is_some_and(|b| {
             b.contains("next week")
@@ -1105,7 +1105,12 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
     };
     for f in found.iter_mut().skip(k + 1) {
         let body = lower.get(f.span.clone()).unwrap_or("");
-        let bare_weekday = !body.contains("next")
+        // "late afternoon" with no day of its own is today's, not the week's.
+        let names_weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .any(|d| body.contains(d));
+        let bare_weekday = names_weekday
+            && !body.contains("next")
             && !body.contains("this")
             && !body.contains("tomorrow")
             && !body.contains("today")
@@ -1123,6 +1128,17 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
             }
         }
     }
+    // "any availability next week? Late afternoon would be ideal": a part of day with no
+    // day of its own, after the named week, is the hours wanted inside it, not today's.
+    let week_end = found[k].span.end;
+    found.retain(|f| {
+        let body = lower.get(f.span.clone()).unwrap_or("");
+        !(f.span.start >= week_end
+            && f.span.start - week_end <= 300
+            && matches!(f.value, TimeValue::Interval { .. })
+            && undated_part_of_day_text(body)
+            && !body.contains("this"))
+    });
 }
 
 /// "the week starting 6 July", "the week commencing Monday": the day names a whole

@@ -755,3 +755,22 @@ fn halves_of_months_the_year_end_and_week_commencing_are_windows() {
         ["2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00"]
     );
 }
+
+#[test]
+fn a_part_of_day_without_a_day_does_not_move_into_a_named_week() {
+    let t = "Which days in the week of December 7 suit you? Our mornings are best, your late afternoon.";
+    let s = spans(t, &wed());
+    assert!(
+        s.contains(&"2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00".to_string()),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn a_part_of_day_after_a_named_week_is_the_hours_wanted_in_it() {
+    let t = "Any availability next week for a site visit? Early afternoon would be ideal.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-30T09:00:00-05:00..2026-12-04T17:00:00-05:00"]
+    );
+}
