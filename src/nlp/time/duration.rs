@@ -103,7 +103,7 @@ fn lunch_is_the_meeting(lower: &str) -> bool {
         let before = lower[..at].trim_end_matches([' ', '-']);
         let marks_hour = [
             "after", "before", "post", "pre", "until", "till", "til", "by", "than", "of", "not",
-            "no", "my", "at",
+            "no", "my", "at", "during", "out for", "away for",
         ]
         .iter()
         .any(|w| {
@@ -226,6 +226,7 @@ mod tests {
         assert_eq!(minutes("a quick call after lunch on Tuesday?"), None);
         assert_eq!(minutes("a coffee at 4 rather than lunch?"), None);
         assert_eq!(minutes("a call during my lunch break"), None);
+        assert_eq!(minutes("Call at 2? I'm out for lunch until 1."), None);
     }
 
     #[test]

@@ -66,7 +66,7 @@ static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
 /// "10.00-12.00", "14.30 to 16.00", "at 9.30": a dotted 24-hour clock, in a range or after
 /// a clock word, written with a colon so every later stage reads it as one.
 static DOTTED_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([01]?\d|2[0-3])\.([0-5]\d)(\s*(?:-|–|to|until|till|bis)\s*)([01]?\d|2[0-3])\.([0-5]\d)\b|\b(at|from|until|till|between|and|um|ab|om|alle)(\s+)([01]?\d|2[0-3])\.([0-5]\d)\b")
+    Regex::new(r"(?i)\b(?:(between)\s+)?([01]?\d|2[0-3])\.([0-5]\d)(\s*(?:-|–|to|and|until|till|bis)\s*)([01]?\d|2[0-3])\.([0-5]\d)\b|\b(at|from|until|till|um|ab|om|alle)(\s+)([01]?\d|2[0-3])\.([0-5]\d)\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -110,10 +110,16 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 if rest.starts_with('.') && !rest[1..].starts_with([' ', '\n']) && rest.len() > 1 {
                     return c[0].to_string();
                 }
-                if c.get(1).is_some() {
-                    format!("{}:{}{}{}:{}", &c[1], &c[2], &c[3], &c[4], &c[5])
+                if c.get(2).is_some() {
+                    let between = c.get(1).map(|m| m.as_str());
+                    // "2.50 and 3.50": only "between" makes a pair joined by "and" clocks.
+                    if between.is_none() && c[4].trim().eq_ignore_ascii_case("and") {
+                        return c[0].to_string();
+                    }
+                    let lead = between.map(|b| format!("{b} ")).unwrap_or_default();
+                    format!("{lead}{}:{}{}{}:{}", &c[2], &c[3], &c[4], &c[5], &c[6])
                 } else {
-                    format!("{}{}{}:{}", &c[6], &c[7], &c[8], &c[9])
+                    format!("{}{}{}:{}", &c[7], &c[8], &c[9], &c[10])
                 }
             })
             .into_owned();
@@ -357,6 +363,14 @@ mod tests {
         assert_eq!(
             normalise_at("it costs 12.50 now", &ldn),
             "it costs 12.50 now"
+        );
+        assert_eq!(
+            normalise_at("between 14.00 and 15.30", &ldn),
+            "between 14:00 and 15:30"
+        );
+        assert_eq!(
+            normalise_at("rose 2.50 and 3.10", &ldn),
+            "rose 2.50 and 3.10"
         );
         assert_eq!(
             normalise_at("from 10.12.2026 on", &ldn),
