@@ -157,7 +157,7 @@ pub struct TimeReading {
     /// Proposed times, most preferred first.
     pub slots: Vec<ProposedSlot>,
     /// The meeting length: from the caller, else stated in the text ("15 min", "an hour";
-    /// a meal without a length is 60).
+    /// a lunch without a length is 60), else an exact clock range's ("10 to 11:30").
     pub duration_minutes: Option<u32>,
     /// Call, video or in person, when the text says.
     pub mode: Option<MeetingMode>,

@@ -30,7 +30,7 @@ pub enum PartOfDay {
     Morning,
     /// 12:00–17:00.
     Afternoon,
-    /// 17:00–20:00 ("evening", "tonight").
+    /// 17:00–20:00 ("evening", "tonight", "night", "dinner").
     Evening,
     /// 12:00–13:00.
     Lunch,
