@@ -1086,7 +1086,8 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
         lower.get(f.span.clone()).is_some_and(|b| {
             b.contains("next week")
                 || (b.bytes().any(|c| c.is_ascii_digit())
-                    && nonproposals::classify(lower, &f.span).is_none())
+                    && nonproposals::classify(lower, &f.span).is_none()
+                    && !week_ruled_out(sentence_of(lower, &f.span)))
         }) && matches!(
             &f.value,
             TimeValue::Single {
@@ -1139,6 +1140,32 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
             && undated_part_of_day_text(body)
             && !body.contains("this"))
     });
+}
+
+/// "I am away the week of 9 November", "not the week of the 9th": the sentence naming the
+/// week rules it out, so a weekday written after it is not that week's.
+fn week_ruled_out(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .any(|w| {
+            matches!(
+                w,
+                "away"
+                    | "out"
+                    | "off"
+                    | "busy"
+                    | "travelling"
+                    | "traveling"
+                    | "holiday"
+                    | "vacation"
+                    | "leave"
+                    | "unavailable"
+                    | "not"
+                    | "except"
+                    | "can't"
+                    | "cannot"
+            )
+        })
 }
 
 /// "the week starting 6 July", "the week commencing Monday": the day names a whole

@@ -774,3 +774,15 @@ fn a_part_of_day_after_a_named_week_is_the_hours_wanted_in_it() {
         ["2026-11-30T09:00:00-05:00..2026-12-04T17:00:00-05:00"]
     );
 }
+
+#[test]
+fn a_weekday_does_not_move_into_a_week_the_writer_rules_out() {
+    // Whether the away week itself is dropped is the non-proposal checks' call.
+    let t = "I am away the week of 7 December. Could we do Tuesday?";
+    let s = spans(t, &wed());
+    assert!(
+        s.contains(&"2026-12-01T09:00:00-05:00..2026-12-01T17:00:00-05:00".to_string()),
+        "{s:?}"
+    );
+    assert!(!s.iter().any(|x| x.starts_with("2026-12-08")), "{s:?}");
+}
