@@ -115,11 +115,12 @@ impl Reader {
         // time lasts as long as the quoted thread said, unless the new text says otherwise.
         if req.duration_minutes.is_none()
             && !req.slots.is_empty()
-            && let Some(Ok(ctx)) = time::stated_meeting_minutes(&email.quoted_text).map(|m| {
-                TimeContext::new(reference)
-                    .guess_zone()
-                    .with_meeting_minutes(m)
-            })
+            && let Some(Ok(ctx)) = time::thread_meeting_minutes(&framing.text, &email.quoted_text)
+                .map(|m| {
+                    TimeContext::new(reference)
+                        .guess_zone()
+                        .with_meeting_minutes(m)
+                })
         {
             let reading = time::read_times(&framing.text, &ctx);
             req.slots = reading.slots;

@@ -25,7 +25,7 @@ mod zones;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
 use chrono_tz::Tz;
 use duckling::{
     Context, DimensionKind, DimensionValue, Grain as DGrain, Lang, Locale, Options, TimePoint,
@@ -179,7 +179,7 @@ pub struct TimeReading {
     /// Proposed times, most preferred first.
     pub slots: Vec<ProposedSlot>,
     /// The meeting length: from the caller, else stated in the text ("15 min", "an hour";
-    /// a meal without a length is 60).
+    /// a lunch without a length is 60), else an exact clock range's ("10 to 11:30").
     pub duration_minutes: Option<u32>,
     /// Call, video or in person, when the text says.
     pub mode: Option<MeetingMode>,
@@ -190,7 +190,20 @@ pub struct TimeReading {
 /// The meeting length a text states ("conferences are about 20 minutes", "an hour"), in
 /// minutes: a reply that accepts a time without restating the length keeps the thread's.
 pub fn stated_meeting_minutes(text: &str) -> Option<u32> {
-    duration::stated_minutes(&text.to_ascii_lowercase())
+    // The quoted thread may be French or German ("une petite heure"), as the new text may.
+    duration::stated_minutes(&translate::to_english(text).to_ascii_lowercase())
+}
+
+/// The meeting length a reply keeps from its quoted thread: what the quote states, unless
+/// the reply turns the quoted lunch into something else ("coffee rather than lunch?").
+pub fn thread_meeting_minutes(new_text: &str, quoted: &str) -> Option<u32> {
+    let new_lower = translate::to_english(new_text).to_ascii_lowercase();
+    let quoted_lower = translate::to_english(quoted).to_ascii_lowercase();
+    if duration::lunch_given_up(&new_lower) {
+        duration::written_minutes(&quoted_lower)
+    } else {
+        duration::stated_minutes(&quoted_lower)
+    }
 }
 
 static LOCALE: LazyLock<Locale> = LazyLock::new(|| Locale::new(Lang::EN, None));
@@ -521,10 +534,86 @@ fn find_times(
                 clock_from: None,
             });
         }
+        out.sort_by_key(|f| f.span.start);
+        part_of_day_after_clock(clean, &mut out);
         found.extend(out);
     }
     found.sort_by_key(|f| f.span.start);
     join_across_sentences(clean, found)
+}
+
+/// "at 4:30 in the afternoon", "Wednesday at 9 in the evening": a part of day written just
+/// after a clock says which half of the day the clock is in; it is not a window of its own.
+/// Resolved apart, the clock is Duckling's next 4:30 and the part of day today's afternoon.
+fn part_of_day_after_clock(clean: &str, out: &mut Vec<Found>) {
+    let mut k = 0;
+    while k + 1 < out.len() {
+        let (c, p) = (&out[k], &out[k + 1]);
+        let gap = clean.get(c.span.end..p.span.start).unwrap_or("x");
+        let hour = match &c.value {
+            TimeValue::Single {
+                value:
+                    TimePoint::Naive {
+                        value,
+                        grain: DGrain::Hour | DGrain::Minute,
+                    },
+                ..
+            } => Some(value.hour()),
+            _ => None,
+        };
+        let pod =
+            conventions::part_of_day(&clean.get(p.span.clone()).unwrap_or("").to_ascii_lowercase());
+        let (Some(hour), Some(pod), true, true) = (
+            hour,
+            pod,
+            matches!(
+                gap.trim().to_ascii_lowercase().as_str(),
+                "" | "in" | "in the" | ","
+            ),
+            undated_part_of_day(clean, p),
+        ) else {
+            k += 1;
+            continue;
+        };
+        let shift = match pod {
+            conventions::PartOfDay::Morning if hour >= 12 => -12,
+            conventions::PartOfDay::Afternoon
+            | conventions::PartOfDay::Evening
+            | conventions::PartOfDay::EndOfDay
+                if hour < 12 =>
+            {
+                12
+            }
+            _ => 0,
+        };
+        let Some(value) = shifted(&c.value, chrono::Duration::hours(shift)) else {
+            k += 1;
+            continue;
+        };
+        let end = p.span.end;
+        out[k].value = value;
+        out[k].span.end = end;
+        out.remove(k + 1);
+        k += 1;
+    }
+}
+
+/// A single clock value moved by `by`.
+fn shifted(v: &TimeValue, by: chrono::Duration) -> Option<TimeValue> {
+    match v {
+        TimeValue::Single {
+            value: TimePoint::Naive { value, grain },
+            ..
+        } => Some(TimeValue::Single {
+            value: TimePoint::Naive {
+                value: value.checked_add_signed(by)?,
+                grain: *grain,
+            },
+            values: Vec::new(),
+            holiday: None,
+        }),
+        _ => None,
+    }
 }
 
 /// "move our call from Friday 30 October to Monday 2 November": Duckling reads a day range;
@@ -611,6 +700,11 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                 });
                 continue;
             }
+            if let Some(expanded) = clock_over_day_range(clean, &out, &f) {
+                out.pop();
+                out.extend(expanded);
+                continue;
+            }
             let mut days: Vec<usize> = Vec::new();
             for k in (0..out.len()).rev() {
                 let o = &out[k];
@@ -671,6 +765,54 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     add_second_day_of_month(clean, &mut out);
     share_across_or(clean, &mut out);
     out
+}
+
+/// "I'm flexible Tuesday through Thursday, anytime between 8 and 11am": a time of day
+/// written just after a run of days, in its sentence, is offered on each of those days.
+/// The run's days, each with the clock, to replace the run; `None` when `f` does not follow
+/// a run of at most a week.
+fn clock_over_day_range(clean: &str, out: &[Found], f: &Found) -> Option<Vec<Found>> {
+    let o = out.last()?;
+    let TimeValue::Interval {
+        from:
+            Some(TimePoint::Naive {
+                value: first,
+                grain: DGrain::Day,
+            }),
+        to:
+            Some(TimePoint::Naive {
+                value: end,
+                grain: DGrain::Day,
+            }),
+        ..
+    } = &o.value
+    else {
+        return None;
+    };
+    let gap = clean.get(o.span.end..f.span.start)?;
+    if gap.len() > 40 || gap.contains(['.', '?', '!', '\n', ';']) {
+        return None;
+    }
+    let (first, last) = (first.date(), end.date().pred_opt()?);
+    let days = (last - first).num_days();
+    if !(1..=6).contains(&days) {
+        return None;
+    }
+    let mut joined = Vec::new();
+    for n in 0..=days {
+        let date = first + chrono::Duration::days(n);
+        joined.push(Found {
+            span: o.span.clone(),
+            value: on_date(&f.value, date)?,
+            window: o.window.clone(),
+            date_only: false,
+            clock_only: false,
+            combined: true,
+            shared_words: None,
+            clock_from: Some(f.span.clone()),
+        });
+    }
+    Some(joined)
 }
 
 /// "either 10 or 11 on Friday", "3pm, or 4pm Tuesday": a time of day with no day of its own,
@@ -965,23 +1107,26 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
     targets
 }
 
-/// "Could we find 45 minutes next week? ... Thursday morning works": a bare weekday after
-/// "next week" is that week's, not the coming one.
-fn apply_next_week(lower: &str, found: &mut [Found]) {
+/// "Could we find 45 minutes next week? ... Thursday morning works", "I'll be in Perth the
+/// week of 10 August. Dinner Tuesday or Wednesday night?": a bare weekday after a named
+/// week is that week's, not the coming one; unless the week is one the writer cannot do.
+fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
     let Some(k) = found.iter().position(|f| {
-        lower
-            .get(f.span.clone())
-            .is_some_and(|b| b.contains("next week"))
-            && matches!(
-                &f.value,
-                TimeValue::Single {
-                    value: TimePoint::Naive {
-                        grain: DGrain::Week,
-                        ..
-                    },
+        lower.get(f.span.clone()).is_some_and(|b| {
+            b.contains("next week")
+                || (b.bytes().any(|c| c.is_ascii_digit())
+                    && nonproposals::classify(lower, &f.span).is_none()
+                    && !week_ruled_out(sentence_of(lower, &f.span)))
+        }) && matches!(
+            &f.value,
+            TimeValue::Single {
+                value: TimePoint::Naive {
+                    grain: DGrain::Week,
                     ..
-                }
-            )
+                },
+                ..
+            }
+        )
     }) else {
         return;
     };
@@ -990,7 +1135,12 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
     };
     for f in found.iter_mut().skip(k + 1) {
         let body = lower.get(f.span.clone()).unwrap_or("");
-        let bare_weekday = !body.contains("next")
+        // "late afternoon" with no day of its own is today's, not the week's.
+        let names_weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .any(|d| body.contains(d));
+        let bare_weekday = names_weekday
+            && !body.contains("next")
             && !body.contains("this")
             && !body.contains("tomorrow")
             && !body.contains("today")
@@ -1000,11 +1150,51 @@ fn apply_next_week(lower: &str, found: &mut [Found]) {
         }
         if let Some(d) = day_of(&f.value)
             && d < monday
-            && let Some(moved) = on_date(&f.value, d + chrono::Duration::days(7))
         {
-            f.value = moved;
+            // The same weekday inside the named week, however far off it is.
+            let weeks = ((monday - d).num_days() + 6) / 7;
+            if let Some(moved) = on_date(&f.value, d + chrono::Duration::days(7 * weeks)) {
+                f.value = moved;
+            }
         }
     }
+    // "any availability next week? Late afternoon would be ideal": a part of day with no
+    // day of its own, after the named week, is the hours wanted inside it, not today's.
+    let week_end = found[k].span.end;
+    found.retain(|f| {
+        let body = lower.get(f.span.clone()).unwrap_or("");
+        !(f.span.start >= week_end
+            && f.span.start - week_end <= 300
+            && matches!(f.value, TimeValue::Interval { .. })
+            && undated_part_of_day_text(body)
+            && !body.contains("this"))
+    });
+}
+
+/// "I am away the week of 9 November", "not the week of the 9th": the sentence naming the
+/// week rules it out, so a weekday written after it is not that week's.
+fn week_ruled_out(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .any(|w| {
+            matches!(
+                w,
+                "away"
+                    | "out"
+                    | "off"
+                    | "busy"
+                    | "travelling"
+                    | "traveling"
+                    | "holiday"
+                    | "vacation"
+                    | "leave"
+                    | "unavailable"
+                    | "not"
+                    | "except"
+                    | "can't"
+                    | "cannot"
+            )
+        })
 }
 
 /// "the week starting 6 July", "the week commencing Monday": the day names a whole
@@ -1603,13 +1793,19 @@ fn proposed_slots(
     });
     // "Could we find 45 minutes next week? Wednesday the 11th at 2pm would be ideal": a
     // window that holds a more precise proposal is its context, not another option.
-    let precise: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> =
-        slots.iter().map(|(_, s)| (s.start, s.end)).collect();
+    // An exact time that starts inside the window counts too: "lunch tmrw? 12:30" is one
+    // hour-long lunch from 12:30, though it runs past the lunch window's 13:00.
+    let precise: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>, bool)> = slots
+        .iter()
+        .map(|(_, s)| (s.start, s.end, s.flexible))
+        .collect();
     slots.retain(|(_, s)| {
         !s.flexible
-            || !precise
-                .iter()
-                .any(|&(a, b)| s.start <= a && b <= s.end && (a, b) != (s.start, s.end))
+            || !precise.iter().any(|&(a, b, flexible)| {
+                (a, b) != (s.start, s.end)
+                    && s.start <= a
+                    && (b <= s.end || (!flexible && a < s.end))
+            })
     });
     let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();
     let ranks = rank::ranks(lower, &spans);

@@ -30,7 +30,7 @@ pub enum PartOfDay {
     Morning,
     /// 12:00–17:00.
     Afternoon,
-    /// 17:00–20:00 ("evening", "tonight").
+    /// 17:00–20:00 ("evening", "tonight", "night", "dinner").
     Evening,
     /// 12:00–13:00.
     Lunch,
@@ -66,7 +66,12 @@ pub fn part_of_day(lower: &str) -> Option<PartOfDay> {
         Some(PartOfDay::Morning)
     } else if lower.contains("afternoon") {
         Some(PartOfDay::Afternoon)
-    } else if lower.contains("evening") || lower.contains("tonight") || has_word(lower, "night") {
+    } else if lower.contains("evening")
+        || lower.contains("tonight")
+        || has_word(lower, "night")
+        // "Dinner Tuesday?": dinner is had in the evening.
+        || has_word(lower, "dinner")
+    {
         Some(PartOfDay::Evening)
     } else {
         None
@@ -548,6 +553,7 @@ mod tests {
         assert_eq!(part_of_day("lunch thursday"), Some(PartOfDay::Lunch));
         assert_eq!(part_of_day("eod friday"), Some(PartOfDay::EndOfDay));
         assert_eq!(part_of_day("tonight"), Some(PartOfDay::Evening));
+        assert_eq!(part_of_day("dinner friday"), Some(PartOfDay::Evening));
         assert_eq!(part_of_day("tuesday"), None);
     }
 

@@ -56,6 +56,18 @@ pub fn windows(text: &str) -> Vec<Window> {
             (raw, m.end())
         };
         let (kind, connector) = classify(raw);
+        // "Nováková", "Málaga": letters the token scan does not take glue it to a longer
+        // word, which is a name, not "Nov" or "Mal".
+        let glued = text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+            || text[end..].chars().next().is_some_and(char::is_alphabetic);
+        let (kind, connector) = if glued {
+            (Kind::Other, false)
+        } else {
+            (kind, connector)
+        };
         tokens.push(Token {
             start: m.start(),
             end,
@@ -63,6 +75,7 @@ pub fn windows(text: &str) -> Vec<Window> {
             connector,
         });
     }
+    link_zone_words(text, &mut tokens);
     promote_numbers_before_meridiem(text, &mut tokens);
     promote_led_hours(text, &mut tokens);
     split_moves(text, &mut tokens);
@@ -123,6 +136,31 @@ fn keeps_period(raw: &str) -> bool {
             | "fri."
             | "sat."
     )
+}
+
+/// "from 10-11:30am Malaysia time on Monday 26 October", "2pm London time on Tuesday": a
+/// zone written between the clock and its day continues the expression, so both are read
+/// together. A capitalised place before "time" counts even when no zone is known for it.
+fn link_zone_words(text: &str, tokens: &mut [Token]) {
+    let mentions = super::zones::all_mentions(text);
+    for k in 0..tokens.len() {
+        if tokens[k].kind != Kind::Other {
+            continue;
+        }
+        let (start, end) = (tokens[k].start, tokens[k].end);
+        let in_mention = mentions.iter().any(|m| m.start <= start && end <= m.end);
+        let word = &text[start..end];
+        let place_before_time = word.len() >= 3
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && word.bytes().all(|b| b.is_ascii_alphabetic())
+            && tokens.get(k + 1).is_some_and(|n| {
+                text[n.start..n.end].eq_ignore_ascii_case("time")
+                    && text[end..n.start].trim().is_empty()
+            });
+        if in_mention || place_before_time {
+            tokens[k].kind = Kind::Link;
+        }
+    }
 }
 
 /// "3 pm", "10 a.m.", "3 o'clock": the number is a clock time, so it can start a window.
@@ -548,6 +586,8 @@ fn is_link_word(w: &str) -> bool {
             | "mornings"
             | "afternoons"
             | "evenings"
+            | "night"
+            | "nights"
             | "ish"
             | "et"
             | "est"
@@ -674,6 +714,20 @@ mod tests {
         let s = spans(t);
         assert_eq!(s[0], "Monday");
         assert!(s.iter().any(|w| w.contains("2 pm on Nov 3rd")), "{s:?}");
+    }
+
+    #[test]
+    fn a_zone_between_clock_and_day_keeps_them_together() {
+        let t = "Can we talk 9-10:30am Lisbon time on Friday 6 November? Thanks";
+        assert_eq!(spans(t), vec!["9-10:30am Lisbon time on Friday 6 November"]);
+        let t = "Say 4pm Cairo time on Monday.";
+        assert_eq!(spans(t), vec!["4pm Cairo time on Monday"]);
+    }
+
+    #[test]
+    fn part_of_a_longer_name_is_no_cue() {
+        assert!(spans("Dear Ms Novák, thanks for the files.").is_empty());
+        assert!(spans("Greetings from Wedó!").is_empty());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The meeting length an email states ("a quick 15 min call", "an hour", "grab lunch").
 //!
-//! Decision: a meal ("grab lunch", "dinner") states no length: the 30-minute default for a
-//! clock time applies, and "lunch" as a part of day is 12:00–13:00 anyway. Our labelled
-//! corpus reads meals that way. Lengths that are not the meeting's ("in 2 hours", "10
-//! minutes late", "24 hours notice") are ignored.
+//! Decision: lunch as the meeting ("grab lunch Thursday at 12:15?", "lunch tmrw? 12:30")
+//! lasts an hour, as the issue's conventions say; other meals ("dinner", "coffee") state no
+//! length and the 30-minute default for a clock time applies. A length written out wins
+//! ("lunch, 90 minutes"). Lengths that are not the meeting's ("in 2 hours", "10 minutes
+//! late", "24 hours notice") are ignored.
 
 use std::sync::LazyLock;
 
@@ -27,6 +28,24 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
+    written_minutes(lower).or_else(|| lunch_is_the_meeting(lower).then_some(60))
+}
+
+/// "coffee rather than lunch?", "a call instead of lunch": the lunch is replaced.
+pub fn lunch_given_up(lower: &str) -> bool {
+    [
+        "than lunch",
+        "instead of lunch",
+        "not lunch",
+        "no lunch",
+        "skip lunch",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// The meeting length written out in `lower` ("20 minutes", "an hour", "half-day").
+pub fn written_minutes(lower: &str) -> Option<u32> {
     // "a half-day workshop": four hours, by the product's convention.
     if lower.contains("half-day") || lower.contains("half day") {
         return Some(240);
@@ -67,32 +86,84 @@ pub fn stated_minutes(lower: &str) -> Option<u32> {
     None
 }
 
+/// "grab lunch", "lunch tmrw?", "over lunch": the meeting is a lunch. Not a lunch that only
+/// marks the hour ("after lunch", "before lunch") or one given up ("coffee rather than
+/// lunch", "instead of lunch").
+fn lunch_is_the_meeting(lower: &str) -> bool {
+    lower.match_indices("lunch").any(|(at, w)| {
+        let end = at + w.len();
+        let word_start = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+        let word_end = lower
+            .as_bytes()
+            .get(end)
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        if !(word_start && word_end) {
+            return false;
+        }
+        let before = lower[..at].trim_end_matches([' ', '-']);
+        let marks_hour = [
+            "after", "before", "post", "pre", "until", "till", "til", "by", "than", "of", "not",
+            "no", "my", "at", "during", "out for", "away for",
+        ]
+        .iter()
+        .any(|w| {
+            before.ends_with(w)
+                && before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        });
+        let after = lower[end..].trim_start();
+        let break_or_hour = ["break", "hour", "time"]
+            .iter()
+            .any(|w| after.starts_with(w));
+        !marks_hour && !break_or_hour
+    })
+}
+
 /// A length is the meeting's unless it is a delay, a deadline or a relative time.
 fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
     let before = lower[..start].trim_end();
     let after = lower[end..].trim_start();
-    let relative_before = [
-        "in",
-        "within",
-        "every",
-        "past",
-        "last",
-        "next",
-        "for the past",
-        "than",
-        // A move, not a length: "push it back an hour", "bring it forward 30 minutes".
-        "back",
-        "forward",
-        "push it",
-        "move it",
-        "by",
+    // "lock in 90 min", "pencil in an hour": a booking, not "in 2 hours".
+    let booked_in = [
+        "lock in",
+        "pencil in",
+        "block in",
+        "fit in",
+        "squeeze in",
+        "slot in",
     ]
     .iter()
-    .any(|w| {
-        before.ends_with(w)
-            && before[..before.len() - w.len()].ends_with(|c: char| !c.is_ascii_alphanumeric())
-            || before == *w
-    });
+    .any(|w| before.ends_with(w));
+    // "shouldn't take more than 20 minutes": a bound on the meeting, not "later than".
+    let bound = ["more than", "longer than", "less than"]
+        .iter()
+        .any(|w| before.ends_with(w));
+    let relative_before = !booked_in
+        && !bound
+        && [
+            "in",
+            "within",
+            "every",
+            "past",
+            "last",
+            "next",
+            "for the past",
+            "than",
+            // A move, not a length: "push it back an hour", "bring it forward 30 minutes".
+            "back",
+            "forward",
+            "push it",
+            "move it",
+            "by",
+        ]
+        .iter()
+        .any(|w| {
+            before.ends_with(w)
+                && before[..before.len() - w.len()].ends_with(|c: char| !c.is_ascii_alphanumeric())
+                || before == *w
+        });
     let relative_after = [
         "ago",
         "late",
@@ -153,9 +224,23 @@ mod tests {
     }
 
     #[test]
-    fn meals_state_no_length() {
-        assert_eq!(minutes("Want to grab lunch Thursday?"), None);
+    fn lunch_lasts_an_hour_other_meals_state_no_length() {
+        assert_eq!(minutes("Up for lunch Friday? Say 1pm at Nando's"), Some(60));
+        assert_eq!(minutes("let's catch up over lunch on the 4th"), Some(60));
+        assert_eq!(minutes("lunch on Thursday, 90 minutes max"), Some(90));
         assert_eq!(minutes("Coffee on Monday?"), None);
+        assert_eq!(minutes("Dinner on Saturday at 8?"), None);
+        assert_eq!(minutes("a quick call after lunch on Tuesday?"), None);
+        assert_eq!(minutes("a coffee at 4 rather than lunch?"), None);
+        assert_eq!(minutes("a call during my lunch break"), None);
+        assert_eq!(minutes("Call at 2? I'm out for lunch until 1."), None);
+    }
+
+    #[test]
+    fn bounds_and_bookings_state_the_length() {
+        assert_eq!(minutes("it won't take longer than 15 minutes"), Some(15));
+        assert_eq!(minutes("can we pencil in 45 min on Friday?"), Some(45));
+        assert_eq!(minutes("I can talk in 2 hours"), None);
     }
 
     #[test]

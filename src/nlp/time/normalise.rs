@@ -64,6 +64,20 @@ static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// "8 or 9 December", "the 3rd and 4th of May": two day numbers sharing the month written
+/// after the second; the first alone would read as a clock ("on 8") or a bare number.
+static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}(?:st|nd|rd|th)?)\s+(or|and|&)\s+(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "10.00-12.00", "14.30 to 16.00", "at 9.30": a dotted 24-hour clock, in a range or after
+/// a clock word, written with a colon so every later stage reads it as one.
+static DOTTED_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(between)\s+)?([01]?\d|2[0-3])\.([0-5]\d)(\s*(?:-|–|to|and|until|till|bis)\s*)([01]?\d|2[0-3])\.([0-5]\d)\b|\b(at|from|until|till|um|ab|om|alle)(\s+)([01]?\d|2[0-3])\.([0-5]\d)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
@@ -93,6 +107,35 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 .into_owned();
             out = Cow::Owned(t);
         }
+    }
+    if DOTTED_CLOCK.is_match(&out) {
+        let src = out.clone().into_owned();
+        let t = DOTTED_CLOCK
+            .replace_all(&src, |c: &Captures| {
+                let whole = c.get(0).map_or(0..0, |m| m.range());
+                // "on 10.12.2026", "at 3.5.": a dotted date goes on after the pair.
+                let rest = &src[whole.end..];
+                if rest.starts_with('.') && !rest[1..].starts_with([' ', '\n']) && rest.len() > 1 {
+                    return c[0].to_string();
+                }
+                if c.get(2).is_some() {
+                    let between = c.get(1).map(|m| m.as_str());
+                    // "2.50 and 3.50": only "between" makes a pair joined by "and" clocks.
+                    if between.is_none() && c[4].trim().eq_ignore_ascii_case("and") {
+                        return c[0].to_string();
+                    }
+                    let lead = between.map(|b| format!("{b} ")).unwrap_or_default();
+                    format!("{lead}{}:{}{}{}:{}", &c[2], &c[3], &c[4], &c[5], &c[6])
+                } else {
+                    format!("{}{}{}:{}", &c[7], &c[8], &c[9], &c[10])
+                }
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if DAY_PAIR.is_match(&out) {
+        let t = DAY_PAIR.replace_all(&out, "$1 $4 $2 $3").into_owned();
+        out = Cow::Owned(t);
     }
     if BARE_CONTRACTION.is_match(&out) {
         let t = BARE_CONTRACTION
@@ -334,6 +377,46 @@ mod tests {
     }
 
     #[test]
+    fn dotted_clocks_take_a_colon() {
+        let ldn = Zone::Iana(Tz::Europe__London);
+        assert_eq!(
+            normalise_at("Wed 14.30-16.00 CET", &ldn),
+            "Wed 14:30-16:00 CET"
+        );
+        assert_eq!(normalise_at("Friday at 9.15?", &ldn), "Friday at 9:15?");
+        // A price and a dotted date stay as written.
+        assert_eq!(
+            normalise_at("it costs 12.50 now", &ldn),
+            "it costs 12.50 now"
+        );
+        assert_eq!(
+            normalise_at("between 14.00 and 15.30", &ldn),
+            "between 14:00 and 15:30"
+        );
+        assert_eq!(
+            normalise_at("rose 2.50 and 3.10", &ldn),
+            "rose 2.50 and 3.10"
+        );
+        assert_eq!(
+            normalise_at("from 10.12.2026 on", &ldn),
+            "from 12/10/2026 on"
+        );
+    }
+
+    #[test]
+    fn a_day_pair_shares_its_month() {
+        let ldn = Zone::Iana(Tz::Europe__London);
+        assert_eq!(
+            normalise_at("on 14 or 15 Jan, 9:00-10:00", &ldn),
+            "on 14 Jan or 15 Jan, 9:00-10:00"
+        );
+        assert_eq!(
+            normalise_at("the 3rd and 4th of May", &ldn),
+            "the 3rd May and 4th of May"
+        );
+    }
+
+    #[test]
     fn letter_meridiem_is_spelled_out() {
         let ny = Zone::Iana(Tz::America__New_York);
         assert_eq!(normalise_at("fri 11a works", &ny), "fri 11am works");
@@ -352,7 +435,8 @@ mod tests {
             normalise_at("03.12.2026 at 14:30", &ldn),
             "12/3/2026 at 14:30"
         );
-        assert_eq!(normalise_at("at 10.30 or 4.5%", &ldn), "at 10.30 or 4.5%");
+        // A dotted clock is no date (it takes a colon); a decimal stays.
+        assert_eq!(normalise_at("at 10.30 or 4.5%", &ldn), "at 10:30 or 4.5%");
         assert_eq!(normalise_at("support 24/7", &ldn), "support 24/7");
         assert_eq!(
             normalise_at("a review before the end of the month?", &ldn),

@@ -340,8 +340,9 @@ fn mode_and_place() {
     assert_eq!(r.location.as_deref(), Some("Blue Bottle on Market St"));
     assert_eq!(r.mode, Some(MeetingMode::InPerson));
     assert_eq!(r.slots.len(), 1);
+    // "grab lunch" = 60 minutes by the conventions; the lunch window is 12-13.
     let r = read_times("Let's grab lunch Thursday.", &wed());
-    assert_eq!(r.duration_minutes, None);
+    assert_eq!(r.duration_minutes, Some(60));
     assert_eq!(r.slots[0].start.to_rfc3339(), "2026-11-26T12:00:00-05:00");
     let r = read_times("Zoom on Friday at 11?", &wed());
     assert_eq!(r.mode, Some(MeetingMode::Video));
@@ -654,4 +655,153 @@ fn your_time_is_the_reader_zone_when_the_caller_knows_it() {
         spans("Could you do a quick call Friday at 4pm your time?", &wed()),
         vec!["2026-11-27T16:00:00-05:00..2026-11-27T16:30:00-05:00"]
     );
+}
+
+#[test]
+fn a_clock_window_after_a_run_of_days_is_offered_on_each() {
+    let t = "Could we find 30 minutes? I'm around Monday to Wednesday next week, any time between 1 and 3pm.";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-11-30T13:00:00-05:00..2026-11-30T15:00:00-05:00",
+            "2026-12-01T13:00:00-05:00..2026-12-01T15:00:00-05:00",
+            "2026-12-02T13:00:00-05:00..2026-12-02T15:00:00-05:00"
+        ]
+    );
+}
+
+#[test]
+fn bare_weekdays_after_a_named_week_are_in_it_and_dinner_is_an_evening() {
+    let t = "I'm visiting the week of 14 December. Dinner Monday or Tuesday night?";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-14T17:00:00-05:00..2026-12-14T20:00:00-05:00",
+            "2026-12-15T17:00:00-05:00..2026-12-15T20:00:00-05:00"
+        ]
+    );
+}
+
+#[test]
+fn a_zone_between_the_clock_and_its_day_keeps_them_together() {
+    let t = "Would 9-10:30am London time on Friday 4 December suit?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-04T09:00:00+00:00..2026-12-04T10:30:00+00:00"]
+    );
+}
+
+#[test]
+fn two_days_of_one_month_share_a_dotted_clock_range() {
+    let t = "We could host you on 14 or 15 December, 09.30-11.00 CET.";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-14T09:30:00+01:00..2026-12-14T11:00:00+01:00",
+            "2026-12-15T09:30:00+01:00..2026-12-15T11:00:00+01:00"
+        ]
+    );
+}
+
+#[test]
+fn a_part_of_day_after_a_clock_sets_its_half_of_the_day() {
+    let t = "Shall we say Tuesday at 6 in the evening?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-01T18:00:00-05:00..2026-12-01T18:30:00-05:00"]
+    );
+    let t = "¿Hablamos el jueves a las once y media de la mañana?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-26T11:30:00-05:00..2026-11-26T12:00:00-05:00"]
+    );
+}
+
+#[test]
+fn stated_lengths_apply_to_the_clock() {
+    let t = "lunch fri? 1:15 at the deli on 3rd";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-27T13:15:00-05:00..2026-11-27T14:15:00-05:00"]
+    );
+    let t = "Can we lock in 45 mins Thursday at 2? It won't take more than that.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-26T14:00:00-05:00..2026-11-26T14:45:00-05:00"]
+    );
+    // A reply keeps the thread's length, unless it gives the lunch up.
+    assert_eq!(
+        thread_meeting_minutes("Friday works!", "> Lunch on Friday at 12:30?"),
+        Some(60)
+    );
+    assert_eq!(
+        thread_meeting_minutes("a quick call instead of lunch?", "> Lunch on Friday?"),
+        None
+    );
+    assert_eq!(
+        thread_meeting_minutes("Jeudi me convient.", "> Il faudra une bonne heure."),
+        Some(60)
+    );
+}
+
+#[test]
+fn german_windows_and_day_parts_are_read() {
+    let t = "Passt Ihnen Dienstag, 1.12., zwischen 10 und 12 Uhr? Sonst Mittwochnachmittag.";
+    assert_eq!(
+        spans(t, &wed()),
+        [
+            "2026-12-01T10:00:00-05:00..2026-12-01T12:00:00-05:00",
+            "2026-12-02T12:00:00-05:00..2026-12-02T17:00:00-05:00"
+        ]
+    );
+}
+
+#[test]
+fn halves_of_months_the_year_end_and_week_commencing_are_windows() {
+    let t = "Could we talk sometime in the second half of January?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2027-01-16T09:00:00-05:00..2027-01-31T17:00:00-05:00"]
+    );
+    let t = "Any chance of a call between Xmas and New Year?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-28T09:00:00-05:00..2026-12-31T17:00:00-05:00"]
+    );
+    let t = "how's your diary looking w/c 7 Dec?";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00"]
+    );
+}
+
+#[test]
+fn a_part_of_day_without_a_day_does_not_move_into_a_named_week() {
+    let t = "Which days in the week of December 7 suit you? Our mornings are best, your late afternoon.";
+    let s = spans(t, &wed());
+    assert!(
+        s.contains(&"2026-12-07T09:00:00-05:00..2026-12-11T17:00:00-05:00".to_string()),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn a_part_of_day_after_a_named_week_is_the_hours_wanted_in_it() {
+    let t = "Any availability next week for a site visit? Early afternoon would be ideal.";
+    assert_eq!(
+        spans(t, &wed()),
+        ["2026-11-30T09:00:00-05:00..2026-12-04T17:00:00-05:00"]
+    );
+}
+
+#[test]
+fn a_weekday_does_not_move_into_a_week_the_writer_rules_out() {
+    // Whether the away week itself is dropped is the non-proposal checks' call.
+    let t = "I am away the week of 7 December. Could we do Tuesday?";
+    let s = spans(t, &wed());
+    assert!(
+        s.contains(&"2026-12-01T09:00:00-05:00..2026-12-01T17:00:00-05:00".to_string()),
+        "{s:?}"
+    );
+    assert!(!s.iter().any(|x| x.starts_with("2026-12-08")), "{s:?}");
 }

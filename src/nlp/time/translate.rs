@@ -175,6 +175,11 @@ const PHRASES: &[(&str, &str)] = &[
     ("einer stunde", "an hour"),
     ("una hora", "an hour"),
     ("une heure", "an hour"),
+    // "une petite heure", "eine knappe Stunde": about an hour, an hour for the calendar.
+    ("une petite heure", "an hour"),
+    ("une bonne heure", "an hour"),
+    ("eine knappe stunde", "an hour"),
+    ("eine gute stunde", "an hour"),
     ("minuten", "minutes"),
     ("minutos", "minutes"),
     ("nachmittag", "afternoon"),
@@ -214,6 +219,14 @@ const PHRASES: &[(&str, &str)] = &[
     ("mañana por la mañana", "tomorrow morning"),
     ("mañana por la tarde", "tomorrow afternoon"),
     ("de la mañana", "in the morning"),
+    ("de la tarde", "in the afternoon"),
+    ("de la noche", "in the evening"),
+    ("da manhã", "in the morning"),
+    ("da tarde", "in the afternoon"),
+    ("da noite", "in the evening"),
+    ("du matin", "in the morning"),
+    ("de l'après-midi", "in the afternoon"),
+    ("du soir", "in the evening"),
     ("mañana", "tomorrow"),
     ("hoy", "today"),
     ("mediodía", "noon"),
@@ -352,6 +365,101 @@ static DAY_TO_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Hours written as words, in Spanish, Portuguese and French, with their number.
+const HOUR_WORDS: &[(&str, u32)] = &[
+    ("una", 1),
+    ("uma", 1),
+    ("une", 1),
+    ("dos", 2),
+    ("duas", 2),
+    ("deux", 2),
+    ("tres", 3),
+    ("três", 3),
+    ("trois", 3),
+    ("cuatro", 4),
+    ("quatro", 4),
+    ("quatre", 4),
+    ("cinco", 5),
+    ("cinq", 5),
+    ("seis", 6),
+    ("six", 6),
+    ("siete", 7),
+    ("sete", 7),
+    ("sept", 7),
+    ("ocho", 8),
+    ("oito", 8),
+    ("huit", 8),
+    ("nueve", 9),
+    ("nove", 9),
+    ("neuf", 9),
+    ("diez", 10),
+    ("dez", 10),
+    ("dix", 10),
+    ("once", 11),
+    ("onze", 11),
+    ("doce", 12),
+    ("doze", 12),
+    ("douze", 12),
+];
+
+fn hour_words() -> String {
+    HOUR_WORDS
+        .iter()
+        .map(|(w, _)| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// "a las cuatro y media", "às duas e meia", "a la una menos cuarto": a clock spelled out
+/// after the clock word, which alone makes the number a time.
+static SPELLED_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:a las|a la|às)\s+({})(?:\s+(?:y|e)\s+(media|meia|cuarto|quarto|um quarto)|\s+(menos)\s+(?:cuarto|um quarto|quarto))?\b",
+        hour_words()
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// "à quatre heures et demie", "à deux heures moins le quart": French needs "heures".
+static SPELLED_CLOCK_FR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\bà\s+({})\s+heures?(?:\s+et\s+(demie|quart)|\s+(moins)\s+(?:le\s+)?quart)?\b",
+        hour_words()
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// "at H:MM" for a spelled clock's captures: the hour word, "half"/"quarter" past, "to".
+fn spelled_clock(c: &Captures) -> String {
+    let hour = HOUR_WORDS
+        .iter()
+        .find(|(w, _)| c[1].eq_ignore_ascii_case(w) || c[1].to_lowercase() == *w)
+        .map_or(0, |(_, h)| *h);
+    if hour == 0 {
+        return c[0].to_string();
+    }
+    let (hour, minute) = match (c.get(2).map(|m| m.as_str().to_lowercase()), c.get(3)) {
+        (_, Some(_)) => (if hour == 1 { 12 } else { hour - 1 }, 45),
+        (Some(p), None) if p.starts_with("me") || p == "demie" => (hour, 30),
+        (Some(_), None) => (hour, 15),
+        (None, None) => (hour, 0),
+    };
+    format!("at {hour}:{minute:02}")
+}
+
+/// "zwischen 14 und 16 Uhr", "entre las 2 y las 4", "entre 14h et 16h", "tra le 14 e le
+/// 16", "tussen 14 en 16 uur": a window between two clock times.
+static BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:zwischen|entre(?:\s+(?:las|les|as))?|tra\s+le|fra\s+le|tussen)\s+(\d{1,2}(?:[:.]\d{2})?(?:\s*(?:uhr|h\d{0,2}|uur))?)\s+(?:und|y|et|e|en)\s+(?:(?:las|les|as|le)\s+)?(\d)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "Freitagvormittag", "Dienstagnachmittag": German writes the part of day onto the day.
+static DAY_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(vormittag|nachmittag|abend|morgen|mittag)s?\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// German "morgen" is tomorrow, except in the greeting "Guten Morgen" and "morgens".
 static MORGEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(guten\s+)?morgen\b").unwrap_or_else(|_| unreachable!()));
@@ -397,13 +505,29 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         &BEFORE_DAY,
         &MORGEN,
         &CLOCK_IT_NL,
+        &SPELLED_CLOCK,
+        &SPELLED_CLOCK_FR,
+        &BETWEEN,
+        &DAY_PART,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
     }
-    let t = PHRASE.replace_all(text, |c: &Captures| {
+    let t = DAY_PART.replace_all(text, |c: &Captures| {
+        let part = match c[2].to_lowercase().as_str() {
+            "vormittag" | "morgen" => "morning",
+            "nachmittag" => "afternoon",
+            "abend" => "evening",
+            _ => "noon",
+        };
+        format!("{} {part}", &c[1])
+    });
+    let t = PHRASE.replace_all(&t, |c: &Captures| {
         lookup(PHRASES, &c[0]).unwrap_or("").to_string()
     });
+    let t = SPELLED_CLOCK.replace_all(&t, spelled_clock);
+    let t = SPELLED_CLOCK_FR.replace_all(&t, spelled_clock);
+    let t = BETWEEN.replace_all(&t, "between $1 and $2");
     let t = WEEKDAY.replace_all(&t, |c: &Captures| {
         lookup(WEEKDAYS, &c[0]).unwrap_or("").to_string()
     });
@@ -503,6 +627,10 @@ mod tests {
         assert_eq!(to_english("Would 11h suit you?"), "Would 11:00 suit you?");
         assert_eq!(to_english("I'm 4h ahead of you"), "I'm 4h ahead of you");
         assert_eq!(
+            to_english("Il nous faudra une bonne heure."),
+            "Il nous faudra an hour."
+        );
+        assert_eq!(
             to_english("Das dauert etwa 15 Minuten."),
             "Das dauert etwa 15 minutes."
         );
@@ -547,6 +675,39 @@ mod tests {
         assert_eq!(
             to_english("Freitag um 15 Uhr Ortszeit"),
             "Friday at 15:00 local time"
+        );
+    }
+
+    #[test]
+    fn spelled_clocks_and_clock_windows_read_as_english() {
+        assert_eq!(
+            to_english("¿el viernes a las tres y cuarto de la tarde?"),
+            "¿el Friday at 3:15 in the afternoon?"
+        );
+        assert_eq!(
+            to_english("quinta às duas e meia da tarde"),
+            "Thursday at 2:30 in the afternoon"
+        );
+        assert_eq!(
+            to_english("lundi à dix heures moins le quart"),
+            "Monday at 9:45"
+        );
+        assert_eq!(
+            to_english("am Dienstag zwischen 9 und 11 Uhr"),
+            "am Tuesday between 9 and 11:00"
+        );
+        assert_eq!(
+            to_english("mercredi entre 14h et 16h"),
+            "Wednesday between 14:00 and 16:00"
+        );
+        assert_eq!(
+            to_english("Oder Montagnachmittag?"),
+            "Oder Monday afternoon?"
+        );
+        // A count of people is not a clock.
+        assert_eq!(
+            to_english("somos dos y media docena"),
+            "somos dos y media docena"
         );
     }
 

@@ -1,9 +1,14 @@
-//! Rewrites relative and numbered weeks Duckling cannot read into forms it can.
+//! Rewrites relative and numbered weeks, and other runs of days, Duckling cannot read into
+//! forms it can.
 //!
 //! Duckling 0.4 reads "the week of 2026-05-11" and "two weeks from now" but not "the week
-//! after next", "week 46" (the ISO 8601 week number common in European mail) or "two weeks
-//! from today"; these need the reference date, so they are rewritten here, before the cue
-//! scan, rather than in `translate`.
+//! after next", "week 46" (the ISO 8601 week number common in European mail), "two weeks
+//! from today", "w/c 19 Oct", "the first half of December" or "between Christmas and New
+//! Year"; these need the reference date, so they are rewritten here, before the cue scan,
+//! rather than in `translate`. The runs of days follow the issue's judgement calls: the
+//! first half of a month is the 1st to the 15th, the second half the 16th to its last day,
+//! and the days between Christmas and New Year are the business days from the one after
+//! Christmas Day to December 31 (holidays ignored, as for "before the 20th").
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -25,15 +30,115 @@ static FROM_TODAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(weeks?|days?)\s+from\s+today\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "w/c 19 Oct", "w/b Monday": the British shorthands for a week commencing (beginning).
+static WEEK_COMMENCING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bw/[cb]\b\.?").unwrap_or_else(|_| unreachable!()));
+
+/// "between Christmas and New Year", "between Xmas and New Year's", "zwischen den Jahren".
+static CHRISTMAS_TO_NEW_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bbetween\s+(?:christmas|xmas)\s+and\s+(?:the\s+)?new\s+years?(?:'s|’s)?(?:\s+(?:day|eve))?\b|\bzwischen\s+den\s+jahren\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "the first half of December", "in the second half of next month".
+static MONTH_HALF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in\s+)?(?:the\s+)?(first|1st|second|2nd|latter|last)\s+half\s+of\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|next\s+month|this\s+month)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A day spelled so Duckling reads it, with its year: "28 December 2026".
+fn spelled(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// The business days from the one after Christmas Day to December 31 of `today`'s year.
+fn christmas_to_new_year(today: NaiveDate) -> Option<String> {
+    let christmas = NaiveDate::from_ymd_opt(today.year(), 12, 25)?;
+    let mut first = christmas + Duration::days(1);
+    while matches!(first.weekday(), Weekday::Sat | Weekday::Sun) {
+        first += Duration::days(1);
+    }
+    let mut last = NaiveDate::from_ymd_opt(today.year(), 12, 31)?;
+    while matches!(last.weekday(), Weekday::Sat | Weekday::Sun) {
+        last -= Duration::days(1);
+    }
+    Some(format!("from {} to {}", spelled(first), spelled(last)))
+}
+
+/// The half of the named month (this year's, or next year's once it has passed).
+fn month_half(which: &str, month: &str, today: NaiveDate) -> Option<String> {
+    let month = month.to_ascii_lowercase();
+    let number = if month.starts_with("next") {
+        today.month() % 12 + 1
+    } else if month.starts_with("this") {
+        today.month()
+    } else {
+        let k = MONTHS
+            .iter()
+            .position(|m| m.to_ascii_lowercase().starts_with(&month[..3]))?;
+        u32::try_from(k).ok()? + 1
+    };
+    let year = if number < today.month() {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    let first = NaiveDate::from_ymd_opt(year, number, 1)?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()?;
+    let (a, b) = if which.eq_ignore_ascii_case("first") || which.eq_ignore_ascii_case("1st") {
+        (first, first + Duration::days(14))
+    } else {
+        (first + Duration::days(15), last)
+    };
+    Some(format!("from {} to {}", spelled(a), spelled(b)))
+}
+
 /// The text with relative and numbered weeks spelled as "the week of YYYY-MM-DD" (that
-/// week's Monday) and "N weeks from today" as "N weeks from now"; unchanged when there are
-/// none.
+/// week's Monday), "N weeks from today" as "N weeks from now", "w/c" as "the week
+/// commencing", and halves of months and the days between Christmas and New Year as runs
+/// of dated days; unchanged when there are none.
 pub fn rewrite(text: &str, today: NaiveDate) -> Cow<'_, str> {
-    if !(AFTER_NEXT.is_match(text) || NUMBERED.is_match(text) || FROM_TODAY.is_match(text)) {
+    if !(AFTER_NEXT.is_match(text)
+        || NUMBERED.is_match(text)
+        || FROM_TODAY.is_match(text)
+        || WEEK_COMMENCING.is_match(text)
+        || CHRISTMAS_TO_NEW_YEAR.is_match(text)
+        || MONTH_HALF.is_match(text))
+    {
         return Cow::Borrowed(text);
     }
+    let text = WEEK_COMMENCING.replace_all(text, |c: &Captures| {
+        if c[0].to_ascii_lowercase().starts_with("w/b") {
+            "the week beginning"
+        } else {
+            "the week commencing"
+        }
+    });
+    let text = CHRISTMAS_TO_NEW_YEAR.replace_all(&text, |c: &Captures| {
+        christmas_to_new_year(today).unwrap_or_else(|| c[0].to_string())
+    });
+    let text = MONTH_HALF.replace_all(&text, |c: &Captures| {
+        month_half(&c[1], &c[2], today).unwrap_or_else(|| c[0].to_string())
+    });
     let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let out = AFTER_NEXT.replace_all(text, |_: &Captures| {
+    let out = AFTER_NEXT.replace_all(&text, |_: &Captures| {
         week_of(this_monday + Duration::days(14))
     });
     let out = NUMBERED.replace_all(&out, |c: &Captures| {
@@ -91,6 +196,28 @@ mod tests {
             "Termin in the week of 2026-03-16?"
         );
         assert_eq!(rewrite("week 60 is odd", day(2026, 2, 3)), "week 60 is odd");
+    }
+
+    #[test]
+    fn shorthand_weeks_halves_and_the_year_end_become_dated_runs() {
+        assert_eq!(
+            rewrite("free w/c 7 Dec?", day(2026, 11, 20)),
+            "free the week commencing 7 Dec?"
+        );
+        assert_eq!(
+            rewrite("sometime in the second half of February", day(2027, 1, 12)),
+            "sometime from 16 February 2027 to 28 February 2027"
+        );
+        // Written in November, "first half of January" is next year's.
+        assert_eq!(
+            rewrite("the first half of jan works", day(2026, 11, 3)),
+            "from 1 January 2027 to 15 January 2027 works"
+        );
+        // 2027: Christmas is a Saturday, so the 27th (Monday) to the 31st (Friday).
+        assert_eq!(
+            rewrite("a call between Xmas and New Year's?", day(2027, 12, 1)),
+            "a call from 27 December 2027 to 31 December 2027?"
+        );
     }
 
     #[test]
