@@ -203,7 +203,9 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     // event that bounds the meeting, not a time offered for it.
     if BEFORE_EVENT.is_match(before)
         && (body.starts_with("on ")
+            || body.starts_with("in ")
             || before.trim_end().ends_with(" on")
+            || before.trim_end().ends_with(" in")
             || before.trim_end().ends_with(" is"))
         && ![
             "lunch",
@@ -428,7 +430,12 @@ const UNAVAILABLE: &[&str] = &[
     "i'll be traveling",
     "i'll be travelling",
     "i'm away",
+    "i am away",
     "i'll be away",
+    "i will be away",
+    "we're away",
+    "we are away",
+    "we'll be away",
     "can't do",
     "cannot do",
     "annual leave",
@@ -467,7 +474,7 @@ const UNAVAILABLE: &[&str] = &[
 ];
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|is on|is))?\s*$")
+    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is))?\s*$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -634,6 +641,10 @@ mod tests {
         );
         assert_eq!(
             why("training ahead of launch on May 3", "May 3"),
+            Some(NotAProposal::Deadline)
+        );
+        assert_eq!(
+            why("a workshop before our audit in February", "in February"),
             Some(NotAProposal::Deadline)
         );
         assert_eq!(why("could we meet on the 14th", "the 14th"), None);
