@@ -103,12 +103,15 @@ impl Reader {
         let framing = Framing::of(email);
         let h = &email.headers;
         let mut req = self.read(
-            &framing.text,
-            framing.subject.as_deref(),
+            IntentInput {
+                subject: framing.subject.as_deref().unwrap_or(""),
+                body: &framing.text,
+                is_reply: framing.is_reply,
+                is_forward: email.forwarded.is_some(),
+                proposed_times: 0,
+                headers: framing.headers,
+            },
             reference,
-            framing.is_reply,
-            email.forwarded.is_some(),
-            framing.headers,
             reader_zone,
         );
         // "Thursday at 3:15 works" under "conferences are about 20 minutes": the accepted
@@ -201,35 +204,31 @@ impl Reader {
     /// Plain text with a reference instant (the evaluation and `"text"` input path).
     pub fn read_text(&self, text: &str, reference: DateTime<FixedOffset>) -> ParsedRequest {
         self.read(
-            text,
-            None,
+            IntentInput {
+                subject: "",
+                body: text,
+                is_reply: false,
+                is_forward: false,
+                proposed_times: 0,
+                headers: intent::HeaderFacts::default(),
+            },
             reference,
-            false,
-            false,
-            intent::HeaderFacts::default(),
             None,
         )
     }
 
+    /// `input` without its `proposed_times`, which the time reading here fills in.
     fn read(
         &self,
-        body: &str,
-        subject: Option<&str>,
+        mut input: IntentInput<'_>,
         reference: DateTime<FixedOffset>,
-        is_reply: bool,
-        is_forward: bool,
-        headers: intent::HeaderFacts,
         reader_zone: Option<Tz>,
     ) -> ParsedRequest {
+        let body = input.body;
         let reading = time_reading(body, reference, reader_zone);
-        let prediction = self.engine.classify(&IntentInput {
-            subject: subject.unwrap_or(""),
-            body,
-            is_reply,
-            is_forward,
-            proposed_times: reading.slots.len() as u32,
-            headers,
-        });
+        input.proposed_times = reading.slots.len() as u32;
+        let prediction = self.engine.classify(&input);
+        let is_forward = input.is_forward;
         let intent = prediction.intent;
         // A cancellation, a refusal or a non-scheduling message proposes nothing: a date in it
         // is the meeting being cancelled, a deadline, or news.
@@ -254,7 +253,7 @@ impl Reader {
             requester: None,
             sender: None,
             forwarded: is_forward,
-            subject: subject.map(str::to_string),
+            subject: (!input.subject.is_empty()).then(|| input.subject.to_string()),
             message_id: None,
             in_reply_to: Vec::new(),
             references: Vec::new(),

@@ -591,14 +591,29 @@ fn is_deadline(before: &str, whole: &str) -> bool {
         return true;
     }
     let b = before.trim_end();
+    // "applications close at midnight on Friday", "the portal shuts on the 3rd".
+    if [
+        "close", "closes", "closing", "shuts", "shut", "expire", "expires",
+    ]
+    .iter()
+    .any(|w| b.ends_with(&format!(" {w}")))
+    {
+        return true;
+    }
     let by_now = b.ends_with(" by")
         || b == "by"
         || b.ends_with("by eod")
         || b.ends_with("by end of")
         || b.ends_with("by the end of")
         || b.ends_with("by close of business");
+    // "swing by Friday", "stop by on Monday": a visit, not a deadline.
+    let visit = [
+        "swing by", "stop by", "drop by", "come by", "pop by", "pass by", "head by",
+    ]
+    .iter()
+    .any(|w| b.ends_with(w));
     // "Can we meet by Friday?" still proposes something; "send it by Friday" does not.
-    by_now && !MEETING.iter().any(|w| contains_word(whole, w))
+    by_now && !visit && !MEETING.iter().any(|w| contains_word(whole, w))
 }
 
 const MEETING: &[&str] = &[
@@ -628,6 +643,14 @@ mod tests {
             Some(NotAProposal::Deadline)
         );
         assert_eq!(why("Could we meet Friday?", "Friday"), None);
+        assert_eq!(why("Can you stop by Friday at 2?", "Friday at 2"), None);
+        assert_eq!(
+            why(
+                "Permit applications close at midnight on Friday.",
+                "at midnight on Friday"
+            ),
+            Some(NotAProposal::Deadline)
+        );
     }
 
     #[test]

@@ -51,6 +51,18 @@ static AROUND_LUNCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(after|before)\s+lunch(?:time)?\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "half past 2", "quarter to 4" with the hour in digits, which the resolvers read only
+/// when it is spelled out.
+static PAST_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(half past|half after|quarter past|quarter after|quarter to|quarter of)\s+(1[0-2]|[1-9])\b(?::\d)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "swing by Friday at 2": a visit, whose "by" Duckling would read as a deadline.
+static VISIT_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(swing|stop|drop|come|pop)\s+by\b").unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -160,6 +172,23 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             })
             .into_owned();
         out = Cow::Owned(t);
+    }
+    if PAST_DIGIT.is_match(&out) {
+        let t = PAST_DIGIT
+            .replace_all(&out, |c: &Captures| {
+                let hour: u32 = c[2].parse().unwrap_or(0);
+                match c[1].to_ascii_lowercase().as_str() {
+                    "half past" | "half after" => format!("{hour}:30"),
+                    "quarter past" | "quarter after" => format!("{hour}:15"),
+                    // "quarter to 3" is 2:45; "quarter to 1" is 12:45.
+                    _ => format!("{}:45", if hour <= 1 { 12 } else { hour - 1 }),
+                }
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if VISIT_BY.is_match(&out) {
+        out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
     }
     if ARVO.is_match(&out) {
         out = Cow::Owned(ARVO.replace_all(&out, "afternoon").into_owned());

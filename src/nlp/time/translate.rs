@@ -269,6 +269,17 @@ const PHRASES: &[(&str, &str)] = &[
     ("woche vom", "week of"),
     ("la settimana del", "the week of"),
     ("de week van", "the week of"),
+    // The reader's clock, for the restatement check ("(9am for you)").
+    ("para usted", "for you"),
+    ("para ti", "for you"),
+    ("pour vous", "for you"),
+    ("pour toi", "for you"),
+    ("für sie", "for you"),
+    ("für dich", "for you"),
+    ("para você", "for you"),
+    ("per lei", "for you"),
+    ("voor u", "for you"),
+    ("voor jou", "for you"),
     // "the same time" on another day.
     ("a la misma hora", "at the same time"),
     ("à la même heure", "at the same time"),
