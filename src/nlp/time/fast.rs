@@ -139,7 +139,57 @@ pub fn resolve(
     Some((span, value))
 }
 
+/// "from Monday June 8 to Friday June 12", "June 8 - June 12", "between 3/2 and 3/6": a run
+/// of days, each end one of the simple dates. Duckling spends up to a hundred milliseconds
+/// combining the readings of such a phrase; the value is the same interval it returns.
+static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:to|through|thru|until|till|and)\s|-|–)\s*(.+)$",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+fn date_range(lower: &str, today: NaiveDate) -> Option<TimeValue> {
+    let c = DATE_RANGE.captures(lower)?;
+    let (a, b) = (c.get(1)?.as_str().trim(), c.get(2)?.as_str().trim());
+    let dated = |x: &str| MONTH_DAY.is_match(x) || SLASH_DATE.is_match(x);
+    if !dated(a) || !dated(b) {
+        return None;
+    }
+    let first = day_of(&date_value(a, today)?)?;
+    let last = day_of(&date_value(b, today)?)?;
+    // A run written backwards or over a year end is left to Duckling.
+    if last < first || last - first > Duration::days(62) {
+        return None;
+    }
+    Some(TimeValue::Interval {
+        from: Some(TimePoint::Naive {
+            value: first.and_time(NaiveTime::MIN),
+            grain: DGrain::Day,
+        }),
+        to: Some(TimePoint::Naive {
+            value: (last + Duration::days(1)).and_time(NaiveTime::MIN),
+            grain: DGrain::Day,
+        }),
+        values: Vec::new(),
+        holiday: None,
+    })
+}
+
+fn day_of(v: &TimeValue) -> Option<NaiveDate> {
+    match v {
+        TimeValue::Single {
+            value: TimePoint::Naive { value, .. },
+            ..
+        } => Some(value.date()),
+        _ => None,
+    }
+}
+
 fn date_value(lower: &str, today: NaiveDate) -> Option<TimeValue> {
+    if let Some(v) = date_range(lower, today) {
+        return Some(v);
+    }
     if let Some(c) = WEEKDAY.captures(lower) {
         let wd = weekday(c.get(1)?.as_str())?;
         // Duckling: a bare weekday is the next one strictly after today.
@@ -542,6 +592,40 @@ mod tests {
             checked > 150,
             "only {checked} phrases answered by the fast path"
         );
+    }
+
+    /// A run of days: the whole interval Duckling gives, both ends.
+    #[test]
+    fn date_runs_agree_with_duckling() {
+        let reference = NaiveDate::from_ymd_opt(2026, 5, 20)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("reference");
+        let mut checked = 0;
+        for text in [
+            "from Monday June 8 to Friday June 12",
+            "June 8 to June 12",
+            "from June 8 to June 12",
+            "Jun 8 - Jun 12",
+            "between June 8 and June 12",
+            "from 6/8 to 6/12",
+        ] {
+            let Some((_, ours)) = resolve(text, Role::Date, reference) else {
+                panic!("{text} takes the fast path");
+            };
+            if let Some(theirs) = duck(text, reference) {
+                let ends = |v: &TimeValue| match v {
+                    TimeValue::Interval {
+                        from: Some(TimePoint::Naive { value: a, grain }),
+                        to: Some(TimePoint::Naive { value: b, .. }),
+                        ..
+                    } => Some((*a, *b, *grain)),
+                    _ => None,
+                };
+                assert_eq!(ends(&ours), ends(&theirs), "{text}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "Duckling answered only {checked} of the runs");
     }
 
     #[test]
