@@ -246,7 +246,9 @@ impl Outbound {
 
         // Throttled before any SMTP attempt: back to the queue, not counted as an attempt.
         if let Err(t) = self.throttle.acquire(&email.recipient_domains()).await {
-            return Err(JobError::retryable(t.to_string()));
+            // Not before the domain's next slot: an earlier retry would only be throttled again.
+            let after = t.retry_after;
+            return Err(JobError::retry_after(t.to_string(), after));
         }
 
         let mut conn = pool.acquire().await.map_err(DbError::from)?;

@@ -26,6 +26,9 @@ use crate::db::jobs::{self, Backoff, ClaimedJob, FailOutcome};
 pub struct JobError {
     pub message: String,
     pub retryable: bool,
+    /// When the job knows how long retrying is pointless (a throttled domain's next slot),
+    /// the retry waits that long instead of the usual backoff.
+    pub retry_after: Option<Duration>,
 }
 
 impl JobError {
@@ -33,6 +36,16 @@ impl JobError {
         JobError {
             message: message.into(),
             retryable: true,
+            retry_after: None,
+        }
+    }
+
+    /// Retryable, but not before `after`.
+    pub fn retry_after(message: impl Into<String>, after: Duration) -> JobError {
+        JobError {
+            message: message.into(),
+            retryable: true,
+            retry_after: Some(after),
         }
     }
 
@@ -40,6 +53,7 @@ impl JobError {
         JobError {
             message: message.into(),
             retryable: false,
+            retry_after: None,
         }
     }
 }
@@ -49,6 +63,7 @@ impl From<DbError> for JobError {
         JobError {
             retryable: e.is_retryable(),
             message: e.to_string(),
+            retry_after: None,
         }
     }
 }
@@ -259,7 +274,15 @@ impl Worker {
                     lease_name,
                     &e.message,
                     e.retryable,
-                    self.settings.backoff,
+                    // The delay is jittered to 50-100 % of the backoff: twice the wait
+                    // keeps the retry at or after the time the job named.
+                    match e.retry_after {
+                        Some(after) => jobs::Backoff {
+                            base: (after * 2).max(self.settings.backoff.base),
+                            cap: (after * 2).max(self.settings.backoff.cap),
+                        },
+                        None => self.settings.backoff,
+                    },
                 )
                 .await?,
             ),

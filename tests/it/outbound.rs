@@ -572,6 +572,16 @@ async fn approved_invitations_and_per_domain_throttling() {
     );
     let (status, retries) = job_state(&db.pool, held.id).await;
     assert_eq!((status.as_str(), retries), ("pending", 1));
+    // Retried at the domain's next slot (a minute away), not after the short test backoff.
+    let wait: f64 = sqlx::query_scalar(
+        "SELECT EXTRACT(EPOCH FROM scheduled_for - now())::float8 FROM job_queue
+          WHERE job_type = 'outbound.send' AND payload->>'response_id' = $1",
+    )
+    .bind(held.id.to_string())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(wait > 30.0, "retry scheduled {wait} s ahead");
 
     let out = memory.sent();
     assert_eq!(out.len(), 1);

@@ -43,29 +43,29 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// "isnt", "doesnt", "cant", "im": contractions typed without their apostrophe, which the
 /// non-proposal checks ("doesn't work", "i'm out") would otherwise not recognise.
 static BARE_CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(is|does|ca|wo|do|did|was|are|were|could|would|should|have|has|had)(nt)\b|\b(i)(m|ve)\s+(?:out|off|free|busy|away|not|never|traveling|travelling|around|back|available|unavailable|booked|tied|slammed|swamped|on|at|in|got|been|also|afraid|sorry|flexible|open|good|fine|happy)\b")
+    Regex::new(r"(?i-u)\b(is|does|ca|wo|do|did|was|are|were|could|would|should|have|has|had)(nt)\b|\b(i)(m|ve)\s+(?:out|off|free|busy|away|not|never|traveling|travelling|around|back|available|unavailable|booked|tied|slammed|swamped|on|at|in|got|been|also|afraid|sorry|flexible|open|good|fine|happy)\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
 static AROUND_LUNCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(after|before)\s+lunch(?:time)?\b").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(?i-u)\b(after|before)\s+lunch(?:time)?\b").unwrap_or_else(|_| unreachable!())
 });
 
 /// "half past 2", "quarter to 4" with the hour in digits, which the resolvers read only
 /// when it is spelled out.
 static PAST_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(half past|half after|quarter past|quarter after|quarter to|quarter of)\s+(1[0-2]|[1-9])\b(?::\d)?")
+    Regex::new(r"(?i-u)\b(half past|half after|quarter past|quarter after|quarter to|quarter of)\s+(1[0-2]|[1-9])\b(?::\d)?")
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// "swing by Friday at 2": a visit, whose "by" Duckling would read as a deadline.
 static VISIT_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(swing|stop|drop|come|pop)\s+by\b").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(?i-u)\b(swing|stop|drop|come|pop)\s+by\b").unwrap_or_else(|_| unreachable!())
 });
 
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\barvo\b").unwrap_or_else(|_| unreachable!()));
+    LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
 
 /// "before the end of the month", "before month end": the same window as "before the 1st"
 /// of the next month.
