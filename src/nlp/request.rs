@@ -389,9 +389,7 @@ fn drop_reasons_before_the_move(text: &str, slots: &mut Vec<ProposedSlot>) {
     let Some(ask) = MOVE_ASK.find(&lower) else {
         return;
     };
-    let sentence_start = lower[..ask.start()]
-        .rfind(['.', '?', '!', '\n'])
-        .map_or(0, |i| i + 1);
+    let sentence_start = time::sentence_bounds(&lower, &ask.range()).start;
     let at = |s: &ProposedSlot| lower.find(&s.text.to_lowercase());
     let after = slots
         .iter()
@@ -418,11 +416,9 @@ fn drop_reason_windows(text: &str, slots: &mut Vec<ProposedSlot>) {
         let Some(p) = lower.find(&s.text.to_lowercase()) else {
             return false;
         };
-        let lo = lower[..p].rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
-        let hi = lower[p..]
-            .find(['.', '?', '!', '\n'])
-            .map_or(lower.len(), |i| p + i);
-        let sentence = &lower[lo..hi];
+        let bounds = time::sentence_bounds(&lower, &(p..p));
+        let sentence = &lower[bounds.clone()];
+        let hi = bounds.end;
         lower[hi..].starts_with('?')
             || [
                 " or ",
@@ -472,22 +468,7 @@ fn same_time_as_quoted(
     quoted_text: &str,
     reference: DateTime<FixedOffset>,
 ) -> Option<Vec<ProposedSlot>> {
-    let lower = new_text.to_lowercase();
-    let same = [
-        "same time",
-        "same hour",
-        "misma hora",
-        "même heure",
-        "gleichen zeit",
-        "selben zeit",
-        "gleichen uhrzeit",
-        "mesmo horário",
-        "mesma hora",
-        "stessa ora",
-        "zelfde tijd",
-        "hetzelfde tijdstip",
-    ];
-    if !same.iter().any(|w| lower.contains(w)) {
+    if !time::says_same_time(new_text) {
         return None;
     }
     let days: Vec<&ProposedSlot> = new_slots

@@ -230,6 +230,13 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     }
 }
 
+/// Whether a text, in any language the layer reads, asks for "the same time" as before
+/// ("Friday at the same time", "a la misma hora").
+pub fn says_same_time(text: &str) -> bool {
+    let english = translate::to_english(text).to_lowercase();
+    english.contains("same time") || english.contains("same hour")
+}
+
 /// How far a text moves a meeting ("an hour later", "bring it forward 30 minutes"), in
 /// minutes, later positive: the caller moves the original time it finds elsewhere.
 pub fn relative_move(text: &str) -> Option<i64> {
@@ -1003,13 +1010,20 @@ fn has_year(text: &str) -> bool {
 
 /// The sentence around `span`.
 fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
-    let lo = lower[..span.start]
+    &lower[sentence_bounds(lower, span)]
+}
+
+/// The sentence holding `span`: from the last sentence end before it to the next one after
+/// it (either end exclusive of the punctuation). `span` is clamped to the text.
+pub(crate) fn sentence_bounds(lower: &str, span: &Range<usize>) -> Range<usize> {
+    let (start, end) = (span.start.min(lower.len()), span.end.min(lower.len()));
+    let lo = lower[..start]
         .rfind(['.', '?', '!', '\n'])
         .map_or(0, |k| k + 1);
-    let hi = lower[span.end..]
+    let hi = lower[end..]
         .find(['.', '?', '!', '\n'])
-        .map_or(lower.len(), |k| span.end + k);
-    &lower[lo..hi]
+        .map_or(lower.len(), |k| end + k);
+    lo..hi
 }
 
 /// A verb that moves an agreed meeting to a new time.
@@ -1824,11 +1838,8 @@ fn proposed_slots(
 /// Whether the words before a window in its sentence offer it as another option: "or
 /// Monday", "otherwise Thursday", "if not, any day next week", "alternatively Wednesday".
 fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
-    let start = span.start.min(lower.len());
-    let lo = lower[..start]
-        .rfind(['.', '?', '!', '\n'])
-        .map_or(0, |i| i + 1);
-    let before = &lower[lo..start];
+    let sentence = sentence_bounds(lower, span);
+    let before = &lower[sentence.start..span.start.min(lower.len())];
     let words: Vec<&str> = before
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -1870,17 +1881,12 @@ fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
         || before.contains("wenn nicht")
         || before.contains("falls nicht")
         || before.contains("sinon")
-        || offered_after(lower, span)
+        || offered_after(&lower[span.end.min(lower.len())..sentence.end])
 }
 
 /// "Wednesday afternoon works too", "Thursday morning is also fine": the words after a
 /// window in its sentence that offer it alongside another time.
-fn offered_after(lower: &str, span: &Range<usize>) -> bool {
-    let end = span.end.min(lower.len());
-    let hi = lower[end..]
-        .find(['.', '?', '!', '\n'])
-        .map_or(lower.len(), |i| end + i);
-    let after = &lower[end..hi];
+fn offered_after(after: &str) -> bool {
     [
         " too",
         " also",

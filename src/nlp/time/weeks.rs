@@ -46,20 +46,7 @@ static MONTH_HALF: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use super::normalise::MONTH_NAMES as MONTHS;
 
 /// A day spelled so Duckling reads it, with its year: "28 December 2026".
 fn spelled(d: NaiveDate) -> String {
