@@ -14,6 +14,7 @@ mod narrow;
 mod new_text;
 mod nonproposals;
 mod normalise;
+mod offer;
 mod rank;
 mod segments;
 mod shift;
@@ -1821,6 +1822,22 @@ fn proposed_slots(
                     && (b <= s.end || (!flexible && a < s.end))
             })
     });
+    // "Our office reopens January 4. Could we meet the week of the 11th?": once a time is
+    // offered in a sentence that asks, suggests or accepts, a time in a sentence with none
+    // of those words is a fact about something else.
+    let times: Vec<Range<usize>> = found
+        .iter()
+        .map(|f| f.span.clone())
+        .chain(slots.iter().map(|(r, _)| r.clone()))
+        .collect();
+    let offered: Vec<bool> = slots
+        .iter()
+        .map(|(r, _)| offer::offers(lower, sentence_bounds(lower, r), &times))
+        .collect();
+    if offered.contains(&true) && offered.contains(&false) {
+        let mut keep = offered.into_iter();
+        slots.retain(|_| keep.next().unwrap_or(true));
+    }
     let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();
     let ranks = rank::ranks(lower, &spans);
     let mut out: Vec<ProposedSlot> = slots
