@@ -1780,6 +1780,22 @@ fn proposed_slots(
                 .iter()
                 .any(|&(w, d)| w == s.start.weekday() && d != s.start.date_naive())
     });
+    // "Our office reopens January 4. Could we meet the week of the 11th?": once a time is
+    // offered in a sentence that asks, suggests or accepts, a time in a sentence with none
+    // of those words is a fact about something else.
+    let times: Vec<Range<usize>> = found
+        .iter()
+        .map(|f| f.span.clone())
+        .chain(slots.iter().map(|(r, _)| r.clone()))
+        .collect();
+    let offered: Vec<bool> = slots
+        .iter()
+        .map(|(r, _)| offer::offers(lower, sentence_bounds(lower, r), &times))
+        .collect();
+    if offered.contains(&true) && offered.contains(&false) {
+        let mut keep = offered.into_iter();
+        slots.retain(|_| keep.next().unwrap_or(true));
+    }
     // "can u do a call tmrw around 3? ... before the distributor meeting on the 24th", "I'll
     // send the link tomorrow": beside an exact time, a whole day or week is context unless it
     // is written as the alternative ("otherwise Thursday", "or any day next week").
@@ -1822,22 +1838,6 @@ fn proposed_slots(
                     && (b <= s.end || (!flexible && a < s.end))
             })
     });
-    // "Our office reopens January 4. Could we meet the week of the 11th?": once a time is
-    // offered in a sentence that asks, suggests or accepts, a time in a sentence with none
-    // of those words is a fact about something else.
-    let times: Vec<Range<usize>> = found
-        .iter()
-        .map(|f| f.span.clone())
-        .chain(slots.iter().map(|(r, _)| r.clone()))
-        .collect();
-    let offered: Vec<bool> = slots
-        .iter()
-        .map(|(r, _)| offer::offers(lower, sentence_bounds(lower, r), &times))
-        .collect();
-    if offered.contains(&true) && offered.contains(&false) {
-        let mut keep = offered.into_iter();
-        slots.retain(|_| keep.next().unwrap_or(true));
-    }
     let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();
     let ranks = rank::ranks(lower, &spans);
     let mut out: Vec<ProposedSlot> = slots

@@ -236,8 +236,15 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         return Some(NotAProposal::Filler);
     }
     // "our clocks go forward on Sunday": a daylight-saving change, not a meeting.
-    if whole.contains("clocks ") || whole.contains("clock change") {
+    if whole.contains("clocks ")
+        || whole.contains("clock change")
+        || FACT.iter().any(|w| whole.contains(w))
+    {
         return Some(NotAProposal::Filler);
+    }
+    // "wed at 3 instead of thurs": the time given up.
+    if before.trim_end().ends_with("instead of") {
+        return Some(NotAProposal::Cancelled);
     }
     if let Some(w) = CANCEL.iter().find(|w| whole.contains(*w)) {
         // "move our call from Friday to Monday": the time after "to" is the new proposal.
@@ -471,6 +478,57 @@ const UNAVAILABLE: &[&str] = &[
     "is a no",
     "not possible for me",
     "impossible for me",
+    "i'm stuck",
+    "i am stuck",
+    "we're stuck",
+    "i'm on site",
+    "i am on site",
+    "i'm in a ",
+    "i am in a ",
+    "i'm at the dentist",
+    "i'm at the doctor",
+    "is closed",
+    "'s closed",
+    "are closed",
+    "is tricky",
+    "are tricky",
+];
+
+/// Words of a clause that states a fact about something other than the meeting: a trade
+/// fair that runs, a ship that arrives, a flight that lands, a clock change. (The sentence
+/// rule in `offer` catches such facts in sentences of their own; these catch them beside
+/// an offer.)
+const FACT: &[&str] = &[
+    "runs from",
+    " runs ",
+    "takes place",
+    "is held",
+    "will be held",
+    "stattfindet",
+    "tiene lugar",
+    "aura lieu",
+    "si terrà",
+    "si svolge",
+    "vindt plaats",
+    "reopen",
+    "opens on",
+    "my flight",
+    "our flight",
+    "flight out",
+    "flight back",
+    "vuelo",
+    "lands ",
+    "landing",
+    "i land",
+    "doesnt land",
+    "doesn't land",
+    "sail",
+    "zeitumstellung",
+    "time change",
+    "daylight saving",
+    "cambio de hora",
+    "changement d'heure",
+    "ora legale",
 ];
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

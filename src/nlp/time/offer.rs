@@ -25,7 +25,7 @@ static OFFER_WORD: LazyLock<Regex> = LazyLock::new(|| {
             pencil|book|meet|call|chat|talk|catch\ up|ring|see\ you|
             confirm|happy\ to|move|moving|push|reschedule|instead|either|
             or|otherwise|alternatively|backup|maybe|perhaps|try|join|visit|come|drop\ by|
-            swing\ by|stop\ by|pop\ in|lunch|coffee|dinner|breakfast|drinks|demo|session|
+            swing\ by|stop\ by|pop\ in|demo|
             zoom|teams|video|phone|sounds|it\ is|locked\ in|grab|
             hop\ on|jump\ on|sync|connect|discuss|walk\ through|go\ over|
             whichever|anytime|any\ time|possible|possibly|also|too|as\ well|if\ (?:this|that|not|neither|none)|
@@ -67,6 +67,16 @@ pub fn offers(lower: &str, sentence: Range<usize>, times: &[Range<usize>]) -> bo
         .is_some_and(|rest| rest.starts_with('?'))
         || text.contains('?');
     if offering(text, question) {
+        return true;
+    }
+    // "lunch tmrw? 12:30 at Lokál": a sentence that opens with its time names it first, as
+    // an answer or a refinement does; a fact opens with what it is about.
+    if times.iter().any(|t| {
+        t.start >= sentence.start
+            && lower[sentence.start..t.start]
+                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•'))
+                .is_empty()
+    }) {
         return true;
     }
     // Words of the sentence outside its times: a fragment of two or fewer is a list item

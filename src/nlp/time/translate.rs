@@ -476,9 +476,10 @@ static BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// "Freitagvormittag", "Dienstagnachmittag": German writes the part of day onto the day.
+/// "Freitagvormittag", "Dienstagnachmittag", "donderdagochtend": German and Dutch write the
+/// part of day onto the day.
 static DAY_PART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(vormittag|nachmittag|abend|morgen|mittag)s?\b")
+    Regex::new(r"(?i)\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)(vormittag|nachmittag|abend|morgen|mittag|ochtend|middag|avond)s?\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -537,9 +538,9 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     }
     let t = DAY_PART.replace_all(text, |c: &Captures| {
         let part = match c[2].to_lowercase().as_str() {
-            "vormittag" | "morgen" => "morning",
-            "nachmittag" => "afternoon",
-            "abend" => "evening",
+            "vormittag" | "morgen" | "ochtend" => "morning",
+            "nachmittag" | "middag" => "afternoon",
+            "abend" | "avond" => "evening",
             _ => "noon",
         };
         format!("{} {part}", &c[1])
