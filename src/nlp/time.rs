@@ -1284,6 +1284,17 @@ fn undated_part_of_day_text(text: &str) -> bool {
         .any(|w| body.contains(w))
 }
 
+/// A time of day that could be the first statement of a time the reader's clock then
+/// restates: not "last week" or "the call yesterday", which are past, not offered.
+fn offered_time(lower: &str, f: &Found) -> bool {
+    let body = lower.get(f.span.clone()).unwrap_or("");
+    !f.date_only
+        && !["last ", "yesterday", " ago", "previous "]
+            .iter()
+            .any(|w| body.contains(w))
+        && nonproposals::classify(lower, &f.span).is_none()
+}
+
 /// "8:30 PM IST / 11 AM ET", "(2pm in London)", "that's 7pm Tuesday your time": the same
 /// instant said again for the reader, not a second proposal. Only after a first time.
 fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: bool) -> bool {
@@ -1555,7 +1566,7 @@ fn proposed_slots(
         .iter()
         .enumerate()
         .filter(|(k, f)| {
-            let earlier = found[..*k].iter().any(|o| !o.date_only);
+            let earlier = found[..*k].iter().any(|o| offered_time(lower, o));
             is_restatement(clean, lower, &f.span, earlier)
         })
         .map(|(_, f)| f.span.clone())
@@ -1597,7 +1608,7 @@ fn proposed_slots(
         if why.is_some() || after_deadline {
             continue;
         }
-        let earlier = found[..k].iter().any(|o| !o.date_only);
+        let earlier = found[..k].iter().any(|o| offered_time(lower, o));
         if is_restatement(clean, lower, &f.span, earlier) {
             continue;
         }
