@@ -1356,6 +1356,29 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
         || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
             && (after.starts_with("for me") || after.starts_with("my time")))
+        // "16:00 in Italy, 10:00 in Santiago": a clock in another place, straight after a
+        // first time, is that time in the other place.
+        || (before.ends_with(['-', '\u{2013}', '\u{2014}', ',']) && clock_word(lower, span) && zoned())
+        // "che dovrebbero essere le 10:00 a Santiago", "also ebenfalls 10:00 Uhr bei Ihnen".
+        || [
+            "essere le",
+            "sarebbero le",
+            "serían las",
+            "seria às",
+            "soit",
+            "ebenfalls",
+            "das wäre",
+            "dat is",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
+}
+
+/// Whether the time at `span` is a clock alone ("10:00", "3pm"), with no day of its own.
+fn clock_word(lower: &str, span: &Range<usize>) -> bool {
+    let body = lower.get(span.clone()).unwrap_or("").trim();
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && !body.contains(|c: char| c.is_ascii_alphabetic() && !"apmhrsuo.".contains(c))
 }
 
 /// The words that mark a clock as the reader's: "10am your time", "2pm for you".

@@ -412,9 +412,11 @@ pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
     };
     // "(11:00 in Tel Aviv)", "5pm in Salt Lake City": a city after a clock and "in" is the
     // city's clock. Only a city: "3pm in central London" names no zone.
-    if head
-        .strip_suffix(" in")
-        .is_some_and(|h| is_clock(h.trim_end()))
+    // The same after "a", "en", "em", "à": "le 10:00 a Santiago", "las 9 en Lima".
+    if [" in", " a", " en", " em", " à"]
+        .iter()
+        .filter_map(|w| head.strip_suffix(w))
+        .any(|h| is_clock(h.trim_end()))
     {
         let bytes = text.as_bytes();
         let mut i = pos;
