@@ -60,10 +60,31 @@ static CLOCK_BOUND: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the 20th", "Tuesday the 28th", "Tuesday 28th" (a weekday may stand for "the").
 static DAY_OF_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:on\s+)?(?:(monday|mon|tuesday|tue|wednesday|wed|thursday|thu|friday|fri|saturday|sat|sunday|sun)\.?,?\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)$")
+    Regex::new(r"^(?:on\s+)?(?:(?:(monday|mon|tuesday|tue|wednesday|wed|thursday|thu|friday|fri|saturday|sat|sunday|sun)\.?,?\s+)(?:the\s+)?|the\s+)(\d{1,2})(?:st|nd|rd|th)$")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// "15 December 2026", "8th of June": a day-first date, read here only as an end of a run
+/// of days (segments rewrite a lone one month-first).
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep|october|oct|november|nov|december|dec)\.?(?:,?\s+(\d{4}))?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Words before a date that do not change what it names: "an hour on", "2 hours on", a
+/// stray "am" left over from a clock before the window. Duckling reads the date after them
+/// the same, only slower, and leaves them out of its span. ("lunch on" is not one: Duckling
+/// reads lunch as 12:00-14:00.)
+static NEUTRAL_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:am|pm|(?:(?:an?|half\s+an?|\d{1,2}(?:\.\d)?|one|two|three)\s+)?(?:hours?|hrs?|minutes?|mins?))\s+)*")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "about Nov 9": the same day to Duckling, which keeps the word in its span.
+static APPROX_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:about|around)\s+").unwrap_or_else(|_| unreachable!()));
 
 static WEEK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(next|this) week$").unwrap_or_else(|_| unreachable!()));
@@ -120,7 +141,7 @@ pub fn resolve(
 ) -> Option<(Range<usize>, TimeValue)> {
     let lead = text.len() - text.trim_start().len();
     let trimmed = text.trim();
-    if trimmed.is_empty() || trimmed.len() > 40 {
+    if trimmed.is_empty() || trimmed.len() > 64 {
         return None;
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -130,13 +151,33 @@ pub fn resolve(
         .find("'s")
         .or_else(|| lower.find("’s"))
         .unwrap_or(trimmed.len());
-    let span = lead..lead + end;
     let today = reference.date();
     let value = match role {
-        Role::Date => date_value(&lower, today)?,
+        Role::Date => match date_value(&lower, today) {
+            Some(v) => v,
+            None => {
+                // "about Nov 9", "2 hours on 9/24": the date after neutral words, its span
+                // without them (where Duckling puts it).
+                let skip = NEUTRAL_LEAD.find(&lower).map_or(0, |m| m.end());
+                let approx = APPROX_LEAD.find(lower.get(skip..)?).map_or(0, |m| m.end());
+                let rest = lower.get(skip + approx..)?;
+                if rest.is_empty() || skip + approx >= end || skip + approx == 0 {
+                    return None;
+                }
+                // Full dates only: Duckling reads "around tomorrow morning" otherwise.
+                if !(MONTH_DAY.is_match(rest)
+                    || SLASH_DATE.is_match(rest)
+                    || DAY_OF_MONTH.is_match(rest))
+                {
+                    return None;
+                }
+                let v = date_value(rest, today)?;
+                return Some((lead + skip..lead + end, v));
+            }
+        },
         Role::Clock => clock_value(&lower, reference)?,
     };
-    Some((span, value))
+    Some((lead..lead + end, value))
 }
 
 /// "from Monday June 8 to Friday June 12", "June 8 - June 12", "between 3/2 and 3/6": a run
@@ -152,12 +193,43 @@ static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 fn date_range(lower: &str, today: NaiveDate) -> Option<TimeValue> {
     let c = DATE_RANGE.captures(lower)?;
     let (a, b) = (c.get(1)?.as_str().trim(), c.get(2)?.as_str().trim());
-    let dated = |x: &str| MONTH_DAY.is_match(x) || SLASH_DATE.is_match(x);
-    if !dated(a) || !dated(b) {
+    // A day-first end ("15 December 2026") is read month-first; a bare first day ("from
+    // 8 to 10 February") takes the other end's month and year.
+    let month_first = |x: &str| -> Option<String> {
+        let d = DAY_MONTH.captures(x)?;
+        let year = d
+            .get(3)
+            .map_or(String::new(), |y| format!(" {}", y.as_str()));
+        Some(format!(
+            "{} {}{year}",
+            d.get(2)?.as_str(),
+            d.get(1)?.as_str()
+        ))
+    };
+    // Duckling reads "June 8 to 12 June" otherwise: a day-first end after a month-first
+    // one only with a year ("from December 1 2026 to 15 December 2026").
+    let b_day_first = DAY_MONTH.captures(b);
+    if b_day_first.as_ref().is_some_and(|d| d.get(3).is_none()) && MONTH_DAY.is_match(a) {
         return None;
     }
-    let first = day_of(&date_value(a, today)?)?;
-    let last = day_of(&date_value(b, today)?)?;
+    let b = month_first(b).unwrap_or_else(|| b.to_string());
+    let a = match month_first(a) {
+        Some(x) => x,
+        None if (1..=2).contains(&a.len()) && a.bytes().all(|x| x.is_ascii_digit()) => {
+            let d = MONTH_DAY.captures(&b)?;
+            let year = d
+                .get(4)
+                .map_or(String::new(), |y| format!(" {}", y.as_str()));
+            format!("{} {a}{year}", d.get(2)?.as_str())
+        }
+        None => a.to_string(),
+    };
+    let dated = |x: &str| MONTH_DAY.is_match(x) || SLASH_DATE.is_match(x);
+    if !dated(&a) || !dated(&b) {
+        return None;
+    }
+    let first = day_of(&date_value(&a, today)?)?;
+    let last = day_of(&date_value(&b, today)?)?;
     // A run written backwards or over a year end is left to Duckling.
     if last < first || last - first > Duration::days(62) {
         return None;
@@ -523,6 +595,10 @@ mod tests {
             "on the 1st",
             "Wednesday the 11th",
             "Tuesday the 28th",
+            "Tuesday 28th",
+            "Wednesday 11th",
+            "thu 3rd",
+            "Sunday 31st",
             "next week",
             "this week",
         ];
@@ -608,6 +684,12 @@ mod tests {
             "Jun 8 - Jun 12",
             "between June 8 and June 12",
             "from 6/8 to 6/12",
+            "November 26 through November 30",
+            "from December 1 2026 to December 15 2026",
+            "from December 28 2026 to December 31 2026",
+            "from 8 to 10 June",
+            "from June 1 2026 to 15 June 2026",
+            "from 8 to 10 July",
         ] {
             let Some((_, ours)) = resolve(text, Role::Date, reference) else {
                 panic!("{text} takes the fast path");
@@ -626,6 +708,103 @@ mod tests {
             }
         }
         assert!(checked >= 3, "Duckling answered only {checked} of the runs");
+    }
+
+    fn all_duck(text: &str, reference: NaiveDateTime) -> Vec<(usize, usize, TimeValue)> {
+        let offset = FixedOffset::west_opt(5 * 3600).expect("offset");
+        let r = offset
+            .from_local_datetime(&reference)
+            .single()
+            .expect("reference");
+        let locale = Locale::new(Lang::EN, None);
+        let ctx = Context::new(r, locale);
+        duckling::parse(
+            text,
+            &locale,
+            &[DimensionKind::Time],
+            &ctx,
+            &Options { with_latent: false },
+        )
+        .into_iter()
+        .filter_map(|e| match e.value {
+            DimensionValue::Time(v) => Some((e.start, e.end, v)),
+            _ => None,
+        })
+        .collect()
+    }
+
+    /// Prints Duckling's readings next to ours (`cargo test probe -- --ignored
+    /// --nocapture`), to see what a new form should give.
+    #[test]
+    #[ignore]
+    fn probe() {
+        let reference = NaiveDate::from_ymd_opt(2026, 11, 25)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("reference");
+        for text in [
+            "from December 1 2026 to 15 December 2026",
+            "from December 28 2026 to 31 December 2026",
+            "from 8 to 10 February",
+            "12 to 16 september",
+            "from 13 to 15 July",
+            "November 26 through November 30",
+            "Thursday, November 26 through Monday, November 30",
+            "about Nov 9",
+            "hour on January 11",
+            "2 hours on 9/24",
+            "am February 11",
+            "lunch on Tuesday the 28th",
+            "until October 12",
+            "until Monday, October 12",
+            "by June 12",
+            "by Friday June 12",
+            "September 17 in the afternoon",
+            "next month June 7",
+            "Tuesday 28th",
+            "Thursday, December 3 2026",
+        ] {
+            let ours = resolve(text, Role::Date, reference);
+            println!("{text:?}\n  ours {ours:?}");
+            for (a, b, v) in all_duck(text, reference) {
+                println!("  duck {a}..{b} {:?} {v:?}", &text[a..b]);
+            }
+        }
+    }
+
+    /// A date after neutral words: the same value Duckling gives for the date, and the
+    /// span Duckling gives it.
+    #[test]
+    fn neutral_leads_agree_with_duckling() {
+        let refs = [(2026, 11, 25, 10, 0), (2026, 12, 31, 16, 0)];
+        let mut checked = 0;
+        for (y, m, d, h, mi) in refs {
+            let reference = NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|x| x.and_hms_opt(h, mi, 0))
+                .expect("reference");
+            for text in [
+                "about Nov 9",
+                "around Dec 3",
+                "hour on January 11",
+                "an hour on Dec 4",
+                "2 hours on 9/24",
+                "30 minutes on the 4th",
+                "am February 11",
+                "pm Dec 14",
+                "about the 20th",
+            ] {
+                let Some((span, ours)) = resolve(text, Role::Date, reference) else {
+                    panic!("{text} takes the fast path");
+                };
+                let theirs = all_duck(text, reference);
+                let Some((a, b, v)) = theirs.iter().find(|(_, b, _)| *b == text.len()) else {
+                    continue;
+                };
+                assert_eq!((span.start, span.end), (*a, *b), "{text:?} span");
+                assert_eq!(point(&ours), point(v), "{text:?} at {reference}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "Duckling answered only {checked}");
     }
 
     #[test]

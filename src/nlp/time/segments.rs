@@ -240,7 +240,16 @@ pub struct Shape {
 pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option<(Segment, Shape)> {
     let toks = tokens(clean, window, zones);
     let mut shape = Shape::default();
+    let bare_hour =
+        |t: &Tok| t.kind == TokKind::Clock && t.lower.bytes().all(|b| b.is_ascii_digit());
+    let ranging = |t: &Tok| matches!(t.lower.as_str(), "to" | "until" | "till");
     for (k, t) in toks.iter().enumerate() {
+        // "Tuesday the 28th, 12 to 1": a bare hour range after a date is a clock, so the
+        // window is read in parts (the clock part gets its "from").
+        let ranged_hour = shape.has_date
+            && bare_hour(t)
+            && ((toks.get(k + 1).is_some_and(ranging) && toks.get(k + 2).is_some_and(bare_hour))
+                || (k >= 2 && ranging(&toks[k - 1]) && bare_hour(&toks[k - 2])));
         // "from 2 to 3", "at 3": a bare hour after a clock word is a clock too.
         // A window that starts with a bare hour was started by it: the cue scan only lets
         // a led one ("say 10", "@ 9") do that.
@@ -259,6 +268,7 @@ pub fn whole(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Option
                     "at" | "from" | "between" | "around" | "@" | "after" | "before" | "until"
                 ));
         let strong_clock = led_hour
+            || ranged_hour
             || (t.kind == TokKind::Clock
                 && !t.lower.bytes().all(|b| b.is_ascii_digit())
                 && !matches!(
@@ -517,8 +527,15 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
     };
     let mut k = 0;
     let mut prev_end: Option<usize> = None;
+    // A weekday left out before a full date: its bytes, which the date's span still covers.
+    let mut skipped: Option<Range<usize>> = None;
     while k < run.len() {
         let t = &run[k];
+        if redundant_weekday(clean, run, k) {
+            skipped = Some(t.start..t.end);
+            k += 1;
+            continue;
+        }
         if t.kind == TokKind::Zone {
             // The zone word and what joins it ("UTC+2") are left out; a space stands for them.
             if prev_end.is_some() {
@@ -528,20 +545,30 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
             k += 1;
             continue;
         }
+        let gap_end = skipped.as_ref().map_or(t.start, |s| s.start);
         if let Some(pe) = prev_end {
             // Keep the separator as written (a space, a comma, a hyphen), one byte per byte.
-            let gap = &clean[pe..t.start];
+            let gap = &clean[pe..gap_end];
             let gap = if gap.contains(':') || gap.contains('/') {
                 " "
             } else {
                 gap
             };
-            if gap.len() == t.start - pe {
+            if gap.len() == gap_end - pe {
                 seg.copy(gap, pe);
             } else {
-                seg.push(gap, pe..t.start);
+                seg.push(gap, pe..gap_end);
             }
         }
+        // The first byte written for this token also stands for a weekday left out before it.
+        let first_byte = seg.text.len();
+        let mut cover = |seg: &mut Segment| {
+            if let Some(s) = skipped.take()
+                && let Some(m) = seg.map.get_mut(first_byte)
+            {
+                m.0 = m.0.min(s.start);
+            }
+        };
         // A clock range without "from"/"between" reads as minutes-to ("12 to 1" = 12:48) to
         // Duckling: say "from".
         if needs_from(run, k) {
@@ -585,6 +612,7 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
                 seg.push(month_raw, m.start..m.end);
                 seg.push(" ", t.end..m.start);
                 seg.push(raw, t.start..t.end);
+                cover(&mut seg);
                 prev_end = Some(m.end);
                 k += 1 + skip;
                 continue;
@@ -627,10 +655,79 @@ fn build(clean: &str, run: &[Tok], role: Role) -> Segment {
         } else {
             seg.copy(raw, t.start);
         }
+        cover(&mut seg);
         prev_end = Some(t.end);
         k += 1;
     }
     seg
+}
+
+/// A day of the month as written after a month or before one ("26", "26th").
+fn is_day_number(w: &str) -> bool {
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &w[digits.len()..];
+    (1..=2).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+}
+
+/// A weekday right before a full date ("Thursday, November 26", "Wed 8 April", "Thu
+/// 9/24"): the date alone says which day, so the weekday is left out of the resolver's
+/// text. Duckling's cost comes mostly from intersecting the two (it walks the weekday's
+/// series until one agrees), and when they disagree (a typo'd weekday) it moves to a year
+/// where they agree; the date as written is the better reading of a proposal. A weekday
+/// after "next", "this", "last" or "coming" is kept: those words may read it.
+fn redundant_weekday(clean: &str, run: &[Tok], k: usize) -> bool {
+    let t = &run[k];
+    let word = t.lower.trim_end_matches([',', '.']);
+    if t.kind != TokKind::Date || !is_weekday(word) || word != t.lower.trim_end_matches('.') {
+        return false;
+    }
+    if k > 0
+        && matches!(
+            run[k - 1].lower.as_str(),
+            "next" | "this" | "last" | "coming" | "following" | "every" | "each"
+        )
+    {
+        return false;
+    }
+    // "Mon 14 to Wed 16 Sept": the far end of a run keeps its weekday unless the near end
+    // is a full date too (Duckling reads the run from both weekdays).
+    let ranged = k > 0
+        && matches!(
+            run[k - 1].lower.as_str(),
+            "to" | "through" | "thru" | "until" | "till" | "and"
+        );
+    if ranged
+        && !run[..k]
+            .iter()
+            .any(|p| is_month(&p.lower) || p.lower.contains('/'))
+    {
+        return false;
+    }
+    // Only a comma, a period or spaces between the weekday and the date.
+    let joined = |a: &Tok, b: &Tok| {
+        clean
+            .get(a.end..b.start)
+            .is_some_and(|g| g.chars().all(|c| c == ',' || c == '.' || c.is_whitespace()))
+    };
+    let Some(n1) = run.get(k + 1).filter(|n| joined(t, n)) else {
+        return false;
+    };
+    let n2 = run.get(k + 2).filter(|n| joined(n1, n));
+    let slash = n1.kind == TokKind::Date && {
+        let parts: Vec<&str> = n1.lower.split('/').collect();
+        parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let month_day = is_month(&n1.lower)
+        && n2.is_some_and(|d| d.kind == TokKind::Date && is_day_number(&d.lower));
+    let day_month = n1.kind == TokKind::Date
+        && is_day_number(&n1.lower)
+        && n2.is_some_and(|m| is_month(&m.lower));
+    (slash || month_day || day_month) && run.get(k + 1).is_some_and(|n| n.kind != TokKind::Zone)
 }
 
 #[cfg(test)]
@@ -649,7 +746,7 @@ mod tests {
         assert_eq!(
             parts("Tue 1/12: 10:00-11:00 AM"),
             vec![
-                (Role::Date, "Tue 1/12".into()),
+                (Role::Date, "1/12".into()),
                 (Role::Clock, "10:00-11:00 AM".into())
             ]
         );
@@ -667,7 +764,7 @@ mod tests {
         assert_eq!(
             parts("Wednesday 8 April at 9am"),
             vec![
-                (Role::Date, "Wednesday April 8".into()),
+                (Role::Date, "April 8".into()),
                 (Role::Clock, "at 9am".into())
             ]
         );
@@ -693,5 +790,51 @@ mod tests {
         let segs = split(text, 0..text.len(), &[]);
         assert_eq!(segs[0].span(), Some(0..17));
         assert_eq!(segs[1].span(), Some(18..24));
+        // The weekday left out before a full date is still inside the date's span.
+        let text = "on Thursday, November 26 at 3pm";
+        let segs = split(text, 0..text.len(), &[]);
+        assert_eq!(segs[0].text, "on November 26");
+        assert_eq!(segs[0].span(), Some(0..24));
+        assert_eq!(segs[0].original(3..14), Some(3..24));
+    }
+
+    #[test]
+    fn weekday_before_a_full_date_is_left_out() {
+        for (text, date) in [
+            (
+                "Thursday, November 26 through Monday, November 30",
+                "November 26 through November 30",
+            ),
+            ("Wed 9/24", "9/24"),
+            ("Tuesday 8 December 2026", "December 8 2026"),
+            ("Tuesday the 28th", "Tuesday the 28th"),
+            ("next Tuesday, Dec 1", "next Tuesday, Dec 1"),
+            (
+                "Tuesday 8 or Wednesday 9 December",
+                "Tuesday the 8th or December 9",
+            ),
+        ] {
+            assert_eq!(parts(text)[0].1, date, "{text}");
+        }
+        // The far end of a run keeps its weekday when the near end is no full date.
+        assert!(
+            parts("Mon 14 to Wed 16 Sept")
+                .iter()
+                .any(|p| p.1.contains("Wed Sept 16"))
+        );
+    }
+
+    #[test]
+    fn a_bare_hour_range_after_a_date_is_a_clock() {
+        let text = "Tuesday the 28th, 12 to 1";
+        let Some((_, shape)) = whole(text, 0..text.len(), &[]) else {
+            panic!("a window");
+        };
+        assert!(shape.has_date && shape.has_clock);
+        let text = "from 8 to 10 February";
+        let Some((_, shape)) = whole(text, 0..text.len(), &[]) else {
+            panic!("a window");
+        };
+        assert!(!shape.has_clock, "a run of days is no clock");
     }
 }
