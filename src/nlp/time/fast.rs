@@ -733,44 +733,6 @@ mod tests {
         .collect()
     }
 
-    /// Prints Duckling's readings next to ours (`cargo test probe -- --ignored
-    /// --nocapture`), to see what a new form should give.
-    #[test]
-    #[ignore]
-    fn probe() {
-        let reference = NaiveDate::from_ymd_opt(2026, 11, 25)
-            .and_then(|d| d.and_hms_opt(10, 0, 0))
-            .expect("reference");
-        for text in [
-            "from December 1 2026 to 15 December 2026",
-            "from December 28 2026 to 31 December 2026",
-            "from 8 to 10 February",
-            "12 to 16 september",
-            "from 13 to 15 July",
-            "November 26 through November 30",
-            "Thursday, November 26 through Monday, November 30",
-            "about Nov 9",
-            "hour on January 11",
-            "2 hours on 9/24",
-            "am February 11",
-            "lunch on Tuesday the 28th",
-            "until October 12",
-            "until Monday, October 12",
-            "by June 12",
-            "by Friday June 12",
-            "September 17 in the afternoon",
-            "next month June 7",
-            "Tuesday 28th",
-            "Thursday, December 3 2026",
-        ] {
-            let ours = resolve(text, Role::Date, reference);
-            println!("{text:?}\n  ours {ours:?}");
-            for (a, b, v) in all_duck(text, reference) {
-                println!("  duck {a}..{b} {:?} {v:?}", &text[a..b]);
-            }
-        }
-    }
-
     /// A date after neutral words: the same value Duckling gives for the date, and the
     /// span Duckling gives it.
     #[test]
