@@ -297,6 +297,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             "thanks for",
             "thank you for",
             "after our",
+            "following the",
         ]
         .iter()
         .any(|w| before.contains(w))
@@ -489,6 +490,7 @@ const UNAVAILABLE: &[&str] = &[
     "i'm at the doctor",
     "is closed",
     "'s closed",
+    "be closed",
     "are closed",
     "is tricky",
     "are tricky",

@@ -20,7 +20,8 @@ static OFFER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)\b(?:
             could|would|can|shall|might|let's|lets|let\ us|how\ about|what\ about|
-            works?|working|suits?|suited|free|available|availability|ok|okay|fine|
+            would\ work|could\ work|works?\ for|works?\ (?:fine|well|best|great|better|too|ok)|
+            (?:that|it|this|which|either|both|one|time|day|slot|option|[0-9]|am|pm|noon|morning|afternoon|evening|arvo)\ works?|works?\ ?\?|working|suits?|suited|free|available|availability|ok|okay|fine|
             perfect|prefer|preferably|ideally|ideal|best|better|option|options|propose|suggest|
             pencil|book|meet|call|chat|talk|catch\ up|ring|see\ you|
             confirm|happy\ to|move|moving|push|reschedule|instead|either|
