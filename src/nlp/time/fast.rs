@@ -510,25 +510,9 @@ mod tests {
     use duckling::{Context, DimensionKind, DimensionValue, Lang, Locale, Options};
 
     fn duck(text: &str, reference: NaiveDateTime) -> Option<TimeValue> {
-        let offset = FixedOffset::west_opt(5 * 3600).expect("offset");
-        let r = offset
-            .from_local_datetime(&reference)
-            .single()
-            .expect("reference");
-        let locale = Locale::new(Lang::EN, None);
-        let ctx = Context::new(r, locale);
-        duckling::parse(
-            text,
-            &locale,
-            &[DimensionKind::Time],
-            &ctx,
-            &Options { with_latent: false },
-        )
-        .into_iter()
-        .find_map(|e| match e.value {
-            DimensionValue::Time(v) if e.start == 0 && e.end == text.len() => Some(v),
-            _ => None,
-        })
+        all_duck(text, reference)
+            .into_iter()
+            .find_map(|(start, end, v)| (start == 0 && end == text.len()).then_some(v))
     }
 
     /// A single time as (value, grain); a range as its clock times, length and grain (a
