@@ -254,6 +254,17 @@ const CITIES: &[(&str, Tz)] = &[
 
 /// The city zone named from `word` on (one word or several), and where the name ends.
 fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz, usize)> {
+    // Every word of every email is looked up here: most are no city's first word.
+    static FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            CITIES
+                .iter()
+                .filter_map(|(name, _)| name.split(' ').next())
+                .collect()
+        });
+    if !FIRST_WORDS.contains(word) {
+        return None;
+    }
     CITIES.iter().find_map(|(name, tz)| {
         let mut parts = name.split(' ');
         if parts.next()? != word {
