@@ -367,6 +367,8 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "acst" | "acdt" => Tz::Australia__Adelaide,
         "awst" => Tz::Australia__Perth,
         "irish" | "ireland" => Tz::Europe__Dublin,
+        "atlantic" | "adt" => Tz::America__Halifax,
+        "ndt" | "newfoundland" => Tz::America__St_Johns,
         _ => return None,
     };
     Some(Zone::Iana(tz))
@@ -403,6 +405,8 @@ fn needs_time_suffix(word: &str) -> bool {
             | "ireland"
             | "korea"
             | "brasilia"
+            | "atlantic"
+            | "newfoundland"
     )
 }
 
