@@ -1585,13 +1585,20 @@ fn proposed_slots(
     };
     // Times said again for the reader ("(9am in Chicago)"): a zone written after one of them
     // is its own, not the zone of the time before it.
+    // Whether an offered time comes before each found one (what a restatement restates),
+    // worked out once: `offered_time` classifies, and both passes below ask it.
+    let offered_before: Vec<bool> = found
+        .iter()
+        .scan(false, |seen, f| {
+            let before = *seen;
+            *seen |= offered_time(lower, f);
+            Some(before)
+        })
+        .collect();
     let restated: Vec<Range<usize>> = found
         .iter()
         .enumerate()
-        .filter(|(k, f)| {
-            let earlier = found[..*k].iter().any(|o| offered_time(lower, o));
-            is_restatement(clean, lower, &f.span, earlier)
-        })
+        .filter(|(k, f)| is_restatement(clean, lower, &f.span, offered_before[*k]))
         .map(|(_, f)| f.span.clone())
         .collect();
     let own_mentions: Vec<zones::ZoneMention> = mentions
@@ -1631,7 +1638,7 @@ fn proposed_slots(
         if why.is_some() || after_deadline {
             continue;
         }
-        let earlier = found[..k].iter().any(|o| offered_time(lower, o));
+        let earlier = offered_before[k];
         if is_restatement(clean, lower, &f.span, earlier) {
             continue;
         }

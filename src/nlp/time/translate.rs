@@ -512,45 +512,8 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+den\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
-thread_local! {
-    /// The last few texts translated on this thread and their translations (`None`: the text
-    /// needed none). One email's new text and quote are read several times over (the
-    /// proposals, the thread's meeting length, "the same time", the quoted proposals), and
-    /// the translation's regexes are a sixth of the reading's cost.
-    static RECENT: std::cell::RefCell<Vec<(String, Option<String>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// How many recent translations a thread keeps.
-const RECENT_SIZE: usize = 4;
-
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    let hit = RECENT.with(|r| {
-        r.borrow()
-            .iter()
-            .find(|(t, _)| t == text)
-            .map(|(_, out)| out.clone())
-    });
-    if let Some(out) = hit {
-        return out.map_or(Cow::Borrowed(text), Cow::Owned);
-    }
-    let out = translate(text);
-    let kept = match &out {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(s) => Some(s.clone()),
-    };
-    RECENT.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.len() >= RECENT_SIZE {
-            r.remove(0);
-        }
-        r.push((text.to_string(), kept));
-    });
-    out
-}
-
-fn translate(text: &str) -> Cow<'_, str> {
     let foreign = [
         &WEEKDAY,
         &CLOCK,

@@ -340,7 +340,7 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "mt" | "mst" | "mdt" | "mountain" => Tz::America__Denver,
         "bst" | "london" | "uk" | "british" => Tz::Europe__London,
         "cet" | "cest" | "paris" | "berlin" | "amsterdam" | "madrid" | "rome" => Tz::Europe__Paris,
-        "ist" | "india" | "indian" => Tz::Asia__Kolkata,
+        "ist" | "indian" => Tz::Asia__Kolkata,
         "jst" | "japan" | "tokyo" => Tz::Asia__Tokyo,
         "aest" | "aedt" | "sydney" => Tz::Australia__Sydney,
         "nyc" => Tz::America__New_York,
@@ -366,7 +366,7 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "wet" | "west" => Tz::Europe__Lisbon,
         "acst" | "acdt" => Tz::Australia__Adelaide,
         "awst" => Tz::Australia__Perth,
-        "irish" | "ireland" => Tz::Europe__Dublin,
+        "irish" => Tz::Europe__Dublin,
         "atlantic" | "adt" => Tz::America__Halifax,
         "ndt" | "newfoundland" => Tz::America__St_Johns,
         _ => return None,
@@ -387,7 +387,6 @@ fn needs_time_suffix(word: &str) -> bool {
             | "amsterdam"
             | "madrid"
             | "rome"
-            | "india"
             | "indian"
             | "japan"
             | "tokyo"
@@ -402,7 +401,6 @@ fn needs_time_suffix(word: &str) -> bool {
             | "central"
             | "mountain"
             | "irish"
-            | "ireland"
             | "korea"
             | "brasilia"
             | "atlantic"
