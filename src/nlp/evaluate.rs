@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use chrono::DateTime;
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -25,9 +26,16 @@ pub fn extract_line(reader: &Reader, line: &str) -> Value {
         },
         None => None,
     };
+    let reader_zone = match input.get("reader_zone").and_then(Value::as_str) {
+        Some(z) => match z.trim().parse::<Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => return error_line(id, format!("reader_zone {z:?} is not an IANA zone")),
+        },
+        None => None,
+    };
     let read = if let Some(eml) = input.get("eml").and_then(Value::as_str) {
         reader
-            .read_email(eml.as_bytes(), reference)
+            .read_email_for(eml.as_bytes(), reference, reader_zone)
             .map_err(|e| e.to_string())
     } else if let Some(text) = input.get("text").and_then(Value::as_str) {
         match reference {
@@ -86,6 +94,10 @@ struct Label {
     intent: Intent,
     #[serde(default)]
     slots: Vec<LabelSlot>,
+    /// The CAMS user's zone when a guest wrote to them (or they forwarded a guest's mail): at
+    /// run time the agent reads such mail knowing it, so "10am your time" is the user's 10am.
+    #[serde(default)]
+    reader_zone: Option<String>,
 }
 
 /// The figures of `cams nlp eval`.
@@ -143,6 +155,7 @@ pub enum EvalError {
 struct Labelled {
     line: usize,
     label: Label,
+    reader_zone: Option<Tz>,
     raw: Vec<u8>,
 }
 
@@ -166,11 +179,20 @@ fn read_corpus(labels: &Path) -> Result<Vec<Labelled>, EvalError> {
             line: n + 1,
             message: e.to_string(),
         })?;
+        let reader_zone = match &label.reader_zone {
+            Some(z) => Some(z.parse::<Tz>().map_err(|_| EvalError::Label {
+                path: labels.display().to_string(),
+                line: n + 1,
+                message: format!("reader_zone {z:?} is not an IANA zone"),
+            })?),
+            None => None,
+        };
         let path = dir.join(&label.file);
         let raw = std::fs::read(&path).map_err(io_error(&path))?;
         out.push(Labelled {
             line: n + 1,
             label,
+            reader_zone,
             raw,
         });
     }
@@ -191,7 +213,13 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
         emails_slots_exact: 0,
         mistakes: Vec::new(),
     };
-    for Labelled { label, raw, .. } in read_corpus(labels)? {
+    for Labelled {
+        label,
+        reader_zone,
+        raw,
+        ..
+    } in read_corpus(labels)?
+    {
         let gold: Vec<(i64, i64)> = label
             .slots
             .iter()
@@ -203,7 +231,7 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
             })
             .collect();
         out.emails += 1;
-        let (intent, confidence, predicted) = match reader.read_email(&raw, None) {
+        let (intent, confidence, predicted) = match reader.read_email_for(&raw, None, reader_zone) {
             Ok(req) => (
                 req.intent,
                 req.confidence,
@@ -298,7 +326,10 @@ pub fn derive_examples(reader: &Reader, labels: &Path, out: &Path) -> Result<usi
         .unwrap_or_else(|| "corpus".into());
     let mut lines = String::new();
     let mut written = 0;
-    for Labelled { line, label, raw } in read_corpus(labels)? {
+    for Labelled {
+        line, label, raw, ..
+    } in read_corpus(labels)?
+    {
         let Ok(mut example) = reader.training_example(&raw, None, label.intent) else {
             continue;
         };

@@ -75,12 +75,22 @@ impl Reader {
         raw: &[u8],
         fallback_reference: Option<DateTime<FixedOffset>>,
     ) -> Result<ParsedRequest, ReadError> {
+        self.read_email_for(raw, fallback_reference, None)
+    }
+
+    /// A raw message whose reader's zone may be known (see `read_parsed_for`).
+    pub fn read_email_for(
+        &self,
+        raw: &[u8],
+        fallback_reference: Option<DateTime<FixedOffset>>,
+        reader_zone: Option<Tz>,
+    ) -> Result<ParsedRequest, ReadError> {
         let email = text::parse_email(raw)?;
         let reference = email
             .reference_date()
             .or(fallback_reference)
             .ok_or(ReadError::NoDate)?;
-        Ok(self.read_parsed(&email, reference))
+        Ok(self.read_parsed_for(&email, reference, reader_zone))
     }
 
     /// An already parsed email.
