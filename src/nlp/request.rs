@@ -142,8 +142,13 @@ impl Reader {
         // "Wednesday at 2pm ET works" under "Wednesday the 11th at 2pm ET": the new text names
         // one of the quoted proposals, whose date (and zone and length) the new text lacks.
         if req.intent == Intent::Confirm
-            && let Some((slot, minutes)) =
-                accepted_proposal(&framing.text, &req.slots, &email.quoted_text, reference)
+            && let Some((slot, minutes)) = accepted_proposal(
+                &framing.text,
+                &req.slots,
+                &email.quoted_text,
+                reference,
+                reader_zone,
+            )
         {
             req.slots = vec![slot];
             req.duration_minutes = req.duration_minutes.or(minutes);
@@ -151,9 +156,13 @@ impl Reader {
         if matches!(
             req.intent,
             Intent::Reschedule | Intent::Schedule | Intent::Confirm
-        ) && let Some(slots) =
-            same_time_as_quoted(&framing.text, &req.slots, &email.quoted_text, reference)
-        {
+        ) && let Some(slots) = same_time_as_quoted(
+            &framing.text,
+            &req.slots,
+            &email.quoted_text,
+            reference,
+            reader_zone,
+        ) {
             req.slots = slots;
         }
         if req.intent == Intent::Reschedule {
@@ -166,7 +175,13 @@ impl Reader {
             req.intent,
             Intent::Reschedule | Intent::Schedule | Intent::Confirm
         ) && let Some(minutes) = time::relative_move(&framing.text)
-            && let Some(slot) = moved_proposal(&req.slots, &email.quoted_text, reference, minutes)
+            && let Some(slot) = moved_proposal(
+                &req.slots,
+                &email.quoted_text,
+                reference,
+                minutes,
+                reader_zone,
+            )
         {
             req.slots = vec![slot];
         }
@@ -294,6 +309,7 @@ fn accepted_proposal(
     new_slots: &[ProposedSlot],
     quoted_text: &str,
     reference: DateTime<FixedOffset>,
+    reader_zone: Option<Tz>,
 ) -> Option<(ProposedSlot, Option<u32>)> {
     let quoted = unquote(quoted_text);
     // "I confirm Wednesday, 9:30 Singapore time" under "9:30 to 10 on Wednesday works": the
@@ -304,7 +320,7 @@ fn accepted_proposal(
         .first()
         .filter(|_| time::names_zone(new_text))
         .and_then(|s| s.zone.parse::<Tz>().ok());
-    let reading = quoted_reading(&quoted, quoted_text, reference, named_zone);
+    let reading = quoted_reading(&quoted, quoted_text, reference, named_zone, reader_zone);
     let mut proposals = reading.slots;
     if proposals.is_empty() {
         return None;
@@ -353,9 +369,11 @@ fn accepted_proposal(
         let fits = |p: &ProposedSlot| {
             // "15h works (9h for you)" under "9am my time": the same instant in the
             // replier's clock also names it.
+            // "Wednesday at 15:00 your time (16:00 here)": the named clock, moved into the
+            // quoted proposal's offset, is the quoted clock though the day differs.
             let same_clock = !clock
                 || p.start.time() == named.start.time()
-                || p.start == named.start
+                || named.start.with_timezone(p.start.offset()).time() == p.start.time()
                 || inside(p);
             let same_day = !day_named || p.start.weekday() == named.start.weekday();
             same_clock && same_day
@@ -477,6 +495,7 @@ fn same_time_as_quoted(
     new_slots: &[ProposedSlot],
     quoted_text: &str,
     reference: DateTime<FixedOffset>,
+    reader_zone: Option<Tz>,
 ) -> Option<Vec<ProposedSlot>> {
     if !time::says_same_time(new_text) {
         return None;
@@ -489,7 +508,7 @@ fn same_time_as_quoted(
         return None;
     }
     let quoted = unquote(quoted_text);
-    let reading = quoted_reading(&quoted, quoted_text, reference, None);
+    let reading = quoted_reading(&quoted, quoted_text, reference, None, reader_zone);
     let mut exact = reading.slots.iter().filter(|p| !p.flexible);
     let original = match (exact.next(), exact.next()) {
         (Some(p), None) => p,
@@ -533,6 +552,7 @@ fn moved_proposal(
     quoted_text: &str,
     reference: DateTime<FixedOffset>,
     minutes: i64,
+    reader_zone: Option<Tz>,
 ) -> Option<ProposedSlot> {
     let exact = |s: &ProposedSlot| {
         !s.flexible && matches!(s.grain, time::Grain::Minute | time::Grain::Hour)
@@ -545,7 +565,7 @@ fn moved_proposal(
         .find(|s| s.grain == time::Grain::Day)
         .map(|s| s.start.date_naive());
     let quoted = unquote(quoted_text);
-    let reading = quoted_reading(&quoted, quoted_text, reference, None);
+    let reading = quoted_reading(&quoted, quoted_text, reference, None, reader_zone);
     let mut originals = reading
         .slots
         .into_iter()
@@ -564,19 +584,28 @@ fn moved_proposal(
 }
 
 /// The times of the quoted message, dated from its attribution, zone-less times in `zone`
-/// when the reply says which zone was meant, else in the replier's zone.
+/// when the reply says which zone was meant, else in the quoted writer's zone as far as it
+/// is known, else in the replier's.
 fn quoted_reading(
     quoted: &str,
     quoted_text: &str,
     reference: DateTime<FixedOffset>,
     zone: Option<Tz>,
+    reader_zone: Option<Tz>,
 ) -> TimeReading {
     let at = quoted_date(quoted_text, reference).unwrap_or(reference);
     // The quoted writer's clocks are in their zone, which their signature may say
-    // ("Minneapolis, MN"); else the replier's is the best guess.
-    let zone = zone.or_else(|| time::signature_zone(quoted));
+    // ("Minneapolis, MN"). A guest writing to the user quotes, most often, the user's own
+    // message, so the user's zone comes next; else the replier's is the best guess.
+    let zone = zone
+        .or_else(|| time::signature_zone(quoted))
+        .or(reader_zone);
     let ctx = match zone {
-        Some(tz) => TimeContext::new(at).with_zone(tz),
+        // Read in another writer's zone, the quote's "11 your time" is the replier's 11.
+        Some(tz) => TimeContext {
+            reader_zone: Some(time::Zone::likely_for(reference)),
+            ..TimeContext::new(at).with_zone(tz)
+        },
         None => TimeContext::new(at).guess_zone(),
     };
     time::read_times(quoted, &ctx)

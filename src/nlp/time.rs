@@ -1398,10 +1398,40 @@ fn written_end(f: &Found) -> usize {
         .map_or(f.span.end, |c| c.end.max(f.span.end))
 }
 
-/// Whether the clock of `f` is marked as the reader's ("10am your time").
-fn says_yours(lower: &str, f: &Found) -> bool {
-    let after = lower.get(written_end(f)..).unwrap_or("").trim_start();
-    YOURS.iter().any(|w| after.starts_with(w))
+/// Whether the clock of `f` is marked as the reader's ("10am your time"). The mark may
+/// follow a comma or a parenthesis ("Tuesday morning, your time"), or close a list of times
+/// joined by "or"/"and", for each of which it speaks ("Tuesday or Wednesday morning next
+/// week, your time"). Past the first time only a mark that says "your" counts: "for you"
+/// after a comma is about something else.
+fn says_yours(lower: &str, f: &Found, later: &[Found]) -> bool {
+    let direct = lower.get(written_end(f)..).unwrap_or("").trim_start();
+    if YOURS.iter().any(|w| direct.starts_with(w)) {
+        return true;
+    }
+    let mut at = written_end(f);
+    let mut next = later.iter().filter(|n| n.span.start >= written_end(f));
+    loop {
+        let after = lower.get(at..).unwrap_or("");
+        let mut t = after.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '('));
+        for joint in ["in ", "on "] {
+            t = t.strip_prefix(joint).unwrap_or(t);
+        }
+        if t.starts_with("your time") || t.starts_with("your end") || t.starts_with("your side") {
+            return true;
+        }
+        // Only "or"/"and" and week words may stand between the times of one list.
+        let mut gap = after.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        for joint in ["or ", "and ", "next week", "this week"] {
+            gap = gap.strip_prefix(joint).unwrap_or(gap).trim_start();
+        }
+        let Some(n) = next.next() else {
+            return false;
+        };
+        if lower.len() - gap.len() != n.span.start {
+            return false;
+        }
+        at = written_end(n);
+    }
 }
 
 /// A clock restated at once in another zone: how far to move the written clock, the zone the
@@ -1688,11 +1718,15 @@ fn proposed_slots(
             if r.yours && reader_shift.is_none() {
                 reader_shift = Some((r.by, r.zone));
             }
-        } else if let Some((by, z)) = reader_shift.filter(|_| says_yours(lower, f)) {
+        } else if let Some((by, z)) = reader_shift.filter(|_| says_yours(lower, f, &found[k + 1..]))
+        {
             local.start += by;
             local.end += by;
             zone_override = z;
-        } else if let Some(z) = ctx.reader_zone.filter(|_| says_yours(lower, f)) {
+        } else if let Some(z) = ctx
+            .reader_zone
+            .filter(|_| says_yours(lower, f, &found[k + 1..]))
+        {
             zone_override = Some(z);
         }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at

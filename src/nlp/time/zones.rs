@@ -289,14 +289,15 @@ pub fn signature_place(text: &str) -> Option<Tz> {
     text.lines()
         .map(|l| l.trim_start_matches(['>', ' ']).trim_end())
         .filter(|l| !l.is_empty() && l.len() <= 80)
-        .flat_map(|l| l.split('|'))
+        // "Unit 4, Paarden Eiland, Cape Town | +27 21 555 0143": a place is one field of a
+        // signature line, split at bars and commas.
+        .flat_map(|l| l.split(['|', ',']))
         .find_map(|field| {
             let field = field.trim().to_ascii_lowercase();
             let bytes = field.as_bytes();
             let word_end = scan_alpha(bytes, 0);
             let (tz, end) = city_at(&field, bytes, &field[..word_end], word_end)?;
-            let rest = &field[end..];
-            (rest.is_empty() || rest.starts_with(',')).then_some(tz)
+            field[end..].trim().is_empty().then_some(tz)
         })
 }
 
