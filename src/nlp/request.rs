@@ -112,6 +112,7 @@ impl Reader {
     ) -> ParsedRequest {
         let framing = Framing::of(email);
         let h = &email.headers;
+        let writer_zone = writer_zone_of(email, &framing, reference);
         let mut req = self.read(
             IntentInput {
                 subject: framing.subject.as_deref().unwrap_or(""),
@@ -123,17 +124,14 @@ impl Reader {
             },
             reference,
             reader_zone,
+            writer_zone,
         );
         // "Thursday at 3:15 works" under "conferences are about 20 minutes": the accepted
         // time lasts as long as the quoted thread said, unless the new text says otherwise.
         if req.duration_minutes.is_none()
             && !req.slots.is_empty()
             && let Some(Ok(ctx)) = time::thread_meeting_minutes(&framing.text, &email.quoted_text)
-                .map(|m| {
-                    TimeContext::new(reference)
-                        .guess_zone()
-                        .with_meeting_minutes(m)
-                })
+                .map(|m| context(reference, reader_zone, writer_zone).with_meeting_minutes(m))
         {
             let reading = time::read_times(&framing.text, &ctx);
             req.slots = reading.slots;
@@ -210,7 +208,10 @@ impl Reader {
             .or(fallback_reference)
             .ok_or(ReadError::NoDate)?;
         let framing = Framing::of(&email);
-        let proposed = time_reading(&framing.text, reference, None).slots.len() as u32;
+        let writer_zone = writer_zone_of(&email, &framing, reference);
+        let proposed = time::read_times(&framing.text, &context(reference, None, writer_zone))
+            .slots
+            .len() as u32;
         Ok(intent::Example {
             has_times: proposed,
             text: framing.text,
@@ -239,6 +240,7 @@ impl Reader {
             },
             reference,
             None,
+            None,
         )
     }
 
@@ -248,9 +250,10 @@ impl Reader {
         mut input: IntentInput<'_>,
         reference: DateTime<FixedOffset>,
         reader_zone: Option<Tz>,
+        writer_zone: Option<Tz>,
     ) -> ParsedRequest {
         let body = input.body;
-        let reading = time_reading(body, reference, reader_zone);
+        let reading = time::read_times(body, &context(reference, reader_zone, writer_zone));
         input.proposed_times = reading.slots.len() as u32;
         let prediction = self.engine.classify(&input);
         let is_forward = input.is_forward;
@@ -287,18 +290,41 @@ impl Reader {
     }
 }
 
-/// The times in the text the intent is read from, resolved against `reference`.
-fn time_reading(
-    body: &str,
+/// The context the text the intent is read from is resolved in: `reference`, in the
+/// writer's zone when the email shows it (else guessed from the offset), with the reader's.
+fn context(
     reference: DateTime<FixedOffset>,
     reader_zone: Option<Tz>,
-) -> TimeReading {
-    let ctx = TimeContext::new(reference).guess_zone();
-    let ctx = match reader_zone {
+    writer_zone: Option<Tz>,
+) -> TimeContext {
+    let ctx = match writer_zone {
+        Some(tz) => TimeContext::new(reference).with_zone(tz),
+        None => TimeContext::new(reference).guess_zone(),
+    };
+    match reader_zone {
         Some(tz) => ctx.with_reader_zone(tz),
         None => ctx,
+    }
+}
+
+/// The zone of whoever wrote the text that is read (the forwarded original's sender for a
+/// forward), from their address's country and, unless forwarded, their signature.
+fn writer_zone_of(
+    email: &ParsedEmail,
+    framing: &Framing,
+    reference: DateTime<FixedOffset>,
+) -> Option<Tz> {
+    let address = framing
+        .requester
+        .as_ref()
+        .and_then(|m| m.address.as_ref())
+        .map(|a| a.as_str());
+    let signature = if email.forwarded.is_some() {
+        ""
+    } else {
+        email.signature.as_str()
     };
-    time::read_times(body, &ctx)
+    time::writer_zone(address, signature, reference)
 }
 
 /// The quoted proposal a confirmation points at, by clock time and weekday of the times it
@@ -484,7 +510,7 @@ fn pointer_times(new_text: &str, reference: DateTime<FixedOffset>) -> Vec<Propos
         return Vec::new();
     }
     let text = POINTER.replace_all(new_text, "$1");
-    time_reading(&text, reference, None).slots
+    time::read_times(&text, &context(reference, None, None)).slots
 }
 
 /// "Thursday is booked, could we do Friday at the same time?" under "Thursday 12 November at

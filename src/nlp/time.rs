@@ -21,6 +21,7 @@ mod shift;
 mod translate;
 mod venue;
 mod weeks;
+mod writer_zone;
 mod zones;
 
 use std::ops::Range;
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use conventions::DEFAULT_MEETING_MINUTES;
 pub use venue::MeetingMode;
+pub use writer_zone::writer_zone;
 pub use zones::Zone;
 
 /// Whether `text` names a zone ("9:30 Singapore time", "3pm ET").
@@ -1318,9 +1320,29 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             .get(span.start..end)
             .is_some_and(|t| !zones::all_mentions(t).is_empty())
     };
+    // "which I believe is 23:00 in Sapporo": a restating clause with a hedge in it.
+    static WHICH_IS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\bwhich(?:\s+(?:i|we)\s+(?:believe|think|reckon|guess|calculate))?\s+(?:is|should be|would be|will be|makes it|comes to)$")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let marked = || {
+        [
+            "your time",
+            "for you",
+            "here",
+            "my time",
+            "your end",
+            "on your side",
+            "yours",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+    };
     before.ends_with('(')
-        || (before.ends_with('/') && zoned())
+        // "8:00 here / 15:00 your time": one clock, then the other side's.
+        || (before.ends_with('/') && (zoned() || marked()))
         || before.ends_with('=')
+        || WHICH_IS.is_match(before)
         || [
             "that's",
             "that is",

@@ -494,6 +494,15 @@ const UNAVAILABLE: &[&str] = &[
     "are closed",
     "is tricky",
     "are tricky",
+    // "23:00 is a little late for Mr. Kudo": a time turned down as too late or early.
+    "too late",
+    "too early",
+    "a little late",
+    "a little early",
+    "a bit late",
+    "a bit early",
+    "rather late",
+    "rather early",
 ];
 
 /// Words of a clause that states a fact about something other than the meeting: a trade
