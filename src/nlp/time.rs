@@ -678,7 +678,10 @@ fn moved_to_day(
 fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
     for f in found {
-        if f.clock_only {
+        // "Monday 21 or Tuesday 22 December, any time in the morning": a part of day with no
+        // day of its own is said of the days just before it in its sentence.
+        let part_of_day = !f.clock_only && undated_part_of_day(clean, &f);
+        if f.clock_only || part_of_day {
             // "Tue 3/16 - 10:00-11:00 or 3:00-4:00 PM": a second clock joined by "or" to a
             // dated time is on that time's day.
             // A day that took a clock written after it ends where that clock ends.
@@ -720,6 +723,9 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                 let o = &out[k];
                 let gap = clean.get(o.span.end..f.span.start).unwrap_or("");
                 if gap.contains("\n\n") || f.span.start.saturating_sub(o.span.end) > 160 {
+                    break;
+                }
+                if part_of_day && (gap.contains(['.', '?', '!', '\n', ';']) || gap.len() > 60) {
                     break;
                 }
                 // "Tuesday? ... Late morning my time, say 11:30": a part of day with no day

@@ -114,6 +114,22 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     ) {
         return Some(NotAProposal::Filler);
     }
+    // "before you all vanish for Christmas", "over Easter": a holiday named alone is when
+    // people are away, not a time offered ("before Christmas" is a window, and stays).
+    let holiday = body
+        .trim()
+        .trim_start_matches("for ")
+        .trim_start_matches("over ")
+        .trim_start_matches("at ");
+    if matches!(
+        holiday,
+        "christmas" | "easter" | "thanksgiving" | "new year" | "new year's" | "ramadan" | "eid"
+    ) && !["before", "after", "between", "until", "till", "by"]
+        .iter()
+        .any(|w| lower[..span.start].trim_end().ends_with(w))
+    {
+        return Some(NotAProposal::Filler);
+    }
     let after = &lower[span.end..];
     if after.starts_with("'s") || after.starts_with("’s") {
         // "Thursday's 2pm", "today's agenda": names an existing thing, not a new time.

@@ -47,6 +47,12 @@ static BARE_CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "any time in your morning", "your afternoon": a part of the reader's day.
+static YOUR_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(?:in\s+)?your\s+(morning|afternoon|evening)(s?)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 static AROUND_LUNCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\b(after|before)\s+lunch(?:time)?\b").unwrap_or_else(|_| unreachable!())
 });
@@ -156,6 +162,14 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 (None, Some(i)) => format!("{}'{}", i.as_str(), &c[0][i.as_str().len()..]),
                 _ => c[0].to_string(),
             })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    // "in your morning" is the morning in the reader's zone, which "your time" says to the
+    // rest of the layer.
+    if YOUR_PART.is_match(&out) {
+        let t = YOUR_PART
+            .replace_all(&out, "in the $1$2 your time")
             .into_owned();
         out = Cow::Owned(t);
     }
