@@ -949,8 +949,25 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 // "8:00 AM JST (5:00 PM in Salt Lake City) ... Friday at the same time": the
                 // clock proposed, not the one that restates it for the reader.
                 let earlier = out[..k].iter().any(|o| !o.date_only);
-                (is_clock_value(&p.value) && !is_restatement(clean, &lower, &p.span, earlier))
-                    .then_some(p)
+                // "on 24 April, so this should be 11:00 in Alexandria": a date joined to a
+                // restating clock is no more a proposal than the clock alone.
+                let clock = p
+                    .clock_from
+                    .clone()
+                    .or_else(|| {
+                        let body = lower.get(p.span.clone())?;
+                        let at = body.rfind(|c: char| !c.is_ascii_digit() && c != ':')?;
+                        let digits = body[..=at].rfind(|c: char| c.is_ascii_digit())?;
+                        let start = body[..=digits]
+                            .rfind(|c: char| !c.is_ascii_digit() && c != ':')
+                            .map_or(0, |i| i + 1);
+                        Some(p.span.start + start..p.span.end)
+                    })
+                    .unwrap_or_else(|| p.span.clone());
+                (is_clock_value(&p.value)
+                    && !is_restatement(clean, &lower, &p.span, earlier)
+                    && !is_restatement(clean, &lower, &clock, earlier))
+                .then_some(p)
             })
             && let Some(date) = day_of(&out[i].value)
             && let Some(moved) = on_date(&p.value, date)
@@ -1527,7 +1544,19 @@ fn own_clock_shift(
         (false, Some(z)) if yours || my_time => Some(z),
         _ => return None,
     };
-    if !(gap.len() <= 4 && !f.date_only && !next.date_only) {
+    // "9:30 your time (4:30pm here)", "9:30 your time, which is 4:30pm here".
+    let restating = [
+        "which is",
+        "which would be",
+        "which makes it",
+        "that's",
+        "that is",
+        "that'd be",
+        "i.e.",
+        "so",
+    ]
+    .contains(&gap.trim_end_matches(',').trim());
+    if !((gap.len() <= 4 || restating) && !f.date_only && !next.date_only) {
         return None;
     }
     static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -1558,6 +1587,15 @@ fn own_clock_shift(
         }
     } else {
         diff = (diff + 36 * 60) % (24 * 60) - 12 * 60;
+    }
+    // "Thursday 10am your time works - that's Wednesday noon here": the restatement names
+    // its own day, a day before or after, and the shift crosses midnight.
+    if !f.clock_only
+        && !next.clock_only
+        && let (Some(d1), Some(d2)) = (day_of(&f.value), day_of(&next.value))
+        && (d2 - d1).num_days().abs() == 1
+    {
+        diff = (d2.and_time(restated) - d1.and_time(written)).num_minutes();
     }
     Some(Restated {
         by: chrono::Duration::minutes(diff),
