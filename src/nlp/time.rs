@@ -1313,7 +1313,10 @@ fn undated_part_of_day_text(text: &str) -> bool {
 /// restates: not "last week" or "the call yesterday", which are past, not offered.
 fn offered_time(lower: &str, f: &Found) -> bool {
     let body = lower.get(f.span.clone()).unwrap_or("");
+    // A clock is what "your time" restates: "all of next week ... Monday the 23rd at 8am
+    // your time" offers Monday, it does not restate the week.
     !f.date_only
+        && is_clock_value(&f.value)
         && !["last ", "yesterday", " ago", "previous "]
             .iter()
             .any(|w| body.contains(w))

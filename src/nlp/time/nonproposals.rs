@@ -118,6 +118,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     // people are away, not a time offered ("before Christmas" is a window, and stays).
     let holiday = body
         .trim()
+        .trim_start_matches("the ")
         .trim_start_matches("for ")
         .trim_start_matches("over ")
         .trim_start_matches("at ");
