@@ -116,12 +116,17 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     }
     // "before you all vanish for Christmas", "over Easter": a holiday named alone is when
     // people are away, not a time offered ("before Christmas" is a window, and stays).
-    let holiday = body
-        .trim()
-        .trim_start_matches("the ")
-        .trim_start_matches("for ")
-        .trim_start_matches("over ")
-        .trim_start_matches("at ");
+    let mut holiday = body.trim();
+    while let Some((head, rest)) = holiday.split_once(' ') {
+        if ![
+            "the", "for", "over", "at", "about", "around", "during", "in", "on",
+        ]
+        .contains(&head)
+        {
+            break;
+        }
+        holiday = rest.trim_start();
+    }
     if matches!(
         holiday,
         "christmas" | "easter" | "thanksgiving" | "new year" | "new year's" | "ramadan" | "eid"

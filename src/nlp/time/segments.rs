@@ -384,6 +384,11 @@ pub fn split(clean: &str, window: Range<usize>, zones: &[ZoneMention]) -> Vec<Se
         };
         let mut j = k;
         while j + 1 < n && (roles[j + 1] == Some(role) || toks[j + 1].kind == TokKind::Zone) {
+            // "at 10:00 Morocco time, 13:00 in Doha", "10am ET / 7am PT": a clock right after
+            // a zone is the same time said again, in a segment of its own.
+            if toks[j].kind == TokKind::Zone && toks[j + 1].kind == TokKind::Clock {
+                break;
+            }
             j += 1;
         }
         let mut last = j;
