@@ -171,6 +171,15 @@ const PHRASES: &[(&str, &str)] = &[
     ("la próxima semana", "next week"),
     ("la semaine prochaine", "next week"),
     ("vormittag", "morning"),
+    // Before "une heure": the longer phrase first.
+    ("une heure et demie", "an hour and a half"),
+    ("une heure trente", "an hour and a half"),
+    ("una hora y media", "an hour and a half"),
+    ("uma hora e meia", "an hour and a half"),
+    ("un'ora e mezza", "an hour and a half"),
+    ("eineinhalb stunden", "an hour and a half"),
+    ("anderthalb stunden", "an hour and a half"),
+    ("anderhalf uur", "an hour and a half"),
     ("eine stunde", "an hour"),
     ("einer stunde", "an hour"),
     ("una hora", "an hour"),
@@ -341,6 +350,34 @@ static CITY_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:heure de|hora de|horário de|horario de)\s+(\p{L}+)")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// "heure marocaine", "hora peninsular", "deutscher Zeit": a country's time by its adjective.
+static NATIONAL_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:heure|hora|horário|horario|ora)\s+(marocaine|française|francaise|belge|suisse|espagnole|italienne|allemande|portugaise|égyptienne|egyptienne|española|espanola|peninsular|chilena|argentina|colombiana|peruana|uruguaya|italiana|portuguesa|marroquí|marroqui|tedesca|spagnola|francese|inglese)\b|\b(deutscher|deutsche|schweizer|österreichischer|österreichische)\s+zeit\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// The English name of the zone a [`NATIONAL_TIME`] adjective names.
+fn national_zone(adjective: &str) -> &'static str {
+    match adjective.to_lowercase().as_str() {
+        "marocaine" | "marroquí" | "marroqui" => "Moroccan",
+        "française" | "francaise" | "francese" => "French",
+        "belge" => "Belgian",
+        "suisse" | "schweizer" => "Swiss",
+        "espagnole" | "española" | "espanola" | "peninsular" | "spagnola" => "Spanish",
+        "italienne" | "italiana" => "Italian",
+        "allemande" | "tedesca" | "deutscher" | "deutsche" => "German",
+        "portugaise" | "portuguesa" => "Portuguese",
+        "égyptienne" | "egyptienne" => "Egyptian",
+        "chilena" => "Chilean",
+        "argentina" => "Argentina",
+        "colombiana" => "Colombian",
+        "peruana" => "Peruvian",
+        "uruguaya" => "Uruguayan",
+        "inglese" => "UK",
+        _ => "Austrian",
+    }
+}
 
 /// The city name in the letters the zone reader knows ("Bogotá" -> "Bogota").
 fn fold_accents(s: &str) -> String {
@@ -525,6 +562,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         &DAY_RUN,
         &CLOCK_RUN,
         &CITY_TIME,
+        &NATIONAL_TIME,
         &BEFORE_DAY,
         &MORGEN,
         &CLOCK_IT_NL,
@@ -585,6 +623,10 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     });
     let t = DAY_RUN.replace_all(&t, "from $1 to $2");
     let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
+    let t = NATIONAL_TIME.replace_all(&t, |c: &Captures| {
+        let adjective = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        format!("{} time", national_zone(adjective))
+    });
     let t = CLOCK_RUN.replace_all(&t, |c: &Captures| {
         let m = |i: usize| c.get(i).map_or("00", |m| m.as_str());
         format!("from {}:{} to {}:{}", &c[1], m(2), &c[3], m(4))
