@@ -1039,6 +1039,28 @@ fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
     &lower[sentence_bounds(lower, span)]
 }
 
+/// Whether a sentence puts the meeting at the reader's premises ("visit your workshop",
+/// "come by your office").
+fn visits_the_reader(sentence: &str) -> bool {
+    [
+        "your office",
+        "your workshop",
+        "your showroom",
+        "your factory",
+        "your site",
+        "your premises",
+        "your studio",
+        "your warehouse",
+        "your plant",
+        "your atelier",
+        "your shop",
+        "your store",
+        "your place",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
+}
+
 /// The sentence holding `span`: from the last sentence end before it to the next one after
 /// it (either end exclusive of the punctuation). `span` is clamped to the text.
 pub(crate) fn sentence_bounds(lower: &str, span: &Range<usize>) -> Range<usize> {
@@ -1847,10 +1869,20 @@ fn proposed_slots(
         // "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the
         // place's clock, not the writer's.
         let end = written_end(f);
+        let sentence = sentence_of(lower, &(f.span.start..end));
         if lower[end..].trim_start().starts_with("local time")
-            && let Some(tz) = zones::place_zone(sentence_of(lower, &(f.span.start..end)))
+            && let Some(tz) = zones::place_zone(sentence)
         {
             zone = Zone::Iana(tz);
+        } else if zone == sender_zone
+            && let Some(reader) = ctx.reader_zone
+            && sentence.contains("local time")
+            && zones::place_zone(sentence).is_none()
+            && visits_the_reader(sentence)
+        {
+            // "Could I visit your workshop on Tuesday at 11:00 local time, or on Thursday in
+            // the afternoon?": the meeting is at the reader's place, on the reader's clock.
+            zone = reader;
         }
         if let Some(z) = zone_override {
             zone = z;
