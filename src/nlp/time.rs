@@ -954,16 +954,7 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 let clock = p
                     .clock_from
                     .clone()
-                    .or_else(|| {
-                        let body = lower.get(p.span.clone())?;
-                        let at = body.rfind(|c: char| !c.is_ascii_digit() && c != ':')?;
-                        let digits = body[..=at].rfind(|c: char| c.is_ascii_digit())?;
-                        let start = body[..=digits]
-                            .rfind(|c: char| !c.is_ascii_digit() && c != ':')
-                            .map_or(0, |i| i + 1);
-                        Some(p.span.start + start..p.span.end)
-                    })
-                    .unwrap_or_else(|| p.span.clone());
+                    .unwrap_or_else(|| last_clock(&lower, &p.span));
                 (is_clock_value(&p.value)
                     && !is_restatement(clean, &lower, &p.span, earlier)
                     && !is_restatement(clean, &lower, &clock, earlier))
@@ -1037,6 +1028,49 @@ fn has_year(text: &str) -> bool {
 /// The sentence around `span`.
 fn sentence_of<'a>(lower: &'a str, span: &Range<usize>) -> &'a str {
     &lower[sentence_bounds(lower, span)]
+}
+
+/// Where the last clock of a span was written ("… 11 March at 10:00 Morocco time, 13:00"
+/// -> "13:00"), to the span's end; the whole span when it holds no digit.
+fn last_clock(lower: &str, span: &Range<usize>) -> Range<usize> {
+    let Some(body) = lower.get(span.clone()) else {
+        return span.clone();
+    };
+    let Some(digit) = body.rfind(|c: char| c.is_ascii_digit()) else {
+        return span.clone();
+    };
+    // Back over the clock and its range ("10:00-11:00").
+    let start = body[..=digit]
+        .rfind(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | '.' | '-' | '–' | ' ')))
+        .map_or(0, |i| i + c_len(body, i));
+    let start = start + (body[start..].len() - body[start..].trim_start().len());
+    span.start + start..span.end
+}
+
+fn c_len(s: &str, i: usize) -> usize {
+    s[i..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// Whether a clock ("10:00", "3pm", "9.30") is written in `text`.
+fn holds_clock(text: &str) -> bool {
+    static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\d[:.]\d\d|\d\s*(?:am|pm)\b").unwrap_or_else(|_| unreachable!())
+    });
+    CLOCK.is_match(text)
+}
+
+/// A found time said again for the reader: the whole span, or, for a date joined to a
+/// clock by segmenting, the clock alone ("Wednesday 11 March at 10:00 Morocco time, 13:00
+/// in Doha": the 13:00 restates).
+fn restates(clean: &str, lower: &str, f: &Found, earlier: bool) -> bool {
+    if is_restatement(clean, lower, &f.span, earlier) {
+        return true;
+    }
+    let clock = last_clock(lower, &f.span);
+    f.combined
+        && f.clock_from.is_none()
+        && holds_clock(&lower[f.span.start..clock.start])
+        && is_restatement(clean, lower, &clock, earlier)
 }
 
 /// Whether a sentence puts the meeting at the reader's premises ("visit your workshop",
@@ -1719,7 +1753,7 @@ fn proposed_slots(
     let restated: Vec<Range<usize>> = found
         .iter()
         .enumerate()
-        .filter(|(k, f)| is_restatement(clean, lower, &f.span, offered_before[*k]))
+        .filter(|(k, f)| restates(clean, lower, f, offered_before[*k]))
         .map(|(_, f)| f.span.clone())
         .collect();
     let own_mentions: Vec<zones::ZoneMention> = mentions
@@ -1760,7 +1794,7 @@ fn proposed_slots(
             continue;
         }
         let earlier = offered_before[k];
-        if is_restatement(clean, lower, &f.span, earlier) {
+        if restates(clean, lower, f, earlier) {
             continue;
         }
         let mut body = lower[f.span.clone()].to_string();

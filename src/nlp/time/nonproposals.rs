@@ -223,8 +223,10 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     }
     // "before go-live on Oct 1", "b4 the distributor meeting on the 24th": the date of the
     // event that bounds the meeting, not a time offered for it.
+    // "before the Minneapolis home show (Feb 26 - Mar 1)": the event's dates in brackets.
     if BEFORE_EVENT.is_match(before)
         && (body.starts_with("on ")
+            || before.trim_end().ends_with('(')
             || body.starts_with("in ")
             || before.trim_end().ends_with(" on")
             || before.trim_end().ends_with(" in")
@@ -568,7 +570,7 @@ const FACT: &[&str] = &[
 ];
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is))?\s*$")
+    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is))?\s*\(?\s*$")
         .unwrap_or_else(|_| unreachable!())
 });
 
