@@ -1615,7 +1615,7 @@ fn own_clock_shift(
         "so",
     ]
     .contains(&gap.trim_end_matches(',').trim());
-    if !((gap.len() <= 4 || restating) && !f.date_only && !next.date_only) {
+    if f.date_only || next.date_only || (gap.len() > 4 && !restating) {
         return None;
     }
     static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {

@@ -39,6 +39,40 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A clock said again in another zone right after the first one's zone.
+    (
+        "ber",
+        "Could we meet Thursday at 10:00 CET, 16:00 in Singapore?",
+        &[("2026-11-26T10:00+01:00", 30)],
+    ),
+    (
+        "ldn",
+        "How about Monday at 2pm London time, which I think is 9am in New York?",
+        &[("2026-11-30T14:00+00:00", 30)],
+    ),
+    // A holiday named alone is no option; a part of day after the days is theirs.
+    (
+        "ny",
+        "We're away over Christmas, so could we talk Tuesday 1 December or Wednesday 2 December, any time in the morning?",
+        &[
+            ("2026-12-01T09:00-05:00", 180),
+            ("2026-12-02T09:00-05:00", 180),
+        ],
+    ),
+    // A country's time by its adjective, and another option offered in Italian.
+    (
+        "ny",
+        "Pourriez-vous jeudi à 15h, heure française ?",
+        &[("2026-11-26T15:00+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Le andrebbe bene venerdì alle 11? In alternativa, lunedì 30 in mattinata.",
+        &[
+            ("2026-11-27T11:00+01:00", 30),
+            ("2026-11-30T09:00+01:00", 180),
+        ],
+    ),
     // Context beside an exact proposal: travel, the event it must precede, a part of the
     // reader's day, a day excluded from a week.
     (

@@ -127,12 +127,27 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         }
         holiday = rest.trim_start();
     }
-    if matches!(
-        holiday,
-        "christmas" | "easter" | "thanksgiving" | "new year" | "new year's" | "ramadan" | "eid"
-    ) && !["before", "after", "between", "until", "till", "by"]
-        .iter()
-        .any(|w| lower[..span.start].trim_end().ends_with(w))
+    // Only as a word in a sentence ("for Christmas", "the Christmas range"): the name alone
+    // is a date like any other.
+    let led = holiday.len() < body.trim().len()
+        || lower[..span.start]
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| {
+                [
+                    "the", "for", "over", "at", "about", "around", "during", "in", "on",
+                ]
+                .contains(&w)
+            });
+    if led
+        && matches!(
+            holiday,
+            "christmas" | "easter" | "thanksgiving" | "new year" | "new year's" | "ramadan" | "eid"
+        )
+        && !["before", "after", "between", "until", "till", "by"]
+            .iter()
+            .any(|w| lower[..span.start].trim_end().ends_with(w))
     {
         return Some(NotAProposal::Filler);
     }

@@ -478,6 +478,18 @@ const CITIES: &[(&str, Tz)] = &[
     ("dunedin", Tz::Pacific__Auckland),
     ("fiji", Tz::Pacific__Fiji),
     ("suva", Tz::Pacific__Fiji),
+    // Cities that are also zone words, so that "16:00 in Singapore" reads like "in Doha".
+    ("singapore", Tz::Asia__Singapore),
+    ("london", Tz::Europe__London),
+    ("paris", Tz::Europe__Paris),
+    ("berlin", Tz::Europe__Berlin),
+    ("amsterdam", Tz::Europe__Amsterdam),
+    ("madrid", Tz::Europe__Madrid),
+    ("rome", Tz::Europe__Rome),
+    ("tokyo", Tz::Asia__Tokyo),
+    ("sydney", Tz::Australia__Sydney),
+    ("dubai", Tz::Asia__Dubai),
+    ("lagos", Tz::Africa__Lagos),
     // Countries with one zone: "16:00 in Italy".
     ("italy", Tz::Europe__Rome),
     ("germany", Tz::Europe__Berlin),
