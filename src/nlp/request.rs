@@ -113,6 +113,7 @@ impl Reader {
         let framing = Framing::of(email);
         let h = &email.headers;
         let writer_zone = writer_zone_of(email, &framing, reference);
+        let reader_zone = reader_zone.or_else(|| reader_zone_of(email));
         let mut req = self.read(
             IntentInput {
                 subject: framing.subject.as_deref().unwrap_or(""),
@@ -305,6 +306,24 @@ fn context(
         Some(tz) => ctx.with_reader_zone(tz),
         None => ctx,
     }
+}
+
+/// When the caller does not know who reads the email: the zone of the person it answers,
+/// from the quoted message's signature ("Fargo, ND"), else from the country of the one
+/// address it is sent to. "10am your time" is then that person's 10am, not the writer's.
+fn reader_zone_of(email: &ParsedEmail) -> Option<Tz> {
+    if email.forwarded.is_some() {
+        return None;
+    }
+    time::signature_zone(&unquote(&email.quoted_text)).or_else(|| {
+        match email.headers.to.as_slice() {
+            [only] => only
+                .address
+                .as_ref()
+                .and_then(|a| time::country_zone(a.as_str())),
+            _ => None,
+        }
+    })
 }
 
 /// The zone of whoever wrote the text that is read (the forwarded original's sender for a
@@ -903,6 +922,30 @@ Subject: Re: Budget review\r\nDate: {date}\r\nIn-Reply-To: <k1@example.org>\r\n\
 Message-ID: <s1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
 {new}\r\n\r\nOn Mon, Mar 2, 2026 at 9:00 AM Kim <kim@example.org> wrote:\r\n\r\n{quoted}"
         )
+    }
+
+    #[test]
+    fn your_time_is_the_quoted_writers_zone_when_the_reader_is_not_known() {
+        let reader = Reader::embedded().expect("embedded model loads");
+        // Sam writes from London (+00:00) to Kim, whose signature puts her in Fargo.
+        let raw = reply(
+            "Mon, 02 Mar 2026 10:00:00 +0000",
+            "Thursday is full for me. Could we do Friday the 13th at 9am your time instead?",
+            "Hi Sam,\nCould we talk on Thursday the 12th at 2pm my time?\nKim\n\n\
+Kim Larsen\nProvider Relations\nFargo, ND",
+        );
+        let req = reader.read_email(raw.as_bytes(), None).expect("readable");
+        assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
+        // 9am in Fargo (Central, -05:00 after the US change of March 8), not 9am in London.
+        assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-13T09:00:00-05:00");
+        // A caller that knows the reader (the agent, from the user's profile) wins.
+        let email = text::parse_email(raw.as_bytes()).expect("parses");
+        let reference = email.reference_date().expect("dated");
+        let known = reader.read_parsed_for(&email, reference, Some(Tz::Asia__Tokyo));
+        assert_eq!(
+            known.slots[0].start.to_rfc3339(),
+            "2026-03-13T09:00:00+09:00"
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use conventions::DEFAULT_MEETING_MINUTES;
 pub use venue::MeetingMode;
-pub use writer_zone::writer_zone;
+pub use writer_zone::{country_zone, writer_zone};
 pub use zones::Zone;
 
 /// Whether `text` names a zone ("9:30 Singapore time", "3pm ET").

@@ -107,7 +107,7 @@ const COUNTRY_DOMAINS: &[(&str, Tz)] = &[
 ];
 
 /// The zone of an address's country-code domain ("x@kivikkokiuas.fi" is Finland's).
-fn country_zone(address: &str) -> Option<Tz> {
+pub fn country_zone(address: &str) -> Option<Tz> {
     let domain = address.rsplit_once('@')?.1.trim_end_matches('>');
     let tld = domain.rsplit('.').next()?.to_ascii_lowercase();
     COUNTRY_DOMAINS
