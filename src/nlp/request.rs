@@ -113,7 +113,8 @@ impl Reader {
         let framing = Framing::of(email);
         let h = &email.headers;
         let writer_zone = writer_zone_of(email, &framing, reference);
-        let reader_zone = reader_zone.or_else(|| reader_zone_of(email));
+        let quote = Quote::of(&email.quoted_text);
+        let reader_zone = reader_zone.or_else(|| reader_zone_of(email, &quote));
         let mut req = self.read(
             IntentInput {
                 subject: framing.subject.as_deref().unwrap_or(""),
@@ -141,13 +142,8 @@ impl Reader {
         // "Wednesday at 2pm ET works" under "Wednesday the 11th at 2pm ET": the new text names
         // one of the quoted proposals, whose date (and zone and length) the new text lacks.
         if req.intent == Intent::Confirm
-            && let Some((slot, minutes)) = accepted_proposal(
-                &framing.text,
-                &req.slots,
-                &email.quoted_text,
-                reference,
-                reader_zone,
-            )
+            && let Some((slot, minutes)) =
+                accepted_proposal(&framing.text, &req.slots, &quote, reference, reader_zone)
         {
             req.slots = vec![slot];
             req.duration_minutes = req.duration_minutes.or(minutes);
@@ -155,13 +151,9 @@ impl Reader {
         if matches!(
             req.intent,
             Intent::Reschedule | Intent::Schedule | Intent::Confirm
-        ) && let Some(slots) = same_time_as_quoted(
-            &framing.text,
-            &req.slots,
-            &email.quoted_text,
-            reference,
-            reader_zone,
-        ) {
+        ) && let Some(slots) =
+            same_time_as_quoted(&framing.text, &req.slots, &quote, reference, reader_zone)
+        {
             req.slots = slots;
         }
         if req.intent == Intent::Reschedule {
@@ -174,13 +166,7 @@ impl Reader {
             req.intent,
             Intent::Reschedule | Intent::Schedule | Intent::Confirm
         ) && let Some(minutes) = time::relative_move(&framing.text)
-            && let Some(slot) = moved_proposal(
-                &req.slots,
-                &email.quoted_text,
-                reference,
-                minutes,
-                reader_zone,
-            )
+            && let Some(slot) = moved_proposal(&req.slots, &quote, reference, minutes, reader_zone)
         {
             req.slots = vec![slot];
         }
@@ -311,18 +297,16 @@ fn context(
 /// When the caller does not know who reads the email: the zone of the person it answers,
 /// from the quoted message's signature ("Fargo, ND"), else from the country of the one
 /// address it is sent to. "10am your time" is then that person's 10am, not the writer's.
-fn reader_zone_of(email: &ParsedEmail) -> Option<Tz> {
+fn reader_zone_of(email: &ParsedEmail, quote: &Quote) -> Option<Tz> {
     if email.forwarded.is_some() {
         return None;
     }
-    time::signature_zone(&unquote(&email.quoted_text)).or_else(|| {
-        match email.headers.to.as_slice() {
-            [only] => only
-                .address
-                .as_ref()
-                .and_then(|a| time::country_zone(a.as_str())),
-            _ => None,
-        }
+    time::signature_zone(&quote.text).or_else(|| match email.headers.to.as_slice() {
+        [only] => only
+            .address
+            .as_ref()
+            .and_then(|a| time::country_zone(a.as_str())),
+        _ => None,
     })
 }
 
@@ -352,11 +336,11 @@ fn writer_zone_of(
 fn accepted_proposal(
     new_text: &str,
     new_slots: &[ProposedSlot],
-    quoted_text: &str,
+    quote: &Quote,
     reference: DateTime<FixedOffset>,
     reader_zone: Option<Tz>,
 ) -> Option<(ProposedSlot, Option<u32>)> {
-    let quoted = unquote(quoted_text);
+    let quoted = &quote.text;
     // "I confirm Wednesday, 9:30 Singapore time" under "9:30 to 10 on Wednesday works": the
     // zone the confirmation names is the one both sides meant, so the quoted message's
     // zone-less times are read in it, not in the replier's own zone.
@@ -365,7 +349,7 @@ fn accepted_proposal(
         .first()
         .filter(|_| time::names_zone(new_text))
         .and_then(|s| s.zone.parse::<Tz>().ok());
-    let reading = quoted_reading(&quoted, quoted_text, reference, named_zone, reader_zone);
+    let reading = quoted_reading(quote, reference, named_zone, reader_zone);
     let mut proposals = reading.slots;
     if proposals.is_empty() {
         return None;
@@ -538,7 +522,7 @@ fn pointer_times(new_text: &str, reference: DateTime<FixedOffset>) -> Vec<Propos
 fn same_time_as_quoted(
     new_text: &str,
     new_slots: &[ProposedSlot],
-    quoted_text: &str,
+    quote: &Quote,
     reference: DateTime<FixedOffset>,
     reader_zone: Option<Tz>,
 ) -> Option<Vec<ProposedSlot>> {
@@ -552,8 +536,7 @@ fn same_time_as_quoted(
     if days.is_empty() || days.len() != new_slots.len() {
         return None;
     }
-    let quoted = unquote(quoted_text);
-    let reading = quoted_reading(&quoted, quoted_text, reference, None, reader_zone);
+    let reading = quoted_reading(quote, reference, None, reader_zone);
     let mut exact = reading.slots.iter().filter(|p| !p.flexible);
     let original = match (exact.next(), exact.next()) {
         (Some(p), None) => p,
@@ -594,7 +577,7 @@ fn same_time_as_quoted(
 /// time of its own; a day it names ("tomorrow's call", "Thursday's call") picks among them.
 fn moved_proposal(
     new_slots: &[ProposedSlot],
-    quoted_text: &str,
+    quote: &Quote,
     reference: DateTime<FixedOffset>,
     minutes: i64,
     reader_zone: Option<Tz>,
@@ -609,8 +592,7 @@ fn moved_proposal(
         .iter()
         .find(|s| s.grain == time::Grain::Day)
         .map(|s| s.start.date_naive());
-    let quoted = unquote(quoted_text);
-    let reading = quoted_reading(&quoted, quoted_text, reference, None, reader_zone);
+    let reading = quoted_reading(quote, reference, None, reader_zone);
     let mut originals = reading
         .slots
         .into_iter()
@@ -632,12 +614,12 @@ fn moved_proposal(
 /// when the reply says which zone was meant, else in the quoted writer's zone as far as it
 /// is known, else in the replier's.
 fn quoted_reading(
-    quoted: &str,
-    quoted_text: &str,
+    quote: &Quote,
     reference: DateTime<FixedOffset>,
     zone: Option<Tz>,
     reader_zone: Option<Tz>,
 ) -> TimeReading {
+    let (quoted, quoted_text) = (quote.text.as_str(), quote.raw);
     let at = quoted_date(quoted_text, reference).unwrap_or(reference);
     // The quoted writer's clocks are in their zone, which their signature may say
     // ("Minneapolis, MN"). A guest writing to the user quotes, most often, the user's own
@@ -771,6 +753,22 @@ fn ordinal(text: &str) -> Option<Ordinal> {
         .iter()
         .any(|p| has(p))
         .then_some(Ordinal::Last)
+}
+
+/// The quoted history as written (its attribution lines date it) and as text (what its
+/// times and signature are read from), unquoted once per email.
+struct Quote<'a> {
+    raw: &'a str,
+    text: String,
+}
+
+impl<'a> Quote<'a> {
+    fn of(raw: &'a str) -> Quote<'a> {
+        Quote {
+            raw,
+            text: unquote(raw),
+        }
+    }
 }
 
 /// The quoted message without its `>` markers, attribution lines ("On … wrote:") and header

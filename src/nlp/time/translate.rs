@@ -402,8 +402,8 @@ static NATIONAL_TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The English name of the zone a [`NATIONAL_TIME`] adjective names.
-fn national_zone(adjective: &str) -> &'static str {
-    match adjective.to_lowercase().as_str() {
+fn national_zone(adjective: &str) -> Option<&'static str> {
+    Some(match adjective.to_lowercase().as_str() {
         "marocaine" | "marroquí" | "marroqui" => "Moroccan",
         "française" | "francaise" | "francese" => "French",
         "belge" => "Belgian",
@@ -419,8 +419,9 @@ fn national_zone(adjective: &str) -> &'static str {
         "peruana" => "Peruvian",
         "uruguaya" => "Uruguayan",
         "inglese" => "UK",
-        _ => "Austrian",
-    }
+        "österreichischer" | "österreichische" => "Austrian",
+        _ => return None,
+    })
 }
 
 /// The city name in the letters the zone reader knows ("Bogotá" -> "Bogota").
@@ -669,7 +670,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
     let t = NATIONAL_TIME.replace_all(&t, |c: &Captures| {
         let adjective = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
-        format!("{} time", national_zone(adjective))
+        national_zone(adjective).map_or_else(|| c[0].to_string(), |z| format!("{z} time"))
     });
     let t = CLOCK_RUN.replace_all(&t, |c: &Captures| {
         let m = |i: usize| c.get(i).map_or("00", |m| m.as_str());

@@ -478,7 +478,7 @@ const CITIES: &[(&str, Tz)] = &[
     ("dunedin", Tz::Pacific__Auckland),
     ("fiji", Tz::Pacific__Fiji),
     ("suva", Tz::Pacific__Fiji),
-    // Cities that are also zone words, so that "16:00 in Singapore" reads like "in Doha".
+    // Cities read like any other city ("London time", "4pm Tokyo", "16:00 in Singapore").
     ("singapore", Tz::Asia__Singapore),
     ("london", Tz::Europe__London),
     ("paris", Tz::Europe__Paris),
@@ -729,15 +729,15 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "pt" | "pst" | "pdt" | "pacific" => Tz::America__Los_Angeles,
         "ct" | "cst" | "cdt" | "central" => Tz::America__Chicago,
         "mt" | "mst" | "mdt" | "mountain" => Tz::America__Denver,
-        "bst" | "london" | "uk" | "british" => Tz::Europe__London,
-        "cet" | "cest" | "paris" | "berlin" | "amsterdam" | "madrid" | "rome" => Tz::Europe__Paris,
+        "bst" | "uk" | "british" => Tz::Europe__London,
+        "cet" | "cest" => Tz::Europe__Paris,
         "ist" | "indian" => Tz::Asia__Kolkata,
-        "jst" | "japan" | "tokyo" => Tz::Asia__Tokyo,
-        "aest" | "aedt" | "sydney" => Tz::Australia__Sydney,
+        "jst" | "japan" => Tz::Asia__Tokyo,
+        "aest" | "aedt" => Tz::Australia__Sydney,
         "nyc" => Tz::America__New_York,
-        "uae" | "gst" | "dubai" | "gulf" => Tz::Asia__Dubai,
-        "wat" | "lagos" | "nigeria" => Tz::Africa__Lagos,
-        "sgt" | "singapore" => Tz::Asia__Singapore,
+        "uae" | "gst" | "gulf" => Tz::Asia__Dubai,
+        "wat" | "nigeria" => Tz::Africa__Lagos,
+        "sgt" => Tz::Asia__Singapore,
         "hkt" => Tz::Asia__Hong_Kong,
         "sast" => Tz::Africa__Johannesburg,
         "nzst" | "nzdt" => Tz::Pacific__Auckland,
@@ -770,25 +770,13 @@ fn zone_for_word(word: &str) -> Option<Zone> {
 fn needs_time_suffix(word: &str) -> bool {
     matches!(
         word,
-        "london"
-            | "uk"
-            | "british"
-            | "paris"
-            | "berlin"
-            | "amsterdam"
-            | "madrid"
-            | "rome"
+        "uk" | "british"
             | "indian"
             | "japan"
-            | "tokyo"
-            | "sydney"
             | "nyc"
-            | "dubai"
             | "gulf"
             | "uae"
-            | "lagos"
             | "nigeria"
-            | "singapore"
             | "central"
             | "mountain"
             | "irish"
