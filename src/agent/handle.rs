@@ -25,7 +25,7 @@ use crate::db::requests::{self, NewRequest, Recorded, RequestStatus, SlotRow};
 use crate::db::{self, approvals, audit, inbound::InboundMessage, responses, users};
 use crate::ingest::screen::{self, Screening, thread_key};
 use crate::nlp::intent::Intent;
-use crate::nlp::request::ParsedRequest;
+use crate::nlp::request::{KnownZones, ParsedRequest};
 use crate::nlp::time::{MeetingMode, Zone};
 use crate::outbound::approval::{self, ApprovalAction};
 use crate::outbound::render::{ApprovalView, ReplyContext, SlotLink, TemplateKind};
@@ -212,18 +212,30 @@ impl Agent {
                 return Ok(Outcome::ignored(why.to_string()));
             }
         };
-        // "10am your time" from a guest is the user's clock: read it again in the user's zone.
-        let parsed = match route.role {
-            Role::GuestWrote | Role::UserForwarded if mentions_readers_time(&parsed.text) => {
+        // What the user's profile says about the people of this mail: a guest's "10am your
+        // time" is the user's clock, and the user's own zone-less times follow their zone's DST
+        // rules, which the Date header's offset lacks. Read again knowing it, as `cams nlp eval`
+        // measures.
+        let known = match route.role {
+            Role::GuestWrote | Role::UserForwarded | Role::UserCopied => {
                 match users::profile(&mut conn, route.user_id).await? {
                     Some(p) => match p.timezone.parse::<Tz>() {
-                        Ok(tz) => self.reader.read_parsed_for(&email, reference, Some(tz)),
-                        Err(_) => parsed,
+                        Ok(tz) if route.role == Role::UserCopied => KnownZones {
+                            reader: None,
+                            writer: Some(tz),
+                        },
+                        Ok(tz) => KnownZones::reader(tz),
+                        Err(_) => KnownZones::default(),
                     },
-                    None => parsed,
+                    None => KnownZones::default(),
                 }
             }
-            _ => parsed,
+            Role::ApprovalAnswer => KnownZones::default(),
+        };
+        let parsed = if known == KnownZones::default() {
+            parsed
+        } else {
+            self.reader.read_parsed_for(&email, reference, known)
         };
         drop(conn);
 
@@ -1535,20 +1547,4 @@ pub(crate) async fn stored_outcome(
         user_id: Some(r.user_id),
         note: Some(format!("already handled (status {})", r.status)),
     })
-}
-
-/// Whether a guest's text speaks of the reader's clock ("10am your time", "your morning").
-fn mentions_readers_time(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    [
-        "your time",
-        "your local",
-        "your morning",
-        "your afternoon",
-        "your evening",
-        "your end",
-        "yours",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
 }

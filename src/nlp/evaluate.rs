@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::intent::{Confidence, Evaluation, Intent};
-use super::request::{ParsedRequest, Reader};
+use super::request::{KnownZones, ParsedRequest, Reader};
 
 /// One output line of `cams nlp extract` for one input line; never fails: a bad line gets an
 /// `error` and null fields.
@@ -26,16 +26,21 @@ pub fn extract_line(reader: &Reader, line: &str) -> Value {
         },
         None => None,
     };
-    let reader_zone = match input.get("reader_zone").and_then(Value::as_str) {
-        Some(z) => match z.trim().parse::<Tz>() {
-            Ok(tz) => Some(tz),
-            Err(_) => return error_line(id, format!("reader_zone {z:?} is not an IANA zone")),
-        },
-        None => None,
-    };
+    let mut known = KnownZones::default();
+    for (field, slot) in [
+        ("reader_zone", &mut known.reader),
+        ("writer_zone", &mut known.writer),
+    ] {
+        if let Some(z) = input.get(field).and_then(Value::as_str) {
+            match z.trim().parse::<Tz>() {
+                Ok(tz) => *slot = Some(tz),
+                Err(_) => return error_line(id, format!("{field} {z:?} is not an IANA zone")),
+            }
+        }
+    }
     let read = if let Some(eml) = input.get("eml").and_then(Value::as_str) {
         reader
-            .read_email_for(eml.as_bytes(), reference, reader_zone)
+            .read_email_for(eml.as_bytes(), reference, known)
             .map_err(|e| e.to_string())
     } else if let Some(text) = input.get("text").and_then(Value::as_str) {
         match reference {
@@ -98,6 +103,9 @@ struct Label {
     /// run time the agent reads such mail knowing it, so "10am your time" is the user's 10am.
     #[serde(default)]
     reader_zone: Option<String>,
+    /// The CAMS user's zone for the user's own mail: the agent knows it from their profile.
+    #[serde(default)]
+    writer_zone: Option<String>,
 }
 
 /// The figures of `cams nlp eval`.
@@ -111,8 +119,81 @@ pub struct CorpusEvaluation {
     pub slots_matched_gold: usize,
     /// Emails whose predicted slots are exactly the gold ones (as sets of instants).
     pub emails_slots_exact: usize,
+    /// What kind of error each unmatched slot is, so a held-out split's misses can be counted
+    /// by kind without reading its emails.
+    pub slot_errors: SlotErrors,
     /// One line per email where intent or slots differ, for people to read.
     pub mistakes: Vec<String>,
+}
+
+/// Unmatched slots by kind. A wrong slot is paired with a labelled one of the same email when
+/// they differ in one way only; what cannot be paired was found but not proposed (`spurious`)
+/// or proposed but not found (`missed`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SlotErrors {
+    /// Right start, wrong end (length or window).
+    pub end: usize,
+    /// Same length, start off by whole or half hours within a day (a zone or a clock misread).
+    pub hours: usize,
+    /// Same length and time of day, another day (a date misread).
+    pub day: usize,
+    /// Within a day of a labelled slot, but differing in more than one way.
+    pub near: usize,
+    pub spurious: usize,
+    pub missed: usize,
+    /// Unmatched slots (predicted and labelled) in emails whose intent was also wrong.
+    pub in_wrong_intent: usize,
+}
+
+impl SlotErrors {
+    /// Pairs the unmatched predicted and labelled slots of one email, nearest kind first.
+    fn record(&mut self, predicted: &[(i64, i64)], gold: &[(i64, i64)], intent_wrong: bool) {
+        let mut pred: Vec<(i64, i64)> = predicted
+            .iter()
+            .filter(|p| !gold.contains(p))
+            .copied()
+            .collect();
+        let mut left: Vec<(i64, i64)> = gold
+            .iter()
+            .filter(|g| !predicted.contains(g))
+            .copied()
+            .collect();
+        if intent_wrong {
+            self.in_wrong_intent += pred.len() + left.len();
+        }
+        type Kind = fn(&(i64, i64), &(i64, i64)) -> bool;
+        let kinds: [(Kind, usize); 4] = [
+            (|p, g| p.0 == g.0, 0),
+            (
+                |p, g| {
+                    p.1 - p.0 == g.1 - g.0 && (p.0 - g.0).abs() < 86_400 && (p.0 - g.0) % 1800 == 0
+                },
+                1,
+            ),
+            (
+                |p, g| p.1 - p.0 == g.1 - g.0 && (p.0 - g.0) % 86_400 == 0,
+                2,
+            ),
+            (|p, g| (p.0 - g.0).abs() < 86_400, 3),
+        ];
+        for (same, kind) in kinds {
+            left.retain(|g| match pred.iter().position(|p| same(p, g)) {
+                Some(i) => {
+                    pred.remove(i);
+                    match kind {
+                        0 => self.end += 1,
+                        1 => self.hours += 1,
+                        2 => self.day += 1,
+                        _ => self.near += 1,
+                    }
+                    false
+                }
+                None => true,
+            });
+        }
+        self.spurious += pred.len();
+        self.missed += left.len();
+    }
 }
 
 impl CorpusEvaluation {
@@ -155,7 +236,7 @@ pub enum EvalError {
 struct Labelled {
     line: usize,
     label: Label,
-    reader_zone: Option<Tz>,
+    known: KnownZones,
     raw: Vec<u8>,
 }
 
@@ -179,20 +260,24 @@ fn read_corpus(labels: &Path) -> Result<Vec<Labelled>, EvalError> {
             line: n + 1,
             message: e.to_string(),
         })?;
-        let reader_zone = match &label.reader_zone {
-            Some(z) => Some(z.parse::<Tz>().map_err(|_| EvalError::Label {
+        let zone = |field: &str, z: &Option<String>| match z {
+            Some(z) => z.parse::<Tz>().map(Some).map_err(|_| EvalError::Label {
                 path: labels.display().to_string(),
                 line: n + 1,
-                message: format!("reader_zone {z:?} is not an IANA zone"),
-            })?),
-            None => None,
+                message: format!("{field} {z:?} is not an IANA zone"),
+            }),
+            None => Ok(None),
+        };
+        let known = KnownZones {
+            reader: zone("reader_zone", &label.reader_zone)?,
+            writer: zone("writer_zone", &label.writer_zone)?,
         };
         let path = dir.join(&label.file);
         let raw = std::fs::read(&path).map_err(io_error(&path))?;
         out.push(Labelled {
             line: n + 1,
             label,
-            reader_zone,
+            known,
             raw,
         });
     }
@@ -211,13 +296,11 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
         slots_matched_predicted: 0,
         slots_matched_gold: 0,
         emails_slots_exact: 0,
+        slot_errors: SlotErrors::default(),
         mistakes: Vec::new(),
     };
     for Labelled {
-        label,
-        reader_zone,
-        raw,
-        ..
+        label, known, raw, ..
     } in read_corpus(labels)?
     {
         let gold: Vec<(i64, i64)> = label
@@ -231,7 +314,7 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
             })
             .collect();
         out.emails += 1;
-        let (intent, confidence, predicted) = match reader.read_email_for(&raw, None, reader_zone) {
+        let (intent, confidence, predicted) = match reader.read_email_for(&raw, None, known) {
             Ok(req) => (
                 req.intent,
                 req.confidence,
@@ -258,6 +341,8 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
         out.slots_matched_predicted += matched_pred;
         out.slots_matched_gold += matched_gold;
         let exact = matched_gold == gold.len() && matched_pred == predicted.len();
+        out.slot_errors
+            .record(&predicted, &gold, intent != label.intent);
         if exact {
             out.emails_slots_exact += 1;
         }
@@ -310,6 +395,12 @@ impl std::fmt::Display for CorpusEvaluation {
             ratio(self.emails_slots_exact, self.emails),
             self.emails_slots_exact,
             self.emails
+        )?;
+        let e = &self.slot_errors;
+        writeln!(
+            f,
+            "slot errors: wrong end {}, off by hours {}, wrong day {}, otherwise near {}, not proposed {}, missed {} ({} of these in emails whose intent is wrong)",
+            e.end, e.hours, e.day, e.near, e.spurious, e.missed, e.in_wrong_intent
         )
     }
 }
@@ -345,4 +436,50 @@ pub fn derive_examples(reader: &Reader, labels: &Path, out: &Path) -> Result<usi
     }
     std::fs::write(out, lines).map_err(io_error(out))?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SlotErrors;
+
+    const H: i64 = 3600;
+
+    #[test]
+    fn unmatched_slots_are_paired_by_the_one_way_they_differ() {
+        let gold = [
+            (10 * H, 11 * H),
+            (34 * H, 35 * H),
+            (100 * H, 101 * H),
+            (200 * H, 201 * H),
+        ];
+        let predicted = [
+            (10 * H, 10 * H + 1800), // right start, 30 min instead of 60
+            (39 * H, 40 * H),        // five hours off: a zone
+            (124 * H, 125 * H),      // a day late
+            (500 * H, 501 * H),      // nothing near
+        ];
+        let mut e = SlotErrors::default();
+        e.record(&predicted, &gold, false);
+        assert_eq!(
+            e,
+            SlotErrors {
+                end: 1,
+                hours: 1,
+                day: 1,
+                near: 0,
+                spurious: 1,
+                missed: 1,
+                in_wrong_intent: 0,
+            }
+        );
+    }
+
+    #[test]
+    fn matched_slots_are_not_errors_and_wrong_intent_is_counted() {
+        let mut e = SlotErrors::default();
+        e.record(&[(0, H)], &[(0, H)], true);
+        assert_eq!(e, SlotErrors::default());
+        e.record(&[(0, H), (5 * H, 6 * H)], &[(0, H)], true);
+        assert_eq!((e.spurious, e.in_wrong_intent), (1, 1));
+    }
 }

@@ -49,6 +49,25 @@ pub enum ReadError {
     NoDate,
 }
 
+/// What the caller knows, from its users' profiles, about the people of an email: the zone of
+/// whoever reads it (a guest's "10am your time" is the user's 10am) and of whoever wrote it (the
+/// user's own mail: a zone-less "Tuesday 31 March at 10" keeps the user's DST rules, which the
+/// Date header's offset does not carry).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KnownZones {
+    pub reader: Option<Tz>,
+    pub writer: Option<Tz>,
+}
+
+impl KnownZones {
+    pub fn reader(tz: Tz) -> KnownZones {
+        KnownZones {
+            reader: Some(tz),
+            writer: None,
+        }
+    }
+}
+
 /// Reads emails with one intent engine (load it once: the model takes milliseconds to load).
 #[derive(Clone)]
 pub struct Reader {
@@ -75,22 +94,22 @@ impl Reader {
         raw: &[u8],
         fallback_reference: Option<DateTime<FixedOffset>>,
     ) -> Result<ParsedRequest, ReadError> {
-        self.read_email_for(raw, fallback_reference, None)
+        self.read_email_for(raw, fallback_reference, KnownZones::default())
     }
 
-    /// A raw message whose reader's zone may be known (see `read_parsed_for`).
+    /// A raw message whose reader's or writer's zone may be known (see `read_parsed_for`).
     pub fn read_email_for(
         &self,
         raw: &[u8],
         fallback_reference: Option<DateTime<FixedOffset>>,
-        reader_zone: Option<Tz>,
+        known: KnownZones,
     ) -> Result<ParsedRequest, ReadError> {
         let email = text::parse_email(raw)?;
         let reference = email
             .reference_date()
             .or(fallback_reference)
             .ok_or(ReadError::NoDate)?;
-        Ok(self.read_parsed_for(&email, reference, reader_zone))
+        Ok(self.read_parsed_for(&email, reference, known))
     }
 
     /// An already parsed email.
@@ -99,22 +118,22 @@ impl Reader {
         email: &ParsedEmail,
         reference: DateTime<FixedOffset>,
     ) -> ParsedRequest {
-        self.read_parsed_for(email, reference, None)
+        self.read_parsed_for(email, reference, KnownZones::default())
     }
 
-    /// An already parsed email whose reader's zone is known (the CAMS user a guest wrote to):
-    /// "10am your time" is then 10:00 there, not in the writer's zone.
+    /// An already parsed email whose reader's zone (the CAMS user a guest wrote to: "10am your
+    /// time" is then 10:00 there) or writer's zone (the user's own mail) may be known.
     pub fn read_parsed_for(
         &self,
         email: &ParsedEmail,
         reference: DateTime<FixedOffset>,
-        reader_zone: Option<Tz>,
+        known: KnownZones,
     ) -> ParsedRequest {
         let framing = Framing::of(email);
         let h = &email.headers;
-        let writer_zone = writer_zone_of(email, &framing, reference);
+        let writer_zone = writer_zone_of(email, &framing, reference, known.writer);
         let quote = Quote::of(&email.quoted_text);
-        let reader_zone = reader_zone.or_else(|| reader_zone_of(email, &quote));
+        let reader_zone = known.reader.or_else(|| reader_zone_of(email, &quote));
         let mut req = self.read(
             IntentInput {
                 subject: framing.subject.as_deref().unwrap_or(""),
@@ -195,7 +214,7 @@ impl Reader {
             .or(fallback_reference)
             .ok_or(ReadError::NoDate)?;
         let framing = Framing::of(&email);
-        let writer_zone = writer_zone_of(&email, &framing, reference);
+        let writer_zone = writer_zone_of(&email, &framing, reference, None);
         let proposed = time::read_times(&framing.text, &context(reference, None, writer_zone))
             .slots
             .len() as u32;
@@ -316,6 +335,7 @@ fn writer_zone_of(
     email: &ParsedEmail,
     framing: &Framing,
     reference: DateTime<FixedOffset>,
+    known: Option<Tz>,
 ) -> Option<Tz> {
     let address = framing
         .requester
@@ -327,7 +347,9 @@ fn writer_zone_of(
     } else {
         email.signature.as_str()
     };
-    time::writer_zone(address, signature, reference)
+    // A forward's text is the guest's: the forwarder's zone, however well known, is not theirs.
+    let known = known.filter(|_| email.forwarded.is_none());
+    time::writer_zone(known, address, signature, reference)
 }
 
 /// The quoted proposal a confirmation points at, by clock time and weekday of the times it
@@ -939,7 +961,7 @@ Kim Larsen\nProvider Relations\nFargo, ND",
         // A caller that knows the reader (the agent, from the user's profile) wins.
         let email = text::parse_email(raw.as_bytes()).expect("parses");
         let reference = email.reference_date().expect("dated");
-        let known = reader.read_parsed_for(&email, reference, Some(Tz::Asia__Tokyo));
+        let known = reader.read_parsed_for(&email, reference, KnownZones::reader(Tz::Asia__Tokyo));
         assert_eq!(
             known.slots[0].start.to_rfc3339(),
             "2026-03-13T09:00:00+09:00"
@@ -1015,7 +1037,7 @@ Subject: Interview\r\nDate: Mon, 02 Mar 2026 09:00:00 -0500\r\nMessage-ID: <y1@e
 Content-Type: text/plain; charset=utf-8\r\n\r\nCould we talk Wednesday at 10am your time?\r\n";
         let email = text::parse_email(raw.as_bytes()).expect("parses");
         let reference = email.reference_date().expect("dated");
-        let req = reader.read_parsed_for(&email, reference, Some(Tz::Europe__Berlin));
+        let req = reader.read_parsed_for(&email, reference, KnownZones::reader(Tz::Europe__Berlin));
         assert_eq!(req.slots.len(), 1, "{:?}", req.slots);
         assert_eq!(req.slots[0].start.to_rfc3339(), "2026-03-04T10:00:00+01:00");
         // Without the reader's zone the writer's own is the best guess.

@@ -116,10 +116,12 @@ pub fn country_zone(address: &str) -> Option<Tz> {
         .map(|i| COUNTRY_DOMAINS[i].1)
 }
 
-/// The writer's zone from their address and signature, when one of them agrees with the
-/// Date header's offset; the signature's place wins over the domain (a Dutch company's
-/// employee may sign from Jakarta).
+/// The writer's zone: the one the caller knows (the user's profile, for their own mail), else
+/// from their signature and address; each only when it agrees with the Date header's offset (a
+/// user travelling writes in the zone they are in). The signature's place wins over the domain
+/// (a Dutch company's employee may sign from Jakarta).
 pub fn writer_zone(
+    known: Option<Tz>,
     address: Option<&str>,
     signature: &str,
     date: DateTime<FixedOffset>,
@@ -130,8 +132,9 @@ pub fn writer_zone(
             .local_minus_utc()
             == date.offset().local_minus_utc()
     };
-    zones::signature_place(signature)
+    known
         .filter(agrees)
+        .or_else(|| zones::signature_place(signature).filter(agrees))
         .or_else(|| address.and_then(country_zone).filter(agrees))
 }
 
@@ -152,16 +155,22 @@ mod tests {
     fn a_country_domain_names_the_zone_when_the_date_agrees() {
         let winter = at("2026-03-26T14:05:21+02:00");
         assert_eq!(
-            writer_zone(Some("kaidi@balticplate.ee"), "", winter),
+            writer_zone(None, Some("kaidi@balticplate.ee"), "", winter),
             Some(Tz::Europe__Tallinn)
         );
         assert_eq!(
-            writer_zone(Some("ops@mill.co.uk"), "", at("2026-07-01T09:00:00+01:00")),
+            writer_zone(
+                None,
+                Some("ops@mill.co.uk"),
+                "",
+                at("2026-07-01T09:00:00+01:00")
+            ),
             Some(Tz::Europe__London)
         );
         // A Finnish address writing from New York keeps New York's offset.
         assert_eq!(
             writer_zone(
+                None,
                 Some("jere@kivikkokiuas.fi"),
                 "",
                 at("2026-03-26T08:00:00-04:00")
@@ -169,9 +178,14 @@ mod tests {
             None
         );
         // Countries with several zones, and generic domains, say nothing.
-        assert_eq!(writer_zone(Some("a@b.com"), "", winter), None);
+        assert_eq!(writer_zone(None, Some("a@b.com"), "", winter), None);
         assert_eq!(
-            writer_zone(Some("a@b.com.au"), "", at("2026-03-26T14:05:21+11:00")),
+            writer_zone(
+                None,
+                Some("a@b.com.au"),
+                "",
+                at("2026-03-26T14:05:21+11:00")
+            ),
             None
         );
     }
@@ -180,10 +194,32 @@ mod tests {
     fn a_signature_place_wins_over_the_domain() {
         let date = at("2026-01-13T09:00:00+02:00");
         assert_eq!(
-            writer_zone(Some("sales@nl-firm.nl"), "Anna\nSales | Tallinn", date),
+            writer_zone(
+                None,
+                Some("sales@nl-firm.nl"),
+                "Anna\nSales | Tallinn",
+                date
+            ),
             Some(Tz::Europe__Tallinn)
         );
         // A place whose offset disagrees with the Date is not where the writer is now.
-        assert_eq!(writer_zone(None, "Anna\nSales | Tokyo", date), None);
+        assert_eq!(writer_zone(None, None, "Anna\nSales | Tokyo", date), None);
+    }
+
+    #[test]
+    fn a_known_zone_wins_while_the_writer_is_in_it() {
+        // The user's profile says St. John's: a generic domain says nothing, the profile does,
+        // and it carries Newfoundland's DST rules the Date's -03:30 lacks.
+        let winter = at("2027-03-09T10:00:00-03:30");
+        let nl = Some(Tz::America__St_Johns);
+        assert_eq!(
+            writer_zone(nl, Some("a@b.com"), "", winter),
+            Some(Tz::America__St_Johns)
+        );
+        // Away from home (the Date says -05:00), the profile is not where they write from.
+        assert_eq!(
+            writer_zone(nl, Some("a@b.com"), "", at("2027-03-09T10:00:00-05:00")),
+            None
+        );
     }
 }
