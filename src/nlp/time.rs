@@ -20,6 +20,7 @@ mod segments;
 mod shift;
 mod translate;
 mod venue;
+mod visit;
 mod weeks;
 mod writer_zone;
 mod zones;
@@ -1073,28 +1074,6 @@ fn restates(clean: &str, lower: &str, f: &Found, earlier: bool) -> bool {
         && is_restatement(clean, lower, &clock, earlier)
 }
 
-/// Whether a sentence puts the meeting at the reader's premises ("visit your workshop",
-/// "come by your office").
-fn visits_the_reader(sentence: &str) -> bool {
-    [
-        "your office",
-        "your workshop",
-        "your showroom",
-        "your factory",
-        "your site",
-        "your premises",
-        "your studio",
-        "your warehouse",
-        "your plant",
-        "your atelier",
-        "your shop",
-        "your store",
-        "your place",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w))
-}
-
 /// The sentence holding `span`: from the last sentence end before it to the next one after
 /// it (either end exclusive of the punctuation). `span` is clamped to the text.
 pub(crate) fn sentence_bounds(lower: &str, span: &Range<usize>) -> Range<usize> {
@@ -1766,6 +1745,7 @@ fn proposed_slots(
         .copied()
         .collect();
     let mut reader_shift: Option<(chrono::Duration, Option<Zone>)> = None;
+    let meeting_zone = visit::meeting_zone(lower, ctx.reader_zone);
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span) || moved_origin(f);
         let why = if target {
@@ -1888,7 +1868,9 @@ fn proposed_slots(
         if just_passed && day_number && !has_year(body) && !body.contains("next") {
             continue;
         }
-        let (mut zone, text_span) = zone_for(clean, &f.span, &own_mentions, &restated, sender_zone);
+        let (named_zone, text_span) = zone_for(clean, &f.span, &own_mentions, &restated);
+        let mut named = named_zone.is_some();
+        let mut zone = named_zone.unwrap_or(sender_zone);
         if let Some(c) = &f.clock_from
             && !mentions
                 .iter()
@@ -1899,6 +1881,7 @@ fn proposed_slots(
         {
             // The zone written beside the borrowed clock: "Friday, same time (8:30 AM ET)".
             zone = m.zone;
+            named = true;
         }
         // "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the
         // place's clock, not the writer's.
@@ -1912,11 +1895,17 @@ fn proposed_slots(
             && let Some(reader) = ctx.reader_zone
             && sentence.contains("local time")
             && zones::place_zone(sentence).is_none()
-            && visits_the_reader(sentence)
+            && visit::names_readers_place(sentence)
         {
             // "Could I visit your workshop on Tuesday at 11:00 local time, or on Thursday in
             // the afternoon?": the meeting is at the reader's place, on the reader's clock.
             zone = reader;
+        } else if !named
+            && zone_override.is_none()
+            && let Some(z) = meeting_zone
+        {
+            // "I'll be in Dubai 26-29 April ... any time on the 27th": Dubai's day.
+            zone = z;
         }
         if let Some(z) = zone_override {
             zone = z;
@@ -2186,20 +2175,19 @@ fn ends_with_time(head: &str) -> bool {
 ///
 /// Order: a zone written right after the time ("3pm ET"); a zone later in the same
 /// sentence ("Tue at 2 or Wed at 4pm ET"); one earlier in it; an email-wide statement ("all
-/// times Pacific", "I'm in PT"); else the sender's zone.
+/// times Pacific", "I'm in PT"); else none (the caller's default, the sender's zone).
 fn zone_for(
     clean: &str,
     span: &Range<usize>,
     mentions: &[zones::ZoneMention],
     restated: &[Range<usize>],
-    sender: Zone,
-) -> (Zone, Range<usize>) {
+) -> (Option<Zone>, Range<usize>) {
     let bytes = clean.as_bytes();
     if let Some(m) = mentions
         .iter()
         .find(|m| m.start >= span.start && m.start <= span.end + 2)
     {
-        return (m.zone, span.start..m.end.max(span.end));
+        return (Some(m.zone), span.start..m.end.max(span.end));
     }
     let is_break = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'\n' | b';');
     let mut s_lo = span.start;
@@ -2218,14 +2206,14 @@ fn zone_for(
                 .iter()
                 .any(|r| r.start >= span.end && r.start < m.start)
     }) {
-        return (m.zone, span.clone());
+        return (Some(m.zone), span.clone());
     }
     if let Some(m) = mentions
         .iter()
         .rev()
         .find(|m| m.end <= span.start && m.start >= s_lo)
     {
-        return (m.zone, span.clone());
+        return (Some(m.zone), span.clone());
     }
     let lower_stmt = |m: &zones::ZoneMention| {
         let head = clean[..m.start].to_ascii_lowercase();
@@ -2244,9 +2232,9 @@ fn zone_for(
             || (tail.ends_with('(') && !ends_with_time(tail[..tail.len() - 1].trim_end()))
     };
     if let Some(m) = mentions.iter().find(|m| lower_stmt(m)) {
-        return (m.zone, span.clone());
+        return (Some(m.zone), span.clone());
     }
-    (sender, span.clone())
+    (None, span.clone())
 }
 
 #[cfg(test)]

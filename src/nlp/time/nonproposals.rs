@@ -277,7 +277,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     // "our clocks go forward on Sunday": a daylight-saving change, not a meeting.
     if whole.contains("clocks ")
         || whole.contains("clock change")
-        || FACT.iter().any(|w| whole.contains(w))
+        || FACT.iter().any(|w| states_fact(&whole, w))
     {
         return Some(NotAProposal::Filler);
     }
@@ -597,6 +597,49 @@ const FACT: &[&str] = &[
     "changement d'heure",
     "ora legale",
 ];
+
+/// Whether `clause` holds the fact phrase `w`, other than as part of a zone's name: "10am
+/// Eastern Standard Time" and "British Summer Time" name a clock's zone; "when summer time
+/// starts" is a fact about the clocks.
+fn states_fact(clause: &str, w: &str) -> bool {
+    clause.match_indices(w).any(|(at, _)| {
+        let before = clause[..at].trim_end();
+        let word = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        !(w.ends_with(" time")
+            && matches!(
+                word,
+                "eastern"
+                    | "central"
+                    | "mountain"
+                    | "pacific"
+                    | "atlantic"
+                    | "alaska"
+                    | "hawaii"
+                    | "newfoundland"
+                    | "british"
+                    | "irish"
+                    | "european"
+                    | "india"
+                    | "indian"
+                    | "arabia"
+                    | "arabian"
+                    | "israel"
+                    | "japan"
+                    | "korea"
+                    | "china"
+                    | "singapore"
+                    | "australian"
+                    | "zealand"
+                    | "greenwich"
+                    | "gulf"
+                    | "africa"
+                    | "african"
+            ))
+    })
+}
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is))?\s*\(?\s*$")

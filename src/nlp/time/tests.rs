@@ -512,6 +512,19 @@ fn opening_hours_in_a_signature_are_not_a_proposal() {
 fn a_clock_change_day_is_not_a_proposal() {
     let t = "Could we talk Thursday at 8am? Our clocks go forward on Sunday, so mind the zone.";
     assert_eq!(texts(t, &wed()), ["Thursday at 8am"]);
+    let t = "Could we talk Thursday at 8am? Summer time starts on Sunday.";
+    assert_eq!(texts(t, &wed()), ["Thursday at 8am"]);
+}
+
+#[test]
+fn a_zone_spelled_out_with_standard_or_summer_time_is_not_a_clock_change() {
+    for t in [
+        "Could we talk Thursday at 8am Eastern Standard Time?",
+        "Could we talk Thursday at 8am British Summer Time?",
+        "Could we talk Thursday at 8am Central European Summer Time?",
+    ] {
+        assert_eq!(texts(t, &wed()).len(), 1, "{t}");
+    }
 }
 
 #[test]

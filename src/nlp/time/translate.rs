@@ -367,6 +367,19 @@ const PHRASES: &[(&str, &str)] = &[
     ("décaler", "move"),
     ("déplacer", "move"),
     ("reprogramar", "move"),
+    // A meal names the part of day: "pourrions-nous déjeuner le mardi 25" is lunch.
+    ("petit-déjeuner", "breakfast"),
+    ("petit déjeuner", "breakfast"),
+    ("déjeuner", "lunch"),
+    ("dejeuner", "lunch"),
+    ("almoço", "lunch"),
+    ("almoçar", "lunch"),
+    ("almuerzo", "lunch"),
+    ("almorzar", "lunch"),
+    ("mittagessen", "lunch"),
+    ("pranzo", "lunch"),
+    ("pranzare", "lunch"),
+    ("lunchen", "lunch"),
     ("remarcar", "move"),
     ("adiar", "move"),
     ("spostare", "move"),
@@ -375,6 +388,12 @@ const PHRASES: &[(&str, &str)] = &[
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+});
+
+/// "terça-feira, dia 21", "el día 14": a day of the month by its number.
+static DIA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:el\s+|o\s+)?d[ií]a\s+(\d{1,2})\b(\s+de\s+)?")
+        .unwrap_or_else(|_| unreachable!())
 });
 
 /// "du 8 au 10 février", "del 8 al 10 de febrero", "vom 8. bis 10.": a run of days.
@@ -615,6 +634,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         &SPELLED_CLOCK_FR,
         &BETWEEN,
         &DAY_PART,
+        &DIA,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -678,6 +698,14 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     });
     let t = DEN.replace_all(&t, " $1");
     let t = UNTIL.replace_all(&t, "by $1");
+    let t = DIA.replace_all(&t, |c: &Captures| {
+        if c.get(2).is_some() {
+            // "dia 21 de julho": the month follows, which the day-month rule reads.
+            format!("{} de ", &c[1])
+        } else {
+            format!("the {}{}", &c[1], ordinal_suffix(&c[1]))
+        }
+    });
     let t = DAY_MONTH.replace_all(&t, |c: &Captures| {
         format!("{} {}", &c[1], lookup(MONTHS, &c[2]).unwrap_or(""))
     });

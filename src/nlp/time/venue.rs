@@ -70,6 +70,16 @@ pub fn mode(lower: &str, location: Option<&str>) -> Option<MeetingMode> {
     }
 }
 
+/// Whether the text speaks of meeting face to face (a visit, a meal, an office).
+pub fn in_person_cue(lower: &str) -> bool {
+    IN_PERSON.is_match(lower)
+}
+
+/// Whether the text speaks of a call or a video meeting.
+pub fn remote_cue(lower: &str) -> bool {
+    VIDEO.is_match(lower) || CALL.is_match(lower)
+}
+
 /// The place named for the meeting, as written.
 pub fn location(text: &str) -> Option<String> {
     for caps in PLACE.captures_iter(text) {

@@ -584,6 +584,64 @@ const CITIES: &[(&str, Tz)] = &[
     ("cuba", Tz::America__Havana),
     ("jamaica", Tz::America__Jamaica),
     ("puerto rico", Tz::America__Puerto_Rico),
+    ("new york", Tz::America__New_York),
+    ("brooklyn", Tz::America__New_York),
+    ("manhattan", Tz::America__New_York),
+    ("azores", Tz::Atlantic__Azores),
+    ("ponta delgada", Tz::Atlantic__Azores),
+    ("madeira", Tz::Atlantic__Madeira),
+    ("funchal", Tz::Atlantic__Madeira),
+    ("canary islands", Tz::Atlantic__Canary),
+    ("tenerife", Tz::Atlantic__Canary),
+    ("las palmas", Tz::Atlantic__Canary),
+    ("netherlands", Tz::Europe__Amsterdam),
+    ("indonesia", Tz::Asia__Jakarta),
+    ("malawi", Tz::Africa__Blantyre),
+    ("blantyre", Tz::Africa__Blantyre),
+    ("lilongwe", Tz::Africa__Blantyre),
+    ("madagascar", Tz::Indian__Antananarivo),
+    ("antananarivo", Tz::Indian__Antananarivo),
+    ("mauritius", Tz::Indian__Mauritius),
+    ("khartoum", Tz::Africa__Khartoum),
+    ("douala", Tz::Africa__Douala),
+    ("yaounde", Tz::Africa__Douala),
+    ("cameroon", Tz::Africa__Douala),
+    ("angola", Tz::Africa__Luanda),
+    ("kisumu", Tz::Africa__Nairobi),
+    ("eldoret", Tz::Africa__Nairobi),
+    ("nakuru", Tz::Africa__Nairobi),
+    ("kericho", Tz::Africa__Nairobi),
+    ("arusha", Tz::Africa__Dar_es_Salaam),
+    ("zanzibar", Tz::Africa__Dar_es_Salaam),
+    ("entebbe", Tz::Africa__Kampala),
+    ("saskatchewan", Tz::America__Regina),
+    ("quebec", Tz::America__Toronto),
+    ("cdmx", Tz::America__Mexico_City),
+    ("ciudad de mexico", Tz::America__Mexico_City),
+    ("baghdad", Tz::Asia__Baghdad),
+    ("queensland", Tz::Australia__Brisbane),
+    ("ulaanbaatar", Tz::Asia__Ulaanbaatar),
+    ("vladivostok", Tz::Asia__Vladivostok),
+    ("guam", Tz::Pacific__Guam),
+    ("samoa", Tz::Pacific__Apia),
+    ("tonga", Tz::Pacific__Tongatapu),
+    ("tahiti", Tz::Pacific__Tahiti),
+    ("papeete", Tz::Pacific__Tahiti),
+    ("noumea", Tz::Pacific__Noumea),
+    ("port moresby", Tz::Pacific__Port_Moresby),
+    ("guayaquil", Tz::America__Guayaquil),
+    ("tegucigalpa", Tz::America__Tegucigalpa),
+    ("managua", Tz::America__Managua),
+    ("san salvador", Tz::America__El_Salvador),
+    ("santo domingo", Tz::America__Santo_Domingo),
+    ("nassau", Tz::America__Nassau),
+    ("bermuda", Tz::Atlantic__Bermuda),
+    ("barbados", Tz::America__Barbados),
+    ("trinidad", Tz::America__Port_of_Spain),
+    ("port of spain", Tz::America__Port_of_Spain),
+    ("cusco", Tz::America__Lima),
+    ("arequipa", Tz::America__Lima),
+    ("mendoza", Tz::America__Argentina__Buenos_Aires),
 ];
 
 /// The city zone named from `word` on (one word or several), and where the name ends.
@@ -609,7 +667,7 @@ fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz,
             let mut end = word_end;
             for part in name.split(' ').skip(1) {
                 let (s, e) = next_word(bytes, end)?;
-                if !text[s..e].eq_ignore_ascii_case(part) {
+                if table_key(&text[s..e]) != part {
                     return None;
                 }
                 end = e;
@@ -619,57 +677,115 @@ fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz,
         .max_by_key(|(_, end)| *end)
 }
 
+/// The zone of the city or country named at byte `pos` of `lower` (after spaces and an
+/// optional "the"), and where its name ends.
+pub fn place_at(lower: &str, pos: usize) -> Option<(Tz, usize)> {
+    let bytes = lower.as_bytes();
+    let mut i = pos;
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    let word_end = scan_alpha(bytes, i);
+    let word = table_key(&lower[i..word_end]);
+    city_at(lower, bytes, &word, word_end).or_else(|| {
+        if word != "the" {
+            return None;
+        }
+        let (s, e) = next_word(bytes, word_end)?;
+        city_at(lower, bytes, &table_key(&lower[s..e]), e)
+    })
+}
+
 /// "Finnish time", "Egyptian time": the adjective of a one-zone country names its zone
 /// only with "time" after it; alone it is a language or a nationality ("in German").
 const DEMONYMS: &[(&str, Tz)] = &[
+    ("algerian", Tz::Africa__Algiers),
+    ("argentine", Tz::America__Argentina__Buenos_Aires),
+    ("argentinian", Tz::America__Argentina__Buenos_Aires),
     ("austrian", Tz::Europe__Vienna),
+    ("bahraini", Tz::Asia__Bahrain),
+    ("bangladeshi", Tz::Asia__Dhaka),
     ("belgian", Tz::Europe__Brussels),
+    ("bolivian", Tz::America__La_Paz),
+    ("brazilian", Tz::America__Sao_Paulo),
+    ("bulgarian", Tz::Europe__Sofia),
     ("chilean", Tz::America__Santiago),
     ("chinese", Tz::Asia__Shanghai),
     ("colombian", Tz::America__Bogota),
+    ("croatian", Tz::Europe__Zagreb),
+    ("cuban", Tz::America__Havana),
+    ("cypriot", Tz::Asia__Nicosia),
     ("czech", Tz::Europe__Prague),
     ("danish", Tz::Europe__Copenhagen),
     ("dutch", Tz::Europe__Amsterdam),
+    ("ecuadorian", Tz::America__Guayaquil),
     ("egyptian", Tz::Africa__Cairo),
     ("emirati", Tz::Asia__Dubai),
     ("english", Tz::Europe__London),
     ("estonian", Tz::Europe__Tallinn),
     ("ethiopian", Tz::Africa__Addis_Ababa),
+    ("filipino", Tz::Asia__Manila),
     ("finnish", Tz::Europe__Helsinki),
     ("french", Tz::Europe__Paris),
     ("german", Tz::Europe__Berlin),
     ("ghanaian", Tz::Africa__Accra),
     ("greek", Tz::Europe__Athens),
+    ("guatemalan", Tz::America__Guatemala),
     ("hungarian", Tz::Europe__Budapest),
     ("icelandic", Tz::Atlantic__Reykjavik),
+    ("indonesian", Tz::Asia__Jakarta),
+    ("iranian", Tz::Asia__Tehran),
+    ("iraqi", Tz::Asia__Baghdad),
     ("israeli", Tz::Asia__Jerusalem),
     ("italian", Tz::Europe__Rome),
+    ("jamaican", Tz::America__Jamaica),
     ("japanese", Tz::Asia__Tokyo),
+    ("jordanian", Tz::Asia__Amman),
     ("kenyan", Tz::Africa__Nairobi),
     ("korean", Tz::Asia__Seoul),
+    ("kuwaiti", Tz::Asia__Kuwait),
+    ("latvian", Tz::Europe__Riga),
     ("lebanese", Tz::Asia__Beirut),
+    ("lithuanian", Tz::Europe__Vilnius),
     ("malaysian", Tz::Asia__Kuala_Lumpur),
+    ("maltese", Tz::Europe__Malta),
+    ("mexican", Tz::America__Mexico_City),
     ("moroccan", Tz::Africa__Casablanca),
+    ("nepalese", Tz::Asia__Kathmandu),
+    ("nepali", Tz::Asia__Kathmandu),
+    ("nigerian", Tz::Africa__Lagos),
     ("norwegian", Tz::Europe__Oslo),
     ("omani", Tz::Asia__Muscat),
     ("pakistani", Tz::Asia__Karachi),
+    ("panamanian", Tz::America__Panama),
+    ("paraguayan", Tz::America__Asuncion),
     ("peruvian", Tz::America__Lima),
     ("philippine", Tz::Asia__Manila),
     ("polish", Tz::Europe__Warsaw),
     ("portuguese", Tz::Europe__Lisbon),
     ("qatari", Tz::Asia__Qatar),
     ("romanian", Tz::Europe__Bucharest),
+    ("russian", Tz::Europe__Moscow),
     ("saudi", Tz::Asia__Riyadh),
     ("scottish", Tz::Europe__London),
+    ("serbian", Tz::Europe__Belgrade),
+    ("singaporean", Tz::Asia__Singapore),
+    ("slovak", Tz::Europe__Bratislava),
+    ("slovenian", Tz::Europe__Ljubljana),
     ("spanish", Tz::Europe__Madrid),
     ("swedish", Tz::Europe__Stockholm),
     ("swiss", Tz::Europe__Zurich),
     ("taiwanese", Tz::Asia__Taipei),
+    ("tanzanian", Tz::Africa__Dar_es_Salaam),
     ("thai", Tz::Asia__Bangkok),
+    ("tunisian", Tz::Africa__Tunis),
     ("turkish", Tz::Europe__Istanbul),
+    ("ugandan", Tz::Africa__Kampala),
     ("ukrainian", Tz::Europe__Kyiv),
     ("uruguayan", Tz::America__Montevideo),
+    ("venezuelan", Tz::America__Caracas),
     ("vietnamese", Tz::Asia__Ho_Chi_Minh),
+    ("welsh", Tz::Europe__London),
 ];
 
 /// "Minneapolis, MN | 612-555-0147", "Salt Lake City, UT": the zone of the first line of
@@ -686,7 +802,7 @@ pub fn signature_place(text: &str) -> Option<Tz> {
             let field = field.trim().to_ascii_lowercase();
             let bytes = field.as_bytes();
             let word_end = scan_alpha(bytes, 0);
-            let (tz, end) = city_at(&field, bytes, &field[..word_end], word_end)?;
+            let (tz, end) = city_at(&field, bytes, &table_key(&field[..word_end]), word_end)?;
             field[end..].trim().is_empty().then_some(tz)
         })
 }
@@ -707,13 +823,13 @@ pub fn place_zone(sentence: &str) -> Option<Tz> {
             continue;
         }
         let end = scan_alpha(bytes, i);
-        let word = &lower[i..end];
+        let word = table_key(&lower[i..end]);
         let led = lower[..i]
             .trim_end()
             .rsplit(' ')
             .next()
             .is_some_and(|w| matches!(w, "in" | "to" | "at" | "visit" | "visiting"));
-        if led && let Some((tz, e)) = city_at(&lower, bytes, word, end) {
+        if led && let Some((tz, e)) = city_at(&lower, bytes, &word, end) {
             found = Some(tz);
             i = e;
             continue;
@@ -721,6 +837,64 @@ pub fn place_zone(sentence: &str) -> Option<Tz> {
         i = end;
     }
     found
+}
+
+/// Zone names of two words whose first word alone names another zone or none: "Central
+/// European Time" is not US Central, "Australian Eastern" not New York.
+const MULTIWORD_ZONES: &[(&str, &str, Tz)] = &[
+    ("arabia", "standard", Tz::Asia__Riyadh),
+    ("arabian", "standard", Tz::Asia__Riyadh),
+    ("australian", "central", Tz::Australia__Adelaide),
+    ("australian", "eastern", Tz::Australia__Sydney),
+    ("australian", "western", Tz::Australia__Perth),
+    ("central", "africa", Tz::Africa__Maputo),
+    ("central", "african", Tz::Africa__Maputo),
+    ("central", "europe", Tz::Europe__Paris),
+    ("central", "european", Tz::Europe__Paris),
+    ("east", "africa", Tz::Africa__Nairobi),
+    ("east", "african", Tz::Africa__Nairobi),
+    ("eastern", "europe", Tz::Europe__Athens),
+    ("eastern", "european", Tz::Europe__Athens),
+    ("india", "standard", Tz::Asia__Kolkata),
+    ("west", "africa", Tz::Africa__Lagos),
+    ("west", "african", Tz::Africa__Lagos),
+    ("western", "australia", Tz::Australia__Perth),
+    ("western", "europe", Tz::Europe__Lisbon),
+    ("western", "european", Tz::Europe__Lisbon),
+];
+
+/// A two-word zone name from `start` (its first word already read as `word`), through any
+/// "standard" / "summer" / "daylight" and "time" after it. Only with "time" unless a clock
+/// comes just before; these names are not sentence words on their own.
+fn multiword_zone_at(text: &str, start: usize, word: &str, word_end: usize) -> Option<ZoneMention> {
+    if !MULTIWORD_ZONES.iter().any(|(w, _, _)| *w == word) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (s2, e2) = next_word(bytes, word_end)?;
+    let second = table_key(&text[s2..e2]);
+    let (_, _, tz) = MULTIWORD_ZONES
+        .iter()
+        .find(|(w, w2, _)| *w == word && *w2 == second)?;
+    let mut end = e2;
+    if let Some((s3, e3)) = next_word(bytes, end)
+        && matches!(
+            table_key(&text[s3..e3]).as_ref(),
+            "standard" | "summer" | "daylight"
+        )
+    {
+        end = e3;
+    }
+    let with_time = skip_time_word(text, end);
+    let head = text[..start].trim_end_matches([' ', '(']);
+    let after_clock = head.ends_with(|c: char| c.is_ascii_digit())
+        || head.to_ascii_lowercase().ends_with("am")
+        || head.to_ascii_lowercase().ends_with("pm");
+    (with_time > end || after_clock).then_some(ZoneMention {
+        start,
+        end: with_time,
+        zone: Zone::Iana(*tz),
+    })
 }
 
 fn zone_for_word(word: &str) -> Option<Zone> {
@@ -759,7 +933,18 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "awst" => Tz::Australia__Perth,
         "irish" => Tz::Europe__Dublin,
         "atlantic" | "adt" => Tz::America__Halifax,
-        "ndt" | "newfoundland" => Tz::America__St_Johns,
+        "ndt" | "nst" | "newfoundland" => Tz::America__St_Johns,
+        "pkt" => Tz::Asia__Karachi,
+        "npt" => Tz::Asia__Kathmandu,
+        "trt" => Tz::Europe__Istanbul,
+        "nzt" => Tz::Pacific__Auckland,
+        "cat" => Tz::Africa__Maputo,
+        "irst" | "irdt" => Tz::Asia__Tehran,
+        "aet" => Tz::Australia__Sydney,
+        "myt" => Tz::Asia__Kuala_Lumpur,
+        "mez" | "mesz" => Tz::Europe__Berlin,
+        "alaska" | "alaskan" => Tz::America__Anchorage,
+        "hawaiian" => Tz::Pacific__Honolulu,
         _ => return None,
     };
     Some(Zone::Iana(tz))
@@ -784,6 +969,9 @@ fn needs_time_suffix(word: &str) -> bool {
             | "brasilia"
             | "atlantic"
             | "newfoundland"
+            | "alaska"
+            | "alaskan"
+            | "hawaiian"
     )
 }
 
@@ -816,7 +1004,7 @@ pub fn zone_at(text: &str, pos: usize) -> Option<ZoneMention> {
             i += 1;
         }
         let word_end = scan_alpha(bytes, i);
-        let word = text[i..word_end].to_ascii_lowercase();
+        let word = table_key(&text[i..word_end]);
         let (tz, end) = city_at(text, bytes, &word, word_end)?;
         return Some(ZoneMention {
             start: i,
@@ -838,7 +1026,10 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
     if word_end == start {
         return None;
     }
-    let word = text[start..word_end].to_ascii_lowercase();
+    let word = table_key(&text[start..word_end]).into_owned();
+    if let Some(m) = multiword_zone_at(text, start, &word, word_end) {
+        return Some(m);
+    }
     // "New York time", "NY time"
     if word == "new" {
         let (w2s, w2e) = next_word(bytes, word_end)?;
@@ -889,6 +1080,10 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
         return with_time_suffix(text, start, word_end, Zone::Iana(DEMONYMS[i].1), true);
     }
     let zone = zone_for_word(&word)?;
+    // "CAT" is also a machine maker and a scan: a zone only right after a clock.
+    if word == "cat" && !after_time {
+        return None;
+    }
     let required = needs_time_suffix(&word) && !after_time;
     // "ET" must be written as a capitalised abbreviation: "et" alone is too common (French,
     // "et al.") to trust in lower case.
@@ -934,11 +1129,66 @@ fn skip_time_word(text: &str, pos: usize) -> usize {
     end
 }
 
+/// The end of the word from `i`: ASCII letters and the accented Latin letters of U+00C0 to
+/// U+017F ("Bogotá", "Zürich", "Łódź"), so a place written with its accents is one word.
 fn scan_alpha(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-        i += 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b.is_ascii_alphabetic() => i += 1,
+            // U+00D7 and U+00F7 (× and ÷) are the only non-letters there.
+            0xC3 if bytes
+                .get(i + 1)
+                .is_some_and(|&c| (0x80..0xC0).contains(&c) && c != 0x97 && c != 0xB7) =>
+            {
+                i += 2
+            }
+            0xC4 | 0xC5 if bytes.get(i + 1).is_some_and(|&c| (0x80..0xC0).contains(&c)) => i += 2,
+            _ => break,
+        }
     }
     i
+}
+
+/// A word as the tables spell it: lower case, accents dropped ("Bogotá" is "bogota").
+fn table_key(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() {
+        return if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            word.to_ascii_lowercase().into()
+        } else {
+            word.into()
+        };
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'ç' | 'ć' | 'č' => "c",
+            'ď' | 'đ' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+            'ğ' => "g",
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' | 'į' => "i",
+            'ł' | 'ľ' | 'ĺ' => "l",
+            'ñ' | 'ń' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+            'ř' => "r",
+            'ś' | 'š' | 'ş' => "s",
+            'ß' => "ss",
+            'ť' | 'ţ' => "t",
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
+            'ý' | 'ÿ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            'æ' => "ae",
+            'œ' => "oe",
+            'þ' => "th",
+            'ð' => "d",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(plain);
+    }
+    out.into()
 }
 
 fn next_word(bytes: &[u8], pos: usize) -> Option<(usize, usize)> {
@@ -1055,6 +1305,60 @@ mod tests {
 
     fn zone_of(text: &str) -> Option<Zone> {
         all_mentions(text).first().map(|m| m.zone)
+    }
+
+    fn offset_hours(text: &str, local: NaiveDateTime) -> Option<f64> {
+        let z = zone_of(text)?;
+        Some(f64::from(offset_at(&z, local)?.local_minus_utc()) / 3600.0)
+    }
+
+    #[test]
+    fn two_word_zone_names_are_not_their_first_word() {
+        let june = at(2026, 6, 16, 10, 0);
+        assert_eq!(offset_hours("10am Central European Time", june), Some(2.0));
+        assert_eq!(
+            offset_hours("10am Central European Summer Time", june),
+            Some(2.0)
+        );
+        assert_eq!(offset_hours("at 10 Eastern European Time", june), Some(3.0));
+        assert_eq!(
+            offset_hours("10:00 Australian Eastern Standard Time", june),
+            Some(10.0)
+        );
+        assert_eq!(offset_hours("14:00 West Africa Time", june), Some(1.0));
+        // Without "time" or a clock before them they are ordinary words.
+        assert_eq!(zone_of("our central European warehouse"), None);
+    }
+
+    #[test]
+    fn places_written_with_their_accents_name_their_zone() {
+        let june = at(2026, 6, 16, 10, 0);
+        assert_eq!(offset_hours("10am Bogotá time", june), Some(-5.0));
+        assert_eq!(offset_hours("10am São Paulo time", june), Some(-3.0));
+        assert_eq!(offset_hours("10:00 Zürich time", june), Some(2.0));
+        assert_eq!(offset_hours("9:30 in Nouméa", june), Some(11.0));
+    }
+
+    #[test]
+    fn more_abbreviations_and_adjectives() {
+        let jan = at(2027, 1, 12, 10, 0);
+        for (text, hours) in [
+            ("10am NST", -3.5),
+            ("10am PKT", 5.0),
+            ("10am NPT", 5.75),
+            ("10am IRST", 3.5),
+            ("10:00 MEZ", 1.0),
+            ("10am AET", 11.0),
+            ("10am Brazilian time", -3.0),
+            ("10am Mexican time", -6.0),
+            ("10am Alaska time", -9.0),
+            ("14:00 CAT", 2.0),
+        ] {
+            assert_eq!(offset_hours(text, jan), Some(hours), "{text}");
+        }
+        // "CAT" away from a clock is the machine maker, "Alaska" alone a place.
+        assert_eq!(zone_of("the CAT excavator"), None);
+        assert_eq!(zone_of("our Alaska office"), None);
     }
 
     #[test]
