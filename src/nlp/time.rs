@@ -226,6 +226,7 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
     let mode = venue::mode(&lower, location.as_deref());
     let (mut slots, range_minutes) = proposed_slots(&clean, &lower, ctx, stated);
     narrow::narrow_days(&mut slots, &lower);
+    narrow::drop_windows_holding_a_clock(&mut slots, &lower);
     TimeReading {
         slots,
         duration_minutes: stated.or(range_minutes),

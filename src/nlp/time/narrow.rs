@@ -42,6 +42,36 @@ const AGAINST: &[&str] = &[
     "tied up",
 ];
 
+/// "Wednesday evening works for me - 8 pm on the 5th": a window and an exact time inside it,
+/// in one sentence, are one proposal, the exact time. Ranks close up behind a dropped window.
+pub(crate) fn drop_windows_holding_a_clock(slots: &mut Vec<ProposedSlot>, lower: &str) {
+    let sentence_of = |s: &ProposedSlot| {
+        let t = s.text.to_ascii_lowercase();
+        let at = lower.find(&t)?;
+        Some(super::sentence_bounds(lower, &(at..at + t.len())))
+    };
+    let holds = |w: &ProposedSlot, slots: &[ProposedSlot]| {
+        w.flexible
+            && w.end - w.start <= Duration::hours(8)
+            && slots.iter().any(|e| {
+                !e.flexible
+                    && w.start <= e.start
+                    && e.end <= w.end
+                    && sentence_of(w).is_some()
+                    && sentence_of(w) == sentence_of(e)
+            })
+    };
+    let keep: Vec<bool> = slots.iter().map(|w| !holds(w, slots)).collect();
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut k = keep.iter();
+    slots.retain(|_| *k.next().unwrap_or(&true));
+    for (i, s) in slots.iter_mut().enumerate() {
+        s.rank = i as u32 + 1;
+    }
+}
+
 /// Narrows bare days (09:00–17:00) to the preferred part of day a later sentence names.
 pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
     let whole_day = |s: &ProposedSlot| {
@@ -88,14 +118,25 @@ pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
     }
 }
 
-/// The part of day a sentence prefers, when it prefers one and names no other time.
+/// The part of day a sentence prefers, when it prefers one and names no other time. "I'm on
+/// the water both mornings so afternoons are best": the clause that prefers is the one that
+/// counts.
 fn preferred_part(sentence: &str) -> Option<PartOfDay> {
-    let prefers = PREFER.iter().any(|w| sentence.contains(w));
-    let against = AGAINST.iter().any(|w| sentence.contains(w));
-    if !prefers || against || sentence.bytes().any(|b| b.is_ascii_digit()) {
+    if sentence.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let part = conventions::part_of_day(sentence)?;
+    let clause = sentence
+        .split([',', ';', ':'])
+        .flat_map(|c| c.split(" so "))
+        .flat_map(|c| c.split(" but "))
+        .find(|c| PREFER.iter().any(|w| c.contains(w)) && conventions::part_of_day(c).is_some())
+        .unwrap_or(sentence);
+    let prefers = PREFER.iter().any(|w| clause.contains(w));
+    let against = AGAINST.iter().any(|w| clause.contains(w));
+    if !prefers || against {
+        return None;
+    }
+    let part = conventions::part_of_day(clause)?;
     // "after lunch" is the afternoon, "before lunch" the morning.
     Some(match part {
         PartOfDay::Lunch if sentence.contains("after lunch") => PartOfDay::Afternoon,

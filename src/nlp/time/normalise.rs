@@ -69,6 +69,15 @@ static VISIT_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\b(swing|stop|drop|come|pop)\s+by\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "Tuesday, the 21st, in the morning": the comma keeps the resolver from joining weekday and
+/// day of the month (it reads the next Tuesday's morning).
+static WEEKDAY_COMMA_THE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b((?:mon|tues|wednes|thurs|fri|satur|sun)day),\s+(the\s+\d{1,2}(?:st|nd|rd|th)\b)",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -203,6 +212,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if VISIT_BY.is_match(&out) {
         out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
+    }
+    if WEEKDAY_COMMA_THE.is_match(&out) {
+        out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
     }
     if ARVO.is_match(&out) {
         out = Cow::Owned(ARVO.replace_all(&out, "afternoon").into_owned());

@@ -517,6 +517,18 @@ fn a_clock_change_day_is_not_a_proposal() {
 }
 
 #[test]
+fn a_landing_craft_or_a_sail_loft_is_no_flight_or_sailing() {
+    for t in [
+        "Could we meet on Thursday at 10am to talk about cover for our new landing craft?",
+        "Could you come to the sail loft on Thursday at 10am to check the new sails?",
+    ] {
+        assert_eq!(texts(t, &wed()).len(), 1, "{t}");
+    }
+    let t = "My flight is landing at 3pm on Thursday; could we meet Friday at 10am?";
+    assert_eq!(texts(t, &wed()), ["Friday at 10am"]);
+}
+
+#[test]
 fn a_zone_spelled_out_with_standard_or_summer_time_is_not_a_clock_change() {
     for t in [
         "Could we talk Thursday at 8am Eastern Standard Time?",

@@ -392,7 +392,14 @@ static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "terça-feira, dia 21", "el día 14": a day of the month by its number.
 static DIA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:el\s+|o\s+)?d[ií]a\s+(\d{1,2})\b(\s+de\s+)?")
+    Regex::new(r"(?i),?\s*\b(?:el\s+|o\s+)?d[ií]a\s+(\d{1,2})\b(\s+de\s+)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "vendredi le 17", "viernes el 17": a weekday, then its day of the month (after the weekday
+/// has been put in English).
+static LE_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:le|el|il)\s+(\d{1,2})\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -635,6 +642,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         &BETWEEN,
         &DAY_PART,
         &DIA,
+        &LE_DAY,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -701,13 +709,27 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     let t = DIA.replace_all(&t, |c: &Captures| {
         if c.get(2).is_some() {
             // "dia 21 de julho": the month follows, which the day-month rule reads.
-            format!("{} de ", &c[1])
+            format!(" {} de ", &c[1])
         } else {
-            format!("the {}{}", &c[1], ordinal_suffix(&c[1]))
+            format!(" the {}{}", &c[1], ordinal_suffix(&c[1]))
         }
     });
     let t = DAY_MONTH.replace_all(&t, |c: &Captures| {
         format!("{} {}", &c[1], lookup(MONTHS, &c[2]).unwrap_or(""))
+    });
+    let src = t.clone();
+    let t = LE_DAY.replace_all(&t, |c: &Captures| {
+        let end = c.get(0).map_or(0, |m| m.end());
+        let next = src[end..].trim_start();
+        // "jeudi le 16 April": the month follows and names the day with it.
+        if super::normalise::MONTH_NAMES
+            .iter()
+            .any(|m| next.starts_with(m))
+        {
+            format!("{} {}", &c[1], &c[2])
+        } else {
+            format!("{} the {}{}", &c[1], &c[2], ordinal_suffix(&c[2]))
+        }
     });
     let src = t.clone();
     let t = CLOCK.replace_all(&t, |c: &Captures| {
