@@ -158,6 +158,18 @@ impl Reader {
             req.slots = reading.slots;
             req.duration_minutes = reading.duration_minutes;
         }
+        // "CAMS - please book the Thursday option" above a forwarded request: the user's
+        // note chooses among the guest's times; it proposes none of its own.
+        if let Some(fwd) = &email.forwarded
+            && !req.slots.is_empty()
+        {
+            let ctx = context(reference, reader_zone, writer_zone);
+            let original = time::read_times(&fwd.new_text, &ctx).slots;
+            let note = time::read_times(&email.new_text, &ctx).slots;
+            if let Some(kept) = forward_choice(&original, &note, &email.new_text) {
+                req.slots = kept;
+            }
+        }
         // "Wednesday at 2pm ET works" under "Wednesday the 11th at 2pm ET": the new text names
         // one of the quoted proposals, whose date (and zone and length) the new text lacks.
         if req.intent == Intent::Confirm
@@ -352,6 +364,114 @@ fn writer_zone_of(
     time::writer_zone(known, address, signature, reference)
 }
 
+/// The guest's times a forwarder's note picks, in the note's order: those inside a window it
+/// names ("next week"), on a day it names ("the Thursday option", "Tuesday if possible"), and,
+/// for a part of day ("the Wednesday afternoon one"), at that part of the day on the guest's
+/// clock. A soft preference ("if possible", "ideally") keeps the others after them. `None`
+/// when the note names no time or picks none of the guest's.
+fn forward_choice(
+    original: &[ProposedSlot],
+    note: &[ProposedSlot],
+    note_text: &str,
+) -> Option<Vec<ProposedSlot>> {
+    if original.is_empty() || note.is_empty() {
+        return None;
+    }
+    let lower = note_text.to_lowercase();
+    let mut chosen: Vec<&ProposedSlot> = Vec::new();
+    // "I'd rather not do the Friday": that one goes last; "not the Monday one": it goes.
+    let mut demoted: Vec<&ProposedSlot> = Vec::new();
+    let mut dropped: Vec<&ProposedSlot> = Vec::new();
+    for n in note {
+        // The words just before the day, in its sentence: "rather not do the Friday".
+        let before = lower
+            .find(&n.text.to_lowercase())
+            .map(|at| {
+                let head = &lower[..at];
+                let head = &head[head.rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1)..];
+                let cut = head.len().saturating_sub(30);
+                head.get(cut..).unwrap_or(head)
+            })
+            .unwrap_or("");
+        let rather_not = ["rather not", "prefer not", "rather avoid", "ideally not"]
+            .iter()
+            .any(|w| before.contains(w));
+        let not = ["not ", "n't", "avoid", "except", "no "]
+            .iter()
+            .any(|w| before.contains(w));
+        let inside = |o: &&ProposedSlot| o.start >= n.start && o.start < n.end;
+        let same_date = |o: &&ProposedSlot| o.start.date_naive() == n.start.date_naive();
+        let same_weekday = |o: &&ProposedSlot| o.start.weekday() == n.start.weekday();
+        let by: [&dyn Fn(&&ProposedSlot) -> bool; 3] = [&inside, &same_date, &same_weekday];
+        let Some(mut picked) = by
+            .iter()
+            .map(|f| original.iter().filter(|o| f(o)).collect::<Vec<_>>())
+            .find(|v| !v.is_empty())
+        else {
+            continue;
+        };
+        // A part of day: the guest's times at that part of their own day.
+        let part = n.flexible && n.end - n.start < chrono::Duration::hours(8);
+        if part {
+            let at_part: Vec<&ProposedSlot> = picked
+                .iter()
+                .copied()
+                .filter(|o| n.start.time() <= o.start.time() && o.start.time() < n.end.time())
+                .collect();
+            if !at_part.is_empty() {
+                picked = at_part;
+            }
+        }
+        let into = if rather_not {
+            &mut demoted
+        } else if not {
+            &mut dropped
+        } else {
+            &mut chosen
+        };
+        for o in picked {
+            if !into.contains(&o) {
+                into.push(o);
+            }
+        }
+    }
+    if chosen.is_empty() && demoted.is_empty() && dropped.is_empty() {
+        return None;
+    }
+    if chosen.is_empty() {
+        // Only days to avoid: the others, in the guest's order, then the ones rather not.
+        chosen = original
+            .iter()
+            .filter(|o| !demoted.contains(o) && !dropped.contains(o))
+            .collect();
+        chosen.extend(demoted.iter().copied());
+        if chosen.is_empty() {
+            return None;
+        }
+    }
+    let soft = [
+        "if possible",
+        "ideally",
+        "prefer",
+        "if it works",
+        "if they can",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let mut out: Vec<ProposedSlot> = chosen.into_iter().cloned().collect();
+    if soft {
+        for o in original {
+            if !out.contains(o) && !dropped.contains(&o) {
+                out.push(o.clone());
+            }
+        }
+    }
+    for (i, s) in out.iter_mut().enumerate() {
+        s.rank = i as u32 + 1;
+    }
+    Some(out)
+}
+
 /// The quoted proposal a confirmation points at, by clock time and weekday of the times it
 /// names, else by an ordinal ("the first option", "die zweite Option"); with the quoted
 /// thread's meeting length. `None` when the quote proposes nothing or nothing matches.
@@ -410,12 +530,15 @@ fn accepted_proposal(
         let day_named = named_weekday(&named.text);
         // "Wednesday it is, let's say 7pm" under "dinner Tuesday or Wednesday night": a
         // clock inside a quoted window picks that window's day at the clock named.
+        // The named clock on the quoted proposal's own clock: "15:00 your time (14:00 here)"
+        // inside "zwischen 14 und 16 Uhr (MESZ)" is 15:00 there.
+        let named_there = |p: &ProposedSlot| named.start.with_timezone(p.start.offset()).time();
         let inside = |p: &ProposedSlot| {
             clock
                 && p.flexible
                 && p.end - p.start <= chrono::Duration::days(1)
-                && p.start.time() <= named.start.time()
-                && named.start.time() < p.end.time()
+                && p.start.time() <= named_there(p)
+                && named_there(p) < p.end.time()
         };
         let fits = |p: &ProposedSlot| {
             // "15h works (9h for you)" under "9am my time": the same instant in the
@@ -435,7 +558,7 @@ fn accepted_proposal(
                 let start = p
                     .start
                     .date_naive()
-                    .and_time(named.start.time())
+                    .and_time(named_there(p))
                     .and_local_timezone(*p.start.offset())
                     .single();
                 start.map(|start| ProposedSlot {

@@ -56,7 +56,8 @@ pub(crate) fn drop_windows_holding_a_clock(slots: &mut Vec<ProposedSlot>, lower:
             && slots.iter().any(|e| {
                 !e.flexible
                     && w.start <= e.start
-                    && e.end <= w.end
+                    // "evening ... 8 pm": a time at the window's edge is still in it.
+                    && e.start <= w.end
                     && sentence_of(w).is_some()
                     && sentence_of(w) == sentence_of(e)
             })

@@ -326,7 +326,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if EXCEPT.iter().any(|w| before.trim_end().ends_with(w)) {
         return Some(NotAProposal::Excluded);
     }
-    if UNAVAILABLE.iter().any(|w| whole.contains(w)) {
+    if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(&whole) {
         return Some(NotAProposal::Unavailable);
     }
     if PAST_BEFORE.iter().any(|w| contains_word(before, w))
@@ -557,6 +557,30 @@ const UNAVAILABLE: &[&str] = &[
     "rather late",
     "rather early",
 ];
+
+/// "On Tuesday 6 I'm at the Feira factory all day", "we're on site all day Thursday": the
+/// writer is somewhere else that day. Not "I'm free all day Tuesday".
+fn tied_up_all_day(clause: &str) -> bool {
+    clause.contains("all day")
+        && [
+            "i'm at ",
+            "i am at ",
+            "i'll be at ",
+            "we're at ",
+            "we'll be at ",
+            "i'm in ",
+            "i'll be in ",
+            "i'm on ",
+            "i'll be on ",
+            "we're on ",
+            "stuck ",
+        ]
+        .iter()
+        .any(|w| clause.contains(w))
+        && !["free", "available", "open"]
+            .iter()
+            .any(|w| clause.contains(w))
+}
 
 /// Words of a clause that states a fact about something other than the meeting: a trade
 /// fair that runs, a ship that arrives, a flight that lands, a clock change. (The sentence

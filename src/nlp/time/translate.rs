@@ -618,7 +618,7 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "Mittwoch, den 15. Juli": German puts "den" before the day number.
 static DEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i),?\s+den\s+(\d)").unwrap_or_else(|_| unreachable!()));
+    LazyLock::new(|| Regex::new(r"(?i),?\s+de[nm]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
