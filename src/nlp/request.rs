@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -133,7 +133,9 @@ impl Reader {
         let h = &email.headers;
         let writer_zone = writer_zone_of(email, &framing, reference, known.writer);
         let quote = Quote::of(&email.quoted_text);
-        let reader_zone = known.reader.or_else(|| reader_zone_of(email, &quote));
+        let reader_zone = known
+            .reader
+            .or_else(|| reader_zone_of(email, &quote, reference));
         let mut req = self.read(
             IntentInput {
                 subject: framing.subject.as_deref().unwrap_or(""),
@@ -165,7 +167,7 @@ impl Reader {
         {
             let ctx = context(reference, reader_zone, writer_zone);
             let original = time::read_times(&fwd.new_text, &ctx).slots;
-            let note = time::read_times(&email.new_text, &ctx).slots;
+            let note = note_times(&email.new_text, &ctx);
             if let Some(kept) = forward_choice(&original, &note, &email.new_text) {
                 req.slots = kept;
             }
@@ -328,17 +330,23 @@ fn context(
 /// When the caller does not know who reads the email: the zone of the person it answers,
 /// from the quoted message's signature ("Fargo, ND"), else from the country of the one
 /// address it is sent to. "10am your time" is then that person's 10am, not the writer's.
-fn reader_zone_of(email: &ParsedEmail, quote: &Quote) -> Option<Tz> {
+fn reader_zone_of(
+    email: &ParsedEmail,
+    quote: &Quote,
+    reference: DateTime<FixedOffset>,
+) -> Option<Tz> {
     if email.forwarded.is_some() {
         return None;
     }
-    time::signature_zone(&quote.text).or_else(|| match email.headers.to.as_slice() {
-        [only] => only
-            .address
-            .as_ref()
-            .and_then(|a| time::country_zone(a.as_str())),
-        _ => None,
-    })
+    time::other_named_zone(&email.new_text, reference)
+        .or_else(|| time::signature_zone(&quote.text))
+        .or_else(|| match email.headers.to.as_slice() {
+            [only] => only
+                .address
+                .as_ref()
+                .and_then(|a| time::country_zone(a.as_str())),
+            _ => None,
+        })
 }
 
 /// The zone of whoever wrote the text that is read (the forwarded original's sender for a
@@ -362,6 +370,13 @@ fn writer_zone_of(
     // A forward's text is the guest's: the forwarder's zone, however well known, is not theirs.
     let known = known.filter(|_| email.forwarded.is_none());
     time::writer_zone(known, address, signature, reference)
+}
+
+/// The times a forwarder's note names: "the Thursday option" points at the guest's time, and
+/// here it is the choice.
+fn note_times(note: &str, ctx: &TimeContext) -> Vec<ProposedSlot> {
+    let text = unpointed(note);
+    time::read_times(text.as_deref().unwrap_or(note), ctx).slots
 }
 
 /// The guest's times a forwarder's note picks, in the note's order: those inside a window it
@@ -455,6 +470,9 @@ fn forward_choice(
         "prefer",
         "if it works",
         "if they can",
+        "is better",
+        "would be better",
+        "would be best",
     ]
     .iter()
     .any(|w| lower.contains(w));
@@ -528,6 +546,13 @@ fn accepted_proposal(
             time::Grain::Day | time::Grain::Week | time::Grain::Month | time::Grain::Year
         );
         let day_named = named_weekday(&named.text);
+        let lower_named = named.text.to_ascii_lowercase();
+        let bare_clock = clock
+            && !["am", "pm", "a.m", "p.m", "noon", "midnight"]
+                .iter()
+                .any(|w| lower_named.contains(w))
+            && named.start.hour() >= 13;
+        let twelve_hours = chrono::Duration::hours(12);
         // "Wednesday it is, let's say 7pm" under "dinner Tuesday or Wednesday night": a
         // clock inside a quoted window picks that window's day at the clock named.
         // The named clock on the quoted proposal's own clock: "15:00 your time (14:00 here)"
@@ -550,7 +575,11 @@ fn accepted_proposal(
                 || named.start.with_timezone(p.start.offset()).time() == p.start.time()
                 || inside(p);
             let same_day = !day_named || p.start.weekday() == named.start.weekday();
-            same_clock && same_day
+            // "Wednesday 28th at 7:30 my time suits" under "9:30pm UK time (7:30am in
+            // Brisbane)": a clock written without am/pm, read as the evening, is the quoted
+            // proposal at that very instant in the morning.
+            let same_instant_before_noon = bare_clock && p.start == named.start - twelve_hours;
+            (same_clock && same_day) || same_instant_before_noon
         };
         let mut fitting = proposals.iter().filter(|p| fits(p));
         match (fitting.next(), fitting.next()) {
@@ -650,15 +679,22 @@ fn renumber(slots: &mut [ProposedSlot]) {
 /// The times a confirmation names as one of the options ("the Tuesday 2pm slot", "the
 /// Wednesday option"), read without the word that makes them a pointer.
 fn pointer_times(new_text: &str, reference: DateTime<FixedOffset>) -> Vec<ProposedSlot> {
+    match unpointed(new_text) {
+        Some(text) => time::read_times(&text, &context(reference, None, None)).slots,
+        None => Vec::new(),
+    }
+}
+
+/// The text with "the Tuesday 2pm slot" written as "Tuesday 2pm", which the time layer
+/// otherwise leaves out as a pointer at a time offered elsewhere; `None` when it has none.
+fn unpointed(text: &str) -> Option<String> {
     static POINTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\bthe\s+([^.?!\n]{2,40}?)\s+(?:time\s+)?(?:slot|option|one)\b")
             .unwrap_or_else(|_| unreachable!())
     });
-    if !POINTER.is_match(new_text) {
-        return Vec::new();
-    }
-    let text = POINTER.replace_all(new_text, "$1");
-    time::read_times(&text, &context(reference, None, None)).slots
+    POINTER
+        .is_match(text)
+        .then(|| POINTER.replace_all(text, "$1").into_owned())
 }
 
 /// "Thursday is booked, could we do Friday at the same time?" under "Thursday 12 November at
@@ -1019,6 +1055,60 @@ impl Framing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn slots_of(text: &str, at: &str) -> Vec<ProposedSlot> {
+        let reference = DateTime::parse_from_rfc3339(at).expect("valid");
+        time::read_times(text, &context(reference, None, None)).slots
+    }
+
+    fn note_slots(note: &str, at: &str) -> Vec<ProposedSlot> {
+        let reference = DateTime::parse_from_rfc3339(at).expect("valid");
+        note_times(note, &context(reference, None, None))
+    }
+
+    #[test]
+    fn a_forwarders_note_chooses_among_the_guests_times() {
+        let at = "2026-11-25T10:00:00-05:00";
+        let original = slots_of(
+            "Could we talk Wednesday 2 December at 9am or 3pm, or Thursday 3 December at 3pm?",
+            at,
+        );
+        assert_eq!(original.len(), 3);
+        let starts = |v: Option<Vec<ProposedSlot>>| {
+            v.expect("a choice")
+                .iter()
+                .map(|s| (s.start.format("%d %H").to_string(), s.rank))
+                .collect::<Vec<_>>()
+        };
+        let note = "Please book the Wednesday afternoon one, otherwise Thursday.";
+        assert_eq!(
+            starts(forward_choice(&original, &note_slots(note, at), note)),
+            [("02 15".to_string(), 1), ("03 15".to_string(), 2)]
+        );
+        let note = "Any of these is fine, though I'd rather not do the Thursday.";
+        assert_eq!(
+            starts(forward_choice(&original, &note_slots(note, at), note)),
+            [
+                ("02 09".to_string(), 1),
+                ("02 15".to_string(), 2),
+                ("03 15".to_string(), 3)
+            ]
+        );
+        let note = "Thursday if possible.";
+        assert_eq!(
+            starts(forward_choice(&original, &note_slots(note, at), note)),
+            [
+                ("03 15".to_string(), 1),
+                ("02 09".to_string(), 2),
+                ("02 15".to_string(), 3)
+            ]
+        );
+        // A note that names no time, or none of the guest's, changes nothing.
+        let note = "Can you set this up?";
+        assert!(forward_choice(&original, &note_slots(note, at), note).is_none());
+        let note = "Friday would have been better.";
+        assert!(forward_choice(&original, &note_slots(note, at), note).is_none());
+    }
 
     const FORWARD: &str = "From: Alex <alex@example.com>\r\nTo: cams@example.com\r\n\
 Subject: Fwd: Project sync\r\nDate: Mon, 02 Mar 2026 18:00:00 +0000\r\n\

@@ -46,6 +46,30 @@ pub fn names_zone(text: &str) -> bool {
     !zones::all_mentions(text).is_empty()
 }
 
+/// "10:00 Darwin time (10:30 here) ... or 2:30pm your time": the one zone a text names that is
+/// not the writer's (whose offset at `reference` is the writer's), which its "your time" is.
+/// `None` when it names none, or several.
+pub fn other_named_zone(text: &str, reference: DateTime<FixedOffset>) -> Option<Tz> {
+    let english = translate::to_english(text);
+    let mut found: Option<Tz> = None;
+    for m in zones::all_mentions(&english) {
+        let Zone::Iana(tz) = m.zone else { continue };
+        let offset = reference
+            .with_timezone(&tz)
+            .fixed_offset()
+            .offset()
+            .local_minus_utc();
+        if offset == reference.offset().local_minus_utc() {
+            continue;
+        }
+        match found {
+            Some(f) if f != tz => return None,
+            _ => found = Some(tz),
+        }
+    }
+    found
+}
+
 /// The zone of the place in a message's signature ("Minneapolis, MN | 612-555-0147"): where
 /// a quoted writer's zone-less clocks live.
 pub fn signature_zone(text: &str) -> Option<Tz> {
@@ -986,7 +1010,17 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 continue;
             }
             let n = &out[j];
-            if n.combined {
+            // "Tuesday at 11:00, or Wednesday afternoon": a day with its own part of day
+            // keeps it rather than borrowing the other day's clock.
+            let own_part = {
+                let span = &out[i].span;
+                let end = (span.end + 14).min(clean.len());
+                clean
+                    .get(span.start..end)
+                    .or_else(|| clean.get(span.clone()))
+                    .is_some_and(|t| conventions::part_of_day(&t.to_ascii_lowercase()).is_some())
+            };
+            if n.combined && !own_part {
                 if let Some(date) = day_of(&out[i].value)
                     && let Some(moved) = on_date(&n.value, date)
                 {

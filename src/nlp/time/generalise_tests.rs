@@ -39,6 +39,70 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A polite "I was thinking" offers; it is not the past.
+    (
+        "ny",
+        "I was thinking Tuesday 1 December at 11:00, or Wednesday afternoon.",
+        &[
+            ("2026-12-01T11:00-05:00", 30),
+            ("2026-12-02T12:00-05:00", 300),
+        ],
+    ),
+    // The month before two day numbers is both's.
+    (
+        "ny",
+        "Any chance you're free December 8 or 9, anytime between 10 and noon?",
+        &[
+            ("2026-12-08T10:00-05:00", 120),
+            ("2026-12-09T10:00-05:00", 120),
+        ],
+    ),
+    // A comma between the weekday and its date.
+    (
+        "ny",
+        "Could it be Tuesday, the 1st, in the morning?",
+        &[("2026-12-01T09:00-05:00", 180)],
+    ),
+    // A window and the exact time inside it are one proposal.
+    (
+        "ny",
+        "Wednesday evening works for me - 8 pm on the 2nd.",
+        &[("2026-12-02T20:00-05:00", 30)],
+    ),
+    // The clause that prefers names the part of day.
+    (
+        "ny",
+        "Free Thurs or Fri? I'm tied up both mornings so afternoons are best.",
+        &[
+            ("2026-11-26T12:00-05:00", 300),
+            ("2026-11-27T12:00-05:00", 300),
+        ],
+    ),
+    // A meeting where the writer travels is on that place's clock.
+    (
+        "ny",
+        "I'll be in London 7-9 December for the fair. Could we have lunch on Tuesday the 8th?",
+        &[("2026-12-08T12:00+00:00", 60)],
+    ),
+    // Foreign ways of joining a weekday to its date.
+    (
+        "par",
+        "Serais-tu disponible jeudi le 26 novembre à 11 h? Sinon, vendredi le 27 à 14 h.",
+        &[
+            ("2026-11-26T11:00+01:00", 30),
+            ("2026-11-27T14:00+01:00", 30),
+        ],
+    ),
+    (
+        "ber",
+        "Hätten Sie am Dienstag, dem 1. Dezember, um 14 Uhr Zeit?",
+        &[("2026-12-01T14:00+01:00", 30)],
+    ),
+    (
+        "ldn",
+        "Poderia ser na terça-feira, dia 1, de manhã?",
+        &[("2026-12-01T09:00+00:00", 180)],
+    ),
     // A clock said again in another zone right after the first one's zone.
     (
         "ber",

@@ -329,7 +329,23 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(&whole) {
         return Some(NotAProposal::Unavailable);
     }
-    if PAST_BEFORE.iter().any(|w| contains_word(before, w))
+    // "I was thinking Tuesday at 11", "we were hoping for Friday": a polite offer, not the
+    // past.
+    let tentative = [
+        "was thinking",
+        "were thinking",
+        "was wondering",
+        "were wondering",
+        "was hoping",
+        "were hoping",
+        "was going to suggest",
+        "was going to propose",
+    ]
+    .iter()
+    .any(|w| before.contains(w));
+    if PAST_BEFORE
+        .iter()
+        .any(|w| contains_word(before, w) && !(tentative && matches!(*w, "was" | "were")))
         || [
             "further to",
             "following our",

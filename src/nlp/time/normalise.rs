@@ -78,6 +78,12 @@ static WEEKDAY_COMMA_THE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the Wednesday afternoon one", "the 3pm one": "one" stands for an option, not a clock.
+static PRONOUN_ONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:mon|tues|wednes|thurs|fri|satur|sun)day|morning|afternoon|evening|\d\s?(?:am|pm)|\d:\d\d)\s+one\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -95,6 +101,13 @@ static BEFORE_MONTH_END: LazyLock<Regex> = LazyLock::new(|| {
 /// after the second; the first alone would read as a clock ("on 8") or a bare number.
 static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2}(?:st|nd|rd|th)?)\s+(or|and|&)\s+(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "December 15 or 16", "March 3rd and 4th": the month named before the first day number is
+/// the second's too.
+static MONTH_DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2}(?:st|nd|rd|th)?)\s+(or|and|&)\s+(\d{1,2}(?:st|nd|rd|th)?)\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -160,6 +173,26 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             .into_owned();
         out = Cow::Owned(t);
     }
+    if MONTH_DAY_PAIR.is_match(&out) {
+        let src = out.clone().into_owned();
+        let t = MONTH_DAY_PAIR
+            .replace_all(&src, |c: &Captures| {
+                let end = c.get(0).map_or(0, |m| m.end());
+                let next = src[end..].trim_start().to_ascii_lowercase();
+                // "May 3 or 4pm", "June 5 and 10:30": the second number is a clock.
+                if next.starts_with([':', '.'])
+                    || next.starts_with("am")
+                    || next.starts_with("pm")
+                    || next.starts_with("h ")
+                    || next.starts_with("people")
+                {
+                    return c[0].to_string();
+                }
+                format!("{} {} {} {} {}", &c[1], &c[2], &c[3], &c[1], &c[4])
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
     if DAY_PAIR.is_match(&out) {
         let t = DAY_PAIR.replace_all(&out, "$1 $4 $2 $3").into_owned();
         out = Cow::Owned(t);
@@ -212,6 +245,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if VISIT_BY.is_match(&out) {
         out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
+    }
+    if PRONOUN_ONE.is_match(&out) {
+        out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
     }
     if WEEKDAY_COMMA_THE.is_match(&out) {
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
