@@ -1474,6 +1474,10 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
         || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
             && (after.starts_with("for me") || after.starts_with("my time")))
+        // "Copenhagen time - so 13:00 in Lisbon": "so" and a place's clock say it again.
+        || ((before.ends_with("- so") || before.ends_with(", so") || before.ends_with("\u{2013} so"))
+            && clock_word(lower, span)
+            && zoned())
         // "16:00 in Italy, 10:00 in Santiago": a clock in another place, straight after a
         // first time, is that time in the other place.
         || (before.ends_with(['-', '\u{2013}', '\u{2014}', ',']) && clock_word(lower, span) && zoned())
@@ -1764,11 +1768,31 @@ fn proposed_slots(
             Some(before)
         })
         .collect();
-    let restated: Vec<Range<usize>> = found
+    let mut is_restated: Vec<bool> = found
         .iter()
         .enumerate()
-        .filter(|(k, f)| restates(clean, lower, f, offered_before[*k]))
-        .map(|(_, f)| f.span.clone())
+        .map(|(k, f)| restates(clean, lower, f, offered_before[k]))
+        .collect();
+    // "Wednesday at 14:00 or Thursday at 10:00, Copenhagen time - so 13:00 or 09:00 in
+    // Lisbon": a clock listed after a restating one, before a zone, restates too.
+    for k in 1..found.len() {
+        let gap = lower
+            .get(found[k - 1].span.end..found[k].span.start)
+            .unwrap_or("x")
+            .trim();
+        if is_restated[k - 1]
+            && !is_restated[k]
+            && matches!(gap, "or" | "and" | "," | "/")
+            && clock_word(lower, &found[k].span)
+        {
+            is_restated[k] = true;
+        }
+    }
+    let restated: Vec<Range<usize>> = found
+        .iter()
+        .zip(&is_restated)
+        .filter(|(_, r)| **r)
+        .map(|(f, _)| f.span.clone())
         .collect();
     let own_mentions: Vec<zones::ZoneMention> = mentions
         .iter()
@@ -1780,6 +1804,8 @@ fn proposed_slots(
         .copied()
         .collect();
     let mut reader_shift: Option<(chrono::Duration, Option<Zone>)> = None;
+    // Times read on the reader's clock, and how: a clock borrowed from one is read the same.
+    let mut yours_spans: Vec<(Range<usize>, chrono::Duration, Option<Zone>)> = Vec::new();
     let meeting_zone = visit::meeting_zone(lower, ctx.reader_zone);
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span) || moved_origin(f);
@@ -1808,8 +1834,7 @@ fn proposed_slots(
         if why.is_some() || after_deadline {
             continue;
         }
-        let earlier = offered_before[k];
-        if restates(clean, lower, f, earlier) {
+        if is_restated[k] {
             continue;
         }
         let mut body = lower[f.span.clone()].to_string();
@@ -1851,23 +1876,42 @@ fn proposed_slots(
         // Once the email has shown the reader's clock against a known one, another clock
         // of the reader's ("or Tuesday, any time after 10 your time") moves the same way.
         let mut zone_override = None;
-        if let Some(r) = own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions) {
+        // "Tuesday at 8 am your time (6 pm here), or Thursday at the same time": a clock
+        // borrowed from a time read on the reader's clock is on the reader's clock too.
+        let borrowed = f.clock_from.as_ref().and_then(|c| {
+            yours_spans
+                .iter()
+                .find(|(s, _, _)| s.start < c.end && c.start < s.end)
+                .map(|(_, by, z)| (*by, *z))
+        });
+        if let Some((by, z)) = borrowed {
+            local.start += by;
+            local.end += by;
+            zone_override = z;
+        } else if let Some(r) =
+            own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions)
+        {
             local.start += r.by;
             local.end += r.by;
             zone_override = r.zone;
-            if r.yours && reader_shift.is_none() {
-                reader_shift = Some((r.by, r.zone));
+            if r.yours {
+                yours_spans.push((f.span.clone(), r.by, r.zone));
+                if reader_shift.is_none() {
+                    reader_shift = Some((r.by, r.zone));
+                }
             }
         } else if let Some((by, z)) = reader_shift.filter(|_| says_yours(lower, f, &found[k + 1..]))
         {
             local.start += by;
             local.end += by;
             zone_override = z;
+            yours_spans.push((f.span.clone(), by, z));
         } else if let Some(z) = ctx
             .reader_zone
             .filter(|_| says_yours(lower, f, &found[k + 1..]))
         {
             zone_override = Some(z);
+            yours_spans.push((f.span.clone(), chrono::Duration::zero(), Some(z)));
         }
         // A time of day with no day is its next occurrence: "push our 1pm to 3" written at
         // 11:20 is today's 15:00, though Duckling's next "3" is tomorrow's 03:00 and the

@@ -39,6 +39,30 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A restating list after "so" offers nothing new.
+    (
+        "ber",
+        "Could we talk Wednesday 2 December at 14:00 or Thursday 3 December at 10:00, Berlin time - so 13:00 or 09:00 in London?",
+        &[
+            ("2026-12-02T14:00+01:00", 30),
+            ("2026-12-03T10:00+01:00", 30),
+        ],
+    ),
+    // "since October" is the past.
+    (
+        "ny",
+        "Prices have moved a lot since October. Could we talk Tuesday 1 December at 10am?",
+        &[("2026-12-01T10:00-05:00", 30)],
+    ),
+    // "the same time" as a time on the reader's clock is on the reader's clock.
+    (
+        "ber",
+        "Tuesday 1 December at 9 am your time (3 pm here) works for me, or Thursday the 3rd at the same time.",
+        &[
+            ("2026-12-01T15:00+01:00", 30),
+            ("2026-12-03T15:00+01:00", 30),
+        ],
+    ),
     // A polite "I was thinking" offers; it is not the past.
     (
         "ny",

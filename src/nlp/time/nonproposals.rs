@@ -716,6 +716,8 @@ const EXCEPT: &[&str] = &[
 ];
 
 const PAST_BEFORE: &[&str] = &[
+    // "the curve has moved a lot since October".
+    "since",
     "was",
     "were",
     "had",

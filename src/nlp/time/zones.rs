@@ -615,6 +615,7 @@ const CITIES: &[(&str, Tz)] = &[
     ("zanzibar", Tz::Africa__Dar_es_Salaam),
     ("entebbe", Tz::Africa__Kampala),
     ("saskatchewan", Tz::America__Regina),
+    ("sask", Tz::America__Regina),
     ("quebec", Tz::America__Toronto),
     ("cdmx", Tz::America__Mexico_City),
     ("ciudad de mexico", Tz::America__Mexico_City),
