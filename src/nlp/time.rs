@@ -805,6 +805,8 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     }
     clock_before_its_day(clean, &mut out);
     add_second_day_of_month(clean, &mut out);
+    // Twice: in "Monday, Tuesday or Wednesday at 10" the clock reaches Tuesday, then Monday.
+    share_across_or(clean, &mut out);
     share_across_or(clean, &mut out);
     out
 }
@@ -1042,8 +1044,11 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                 .is_none()
             {
                 // Only a later neighbour lends its part of day: "Tuesday or Wednesday evening",
-                // and only to a day without one ("Tuesday afternoon or Wednesday morning").
-                out[i].shared_words = Some(n.span.clone());
+                // and only to a day without one ("Tuesday afternoon or Wednesday morning"); a
+                // neighbour that borrowed its words passes them on ("the 7th, 8th or 9th in
+                // the morning").
+                out[i].shared_words =
+                    Some(n.shared_words.clone().unwrap_or_else(|| n.span.clone()));
             }
         }
     }

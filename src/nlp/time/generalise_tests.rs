@@ -39,6 +39,25 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Lists of three with commas keep their middle day.
+    (
+        "ny",
+        "Could you do Monday, Tuesday or Wednesday at 10?",
+        &[
+            ("2026-11-30T10:00-05:00", 30),
+            ("2026-12-01T10:00-05:00", 30),
+            ("2026-12-02T10:00-05:00", 30),
+        ],
+    ),
+    (
+        "ldn",
+        "Could you do the 7th, 8th or 9th in the morning?",
+        &[
+            ("2026-12-07T09:00+00:00", 180),
+            ("2026-12-08T09:00+00:00", 180),
+            ("2026-12-09T09:00+00:00", 180),
+        ],
+    ),
     // A restating list after "so" offers nothing new.
     (
         "ber",

@@ -84,6 +84,36 @@ static PRONOUN_ONE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "Monday, Tuesday or Wednesday", "the 14th, 15th or 16th": a comma between two days of the
+/// same kind lists them (the resolver would join the pair into one); a weekday before a date
+/// ("Tuesday, 14 December") is the same day and is left alone.
+static DAY_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    let weekday = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?";
+    let ordinal = r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)";
+    let month_day = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?";
+    Regex::new(&format!(
+        r"(?i)\b(?P<a>{weekday}|{ordinal}|{month_day}),\s+(?P<b>{weekday}|{ordinal}|{month_day})\b"
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// The kind of day a list item is, for `DAY_LIST`: 0 weekday, 1 ordinal, 2 month and day.
+fn day_kind(item: &str) -> u8 {
+    let t = item.trim_start_matches("the ").trim_start_matches("The ");
+    if t.starts_with(|c: char| c.is_ascii_digit()) {
+        1
+    } else if t.ends_with(|c: char| c.is_ascii_digit())
+        || t.ends_with("st") && t.contains(' ')
+        || t.ends_with("nd") && t.contains(' ')
+        || t.ends_with("rd") && t.contains(' ')
+        || t.ends_with("th") && t.contains(' ')
+    {
+        2
+    } else {
+        0
+    }
+}
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -245,6 +275,22 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if VISIT_BY.is_match(&out) {
         out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
+    }
+    // Twice: "Monday, Tuesday, Wednesday" overlaps itself.
+    for _ in 0..2 {
+        if !DAY_LIST.is_match(&out) {
+            break;
+        }
+        let t = DAY_LIST
+            .replace_all(&out, |c: &Captures| {
+                if day_kind(&c["a"]) == day_kind(&c["b"]) {
+                    format!("{} or {}", &c["a"], &c["b"])
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+        out = Cow::Owned(t);
     }
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
