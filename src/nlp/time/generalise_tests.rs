@@ -39,6 +39,27 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Places written with punctuation, and Mexico's "hora del centro".
+    (
+        "ny",
+        "Could we talk Tuesday 1 December at 10:00 St. John's time?",
+        &[("2026-12-01T10:00-03:30", 30)],
+    ),
+    (
+        "ny",
+        "Could we talk Tuesday 1 December at 10:00 Saint-Pierre time?",
+        &[("2026-12-01T10:00-03:00", 30)],
+    ),
+    (
+        "mad",
+        "¿Podemos hablar el martes 1 de diciembre a las 10:00 hora del centro?",
+        &[("2026-12-01T10:00-06:00", 30)],
+    ),
+    (
+        "mad",
+        "Podemos falar terça, 1 de dezembro, às 10h de Brasília?",
+        &[("2026-12-01T10:00-03:00", 30)],
+    ),
     // Lists of three with commas keep their middle day.
     (
         "ny",

@@ -114,6 +114,12 @@ fn day_kind(item: &str) -> u8 {
     }
 }
 
+/// "St. John's", "Saint John's": the city's name without the punctuation the place tables
+/// cannot follow.
+static ST_JOHNS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:st\.?|saint)\s+john['’]?s\b").unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -291,6 +297,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             })
             .into_owned();
         out = Cow::Owned(t);
+    }
+    if ST_JOHNS.is_match(&out) {
+        out = Cow::Owned(ST_JOHNS.replace_all(&out, "Saint Johns").into_owned());
     }
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());

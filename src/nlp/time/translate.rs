@@ -194,6 +194,13 @@ const PHRASES: &[(&str, &str)] = &[
     ("nachmittag", "afternoon"),
     ("por la mañana", "in the morning"),
     ("por la tarde", "in the afternoon"),
+    // Mexico's "hora del centro" is Mexico City's.
+    ("hora del centro de méxico", "Mexico City time"),
+    ("hora del centro", "Mexico City time"),
+    ("tiempo del centro", "Mexico City time"),
+    ("hora de la ciudad de méxico", "Mexico City time"),
+    ("hora de ciudad de méxico", "Mexico City time"),
+    ("hora de méxico", "Mexico City time"),
     ("dans la matinée", "in the morning"),
     ("en matinée", "in the morning"),
     ("en début de matinée", "in the morning"),
@@ -420,6 +427,12 @@ static DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
 /// "von 14:00 bis 15:30 Uhr", "de 14h à 15h30", "de 10:00 a 11:30": a run of clock times.
 static CLOCK_RUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:von|de|de las|desde las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?\s+(?:bis|à|a|a las|hasta las)\s+(\d{1,2})(?:[:h](\d{2})|h)?(?:\s*uhr)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "às 10h de Brasília": a clock, then the city whose clock it is.
+static CLOCK_OF_CITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}(?:[:h]\d{2}|h)?)\s+de\s+(\p{L}+)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -651,6 +664,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         &DAY_PART,
         &DIA,
         &LE_DAY,
+        &CLOCK_OF_CITY,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -704,6 +718,14 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
     });
     let t = DAY_RUN.replace_all(&t, "from $1 to $2");
     let t = CITY_TIME.replace_all(&t, |c: &Captures| format!("{} time", fold_accents(&c[1])));
+    let t = CLOCK_OF_CITY.replace_all(&t, |c: &Captures| {
+        let city = fold_accents(&c[2]).to_lowercase();
+        if super::zones::place_at(&city, 0).is_some_and(|(_, end)| end == city.len()) {
+            format!("{} {} time", &c[1], fold_accents(&c[2]))
+        } else {
+            c[0].to_string()
+        }
+    });
     let t = NATIONAL_TIME.replace_all(&t, |c: &Captures| {
         let adjective = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
         national_zone(adjective).map_or_else(|| c[0].to_string(), |z| format!("{z} time"))

@@ -584,6 +584,17 @@ const CITIES: &[(&str, Tz)] = &[
     ("cuba", Tz::America__Havana),
     ("jamaica", Tz::America__Jamaica),
     ("puerto rico", Tz::America__Puerto_Rico),
+    ("tijuana", Tz::America__Tijuana),
+    ("brasilia", Tz::America__Sao_Paulo),
+    ("puebla", Tz::America__Mexico_City),
+    ("annapolis", Tz::America__New_York),
+    ("trieste", Tz::Europe__Rome),
+    ("lorient", Tz::Europe__Paris),
+    ("makkum", Tz::Europe__Amsterdam),
+    ("miquelon", Tz::America__Miquelon),
+    ("saint pierre", Tz::America__Miquelon),
+    ("saint johns", Tz::America__St_Johns),
+    ("st johns", Tz::America__St_Johns),
     ("new york", Tz::America__New_York),
     ("brooklyn", Tz::America__New_York),
     ("manhattan", Tz::America__New_York),
@@ -667,7 +678,14 @@ fn city_at(text: &str, bytes: &[u8], word: &str, word_end: usize) -> Option<(Tz,
         .filter_map(|(name, tz)| {
             let mut end = word_end;
             for part in name.split(' ').skip(1) {
-                let (s, e) = next_word(bytes, end)?;
+                // "Saint-Pierre": a hyphen joins the words of a name as a space does.
+                let from = if bytes.get(end) == Some(&b'-') {
+                    end + 1
+                } else {
+                    end
+                };
+                let (s, e) = next_word(bytes, from)
+                    .or_else(|| (from > end).then(|| (from, scan_alpha(bytes, from))))?;
                 if table_key(&text[s..e]) != part {
                     return None;
                 }
@@ -915,7 +933,7 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "sgt" => Tz::Asia__Singapore,
         "hkt" => Tz::Asia__Hong_Kong,
         "sast" => Tz::Africa__Johannesburg,
-        "nzst" | "nzdt" => Tz::Pacific__Auckland,
+        "nzst" | "nzdt" | "nz" => Tz::Pacific__Auckland,
         "brt" | "brasilia" => Tz::America__Sao_Paulo,
         "kst" | "korea" => Tz::Asia__Seoul,
         "hst" => Tz::Pacific__Honolulu,
@@ -972,6 +990,7 @@ fn needs_time_suffix(word: &str) -> bool {
             | "newfoundland"
             | "alaska"
             | "alaskan"
+            | "nz"
             | "hawaiian"
     )
 }
