@@ -775,6 +775,20 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
             "of ",
             "difference",
             "flight",
+            // "a 2h session", "2h max": a length.
+            "session",
+            "meeting",
+            "call",
+            "workshop",
+            "slot",
+            "block",
+            "visit",
+            "training",
+            "max",
+            "tops",
+            "should",
+            "is enough",
+            "would be",
         ]
         .iter()
         .any(|w| next.starts_with(w))
