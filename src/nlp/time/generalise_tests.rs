@@ -39,6 +39,15 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Bare hours of a range with a zone after them.
+    (
+        "ldn",
+        "Could we have a call on Tuesday 1st or Wednesday 2nd, any time between 11 and 1 Dhaka time?",
+        &[
+            ("2026-12-01T11:00+06:00", 120),
+            ("2026-12-02T11:00+06:00", 120),
+        ],
+    ),
     // Places written with punctuation, and Mexico's "hora del centro".
     (
         "ny",

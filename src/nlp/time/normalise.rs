@@ -120,6 +120,27 @@ static ST_JOHNS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:st\.?|saint)\s+john['’]?s\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "between 11 and 1 Dhaka time": bare hours of a range get the business-hours meridiem they
+/// have ("11am and 1pm"), which keeps a zone word after them from reading the range apart.
+static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bbetween\s+(\d{1,2})\s+and\s+(\d{1,2})\b").unwrap_or_else(|_| unreachable!())
+});
+
+/// A zone named right after a range ("between 11 and 1 Dhaka time").
+fn zones_after(rest: &str) -> Option<super::zones::ZoneMention> {
+    super::zones::zone_at(rest, 0)
+}
+
+fn meridiem(hour: u32, after: Option<u32>) -> &'static str {
+    match after {
+        // The second hour of a range: past noon when it is not after the first in a morning.
+        Some(first) if hour == 12 || hour < 7 || hour <= first => "pm",
+        Some(_) => "am",
+        None if (7..12).contains(&hour) => "am",
+        None => "pm",
+    }
+}
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -300,6 +321,33 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if ST_JOHNS.is_match(&out) {
         out = Cow::Owned(ST_JOHNS.replace_all(&out, "Saint Johns").into_owned());
+    }
+    if BARE_RANGE.is_match(&out) {
+        let src = out.clone().into_owned();
+        let t = BARE_RANGE
+            .replace_all(&src, |c: &Captures| {
+                let end = c.get(0).map_or(0, |m| m.end());
+                let next = src[end..].trim_start().to_ascii_lowercase();
+                let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else {
+                    return c[0].to_string();
+                };
+                // "between 2 and 4pm", "between 10 and 11:30", "between 3 and 4 people".
+                if !(1..=12).contains(&a)
+                    || !(1..=12).contains(&b)
+                    || next.starts_with([':', '.'])
+                    || (next.starts_with(|ch: char| ch.is_ascii_alphabetic())
+                        && zones_after(&src[end..]).is_none())
+                {
+                    return c[0].to_string();
+                }
+                format!(
+                    "between {a}{} and {b}{}",
+                    meridiem(a, None),
+                    meridiem(b, Some(a))
+                )
+            })
+            .into_owned();
+        out = Cow::Owned(t);
     }
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
