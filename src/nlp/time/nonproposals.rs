@@ -277,7 +277,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     // "our clocks go forward on Sunday": a daylight-saving change, not a meeting.
     if whole.contains("clocks ")
         || whole.contains("clock change")
-        || FACT.iter().any(|w| states_fact(&whole, w))
+        || FACT.iter().any(|w| states_fact(whole, w))
     {
         return Some(NotAProposal::Filler);
     }
@@ -326,7 +326,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if EXCEPT.iter().any(|w| before.trim_end().ends_with(w)) {
         return Some(NotAProposal::Excluded);
     }
-    if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(&whole) {
+    if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(whole) {
         return Some(NotAProposal::Unavailable);
     }
     // "I was thinking Tuesday at 11", "we were hoping for Friday": a polite offer, not the
