@@ -39,6 +39,15 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A bare hour restating the reader's clock on the writer's.
+    (
+        "ny",
+        "Could you do Tuesday 1 December at 9 am your time (10 here), or Wednesday 2 December any time after 1 pm your time?",
+        &[
+            ("2026-12-01T10:00-05:00", 30),
+            ("2026-12-02T14:00-05:00", 240),
+        ],
+    ),
     // Bare hours of a range with a zone after them.
     (
         "ldn",

@@ -141,6 +141,12 @@ fn meridiem(hour: u32, after: Option<u32>) -> &'static str {
     }
 }
 
+/// "9 am your time (10 here)": a bare hour restating a clock is a clock.
+static BARE_RESTATED_HOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\((\d{1,2})\s+(here|for me|my time|on my end|on my side|your time|for you)\)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -345,6 +351,15 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                     meridiem(a, None),
                     meridiem(b, Some(a))
                 )
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if BARE_RESTATED_HOUR.is_match(&out) {
+        let t = BARE_RESTATED_HOUR
+            .replace_all(&out, |c: &Captures| match c[1].parse::<u32>() {
+                Ok(h) if h <= 23 => format!("({h}:00 {})", &c[2]),
+                _ => c[0].to_string(),
             })
             .into_owned();
         out = Cow::Owned(t);
