@@ -1226,7 +1226,7 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
 /// week of 10 August. Dinner Tuesday or Wednesday night?": a bare weekday after a named
 /// week is that week's, not the coming one; unless the week is one the writer cannot do.
 fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
-    let Some(k) = found.iter().position(|f| {
+    let week = found.iter().position(|f| {
         lower.get(f.span.clone()).is_some_and(|b| {
             b.contains("next week")
                 || (b.bytes().any(|c| c.is_ascii_digit())
@@ -1242,12 +1242,41 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
                 ..
             }
         )
-    }) else {
+    });
+    let Some(k) = week else {
+        // "next week, Tuesday or Thursday": the resolver joined the week to the first day;
+        // the days after it are in that week too.
+        if let Some(k) = found.iter().position(|f| {
+            lower
+                .get(f.span.clone())
+                .is_some_and(|b| b.contains("next week"))
+        }) && let Some(d) = day_of(&found[k].value)
+        {
+            let monday = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
+            mark_days_into_week(lower, found, k, monday);
+        }
         return;
     };
     let Some(monday) = day_of(&found[k].value) else {
         return;
     };
+    mark_days_into_week(lower, found, k, monday);
+    // "any availability next week? Late afternoon would be ideal": a part of day with no
+    // day of its own, after the named week, is the hours wanted inside it, not today's.
+    let week_end = found[k].span.end;
+    found.retain(|f| {
+        let body = lower.get(f.span.clone()).unwrap_or("");
+        !(f.span.start >= week_end
+            && f.span.start - week_end <= 300
+            && matches!(f.value, TimeValue::Interval { .. })
+            && undated_part_of_day_text(body)
+            && !body.contains("this"))
+    });
+}
+
+/// Bare weekdays written after the week found at `k` (whose Monday is `monday`) are that
+/// week's days.
+fn mark_days_into_week(lower: &str, found: &mut [Found], k: usize, monday: NaiveDate) {
     for f in found.iter_mut().skip(k + 1) {
         let body = lower.get(f.span.clone()).unwrap_or("");
         // "late afternoon" with no day of its own is today's, not the week's.
@@ -1273,17 +1302,6 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
             }
         }
     }
-    // "any availability next week? Late afternoon would be ideal": a part of day with no
-    // day of its own, after the named week, is the hours wanted inside it, not today's.
-    let week_end = found[k].span.end;
-    found.retain(|f| {
-        let body = lower.get(f.span.clone()).unwrap_or("");
-        !(f.span.start >= week_end
-            && f.span.start - week_end <= 300
-            && matches!(f.value, TimeValue::Interval { .. })
-            && undated_part_of_day_text(body)
-            && !body.contains("this"))
-    });
 }
 
 /// "I am away the week of 9 November", "not the week of the 9th": the sentence naming the

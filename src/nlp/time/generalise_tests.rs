@@ -39,6 +39,24 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // The days after "next week," are that week's, however the resolver joined them.
+    (
+        "ny",
+        "Could we meet next week, Tuesday or Thursday?",
+        &[
+            ("2026-12-01T09:00-05:00", 480),
+            ("2026-12-03T09:00-05:00", 480),
+        ],
+    ),
+    // A week, a dash, then the days it holds: the days.
+    (
+        "ny",
+        "Could we have a call in the first week of December - Tuesday 1st or Wednesday 2nd, any time between 11 and 1?",
+        &[
+            ("2026-12-01T11:00-05:00", 120),
+            ("2026-12-02T11:00-05:00", 120),
+        ],
+    ),
     // A bare hour restating the reader's clock on the writer's.
     (
         "ny",

@@ -43,19 +43,27 @@ const AGAINST: &[&str] = &[
 ];
 
 /// "Wednesday evening works for me - 8 pm on the 5th": a window and an exact time inside it,
-/// in one sentence, are one proposal, the exact time. Ranks close up behind a dropped window.
+/// in one sentence, are one proposal, the exact time; a week or month around narrower days
+/// of its sentence is their frame. Ranks close up behind a dropped window.
 pub(crate) fn drop_windows_holding_a_clock(slots: &mut Vec<ProposedSlot>, lower: &str) {
     let sentence_of = |s: &ProposedSlot| {
         let t = s.text.to_ascii_lowercase();
         let at = lower.find(&t)?;
         Some(super::sentence_bounds(lower, &(at..at + t.len())))
     };
+    // "in the first week of January - Tuesday 5th or Wednesday 6th": a window of days that
+    // holds narrower proposals of its sentence is their frame, not one more option.
     let holds = |w: &ProposedSlot, slots: &[ProposedSlot]| {
+        let part_of_day = w.end - w.start <= Duration::hours(8);
+        let days = w.end - w.start > Duration::hours(24);
         w.flexible
-            && w.end - w.start <= Duration::hours(8)
+            && (part_of_day || days)
             && slots.iter().any(|e| {
-                !e.flexible
-                    && w.start <= e.start
+                (if part_of_day {
+                    !e.flexible
+                } else {
+                    e.end - e.start < w.end - w.start
+                }) && w.start <= e.start
                     // "evening ... 8 pm": a time at the window's edge is still in it.
                     && e.start <= w.end
                     && sentence_of(w).is_some()

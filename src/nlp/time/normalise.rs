@@ -147,6 +147,13 @@ static BARE_RESTATED_HOUR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the first week of January - Tuesday 5th or Wednesday 6th": a dash after a week is a pause
+/// before the days it holds, not a range from the week to them.
+static WEEK_DASH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(week(?:\s+of\s+[a-z]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)?)\s+[-–—]\s+")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo" is the afternoon.
 static ARVO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
@@ -363,6 +370,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             })
             .into_owned();
         out = Cow::Owned(t);
+    }
+    if WEEK_DASH.is_match(&out) {
+        out = Cow::Owned(WEEK_DASH.replace_all(&out, "$1: ").into_owned());
     }
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
