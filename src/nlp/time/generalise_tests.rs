@@ -39,6 +39,16 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A preferred part of day on another place's clock; three ordinals in a list.
+    (
+        "ldn",
+        "Could you let me know your availability on the 7th, 8th or 9th? Mornings in Sydney suit me best, as that's my evening.",
+        &[
+            ("2026-12-07T09:00+11:00", 180),
+            ("2026-12-08T09:00+11:00", 180),
+            ("2026-12-09T09:00+11:00", 180),
+        ],
+    ),
     // The days after "next week," are that week's, however the resolver joined them.
     (
         "ny",

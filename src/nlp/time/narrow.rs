@@ -101,15 +101,33 @@ pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
     };
     // The rest of the sentence holding the last day, then the next sentence.
     let rest = &lower[last_end..];
-    let Some(part) = rest
+    let Some((part, sentence)) = rest
         .split_inclusive(['.', '?', '!', '\n'])
         .filter(|s| !s.trim().is_empty())
         .take(2)
-        .find_map(preferred_part)
+        .find_map(|s| preferred_part(s).map(|p| (p, s)))
     else {
         return;
     };
     let (from, to) = part.hours();
+    // "Mornings in Brisbane suit me best": the part of day is on that place's clock, on the
+    // days as written.
+    if let Some(zone) = part_zone(sentence) {
+        for s in slots.iter_mut() {
+            let day = s.start.date_naive();
+            let (Some(a), Some(b)) = (day.and_hms_opt(from, 0, 0), day.and_hms_opt(to, 0, 0))
+            else {
+                continue;
+            };
+            if let (Some(start), Some(end)) = (zone.resolve(a), zone.resolve(b)) {
+                s.start = start;
+                s.end = end;
+                s.zone = zone.name();
+                s.grain = Grain::Hour;
+            }
+        }
+        return;
+    }
     for s in slots.iter_mut() {
         let (Some(a), Some(b)) = (
             NaiveTime::from_hms_opt(from, 0, 0),
@@ -125,6 +143,21 @@ pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
         s.end += Duration::seconds(end_shift);
         s.grain = Grain::Hour;
     }
+}
+
+/// The place whose clock a preferred part of day is on: "mornings in Brisbane", "afternoons
+/// are best, Sydney time".
+fn part_zone(sentence: &str) -> Option<super::zones::Zone> {
+    static IN_PLACE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(?:morning|afternoon|evening)s?\s+in\s+")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    if let Some(m) = IN_PLACE.find(sentence)
+        && let Some((tz, _)) = super::zones::place_at(sentence, m.end())
+    {
+        return Some(super::zones::Zone::Iana(tz));
+    }
+    super::zones::all_mentions(sentence).first().map(|m| m.zone)
 }
 
 /// The part of day a sentence prefers, when it prefers one and names no other time. "I'm on

@@ -97,6 +97,12 @@ static DAY_LIST: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the 15th or 16th": the second ordinal of a pair is a day too ("the 15th or the 16th").
+static ORDINAL_OR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}(?:st|nd|rd|th))\s+(or|and)\s+(\d{1,2}(?:st|nd|rd|th))\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// The kind of day a list item is, for `DAY_LIST`: 0 weekday, 1 ordinal, 2 month and day.
 fn day_kind(item: &str) -> u8 {
     let t = item.trim_start_matches("the ").trim_start_matches("The ");
@@ -373,6 +379,13 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if WEEK_DASH.is_match(&out) {
         out = Cow::Owned(WEEK_DASH.replace_all(&out, "$1: ").into_owned());
+    }
+    // Twice: "14th or 15th or 16th" overlaps itself.
+    for _ in 0..2 {
+        if !ORDINAL_OR.is_match(&out) {
+            break;
+        }
+        out = Cow::Owned(ORDINAL_OR.replace_all(&out, "$1 $2 the $3").into_owned());
     }
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
