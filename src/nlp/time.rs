@@ -1829,7 +1829,8 @@ fn proposed_slots(
     let mut reader_shift: Option<(chrono::Duration, Option<Zone>)> = None;
     // Times read on the reader's clock, and how: a clock borrowed from one is read the same.
     let mut yours_spans: Vec<(Range<usize>, chrono::Duration, Option<Zone>)> = Vec::new();
-    let meeting_zone = visit::meeting_zone(lower, ctx.reader_zone);
+    // Read once, and only for an email with a time that names no zone.
+    let meeting_zone = std::cell::OnceCell::new();
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span) || moved_origin(f);
         let why = if target {
@@ -2004,7 +2005,8 @@ fn proposed_slots(
             zone = reader;
         } else if !named
             && zone_override.is_none()
-            && let Some(z) = meeting_zone
+            && let Some(z) =
+                *meeting_zone.get_or_init(|| visit::meeting_zone(lower, ctx.reader_zone))
         {
             // "I'll be in Dubai 26-29 April ... any time on the 27th": Dubai's day.
             zone = z;

@@ -103,20 +103,28 @@ static ORDINAL_OR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// The kind of day a list item is, for `DAY_LIST`: 0 weekday, 1 ordinal, 2 month and day.
+/// The kind of day a list item is, for `DAY_LIST`: 0 weekday, 1 ordinal, 2 month and day
+/// (the regex's three alternatives: no digit, a leading number, a trailing one).
 fn day_kind(item: &str) -> u8 {
     let t = item.trim_start_matches("the ").trim_start_matches("The ");
     if t.starts_with(|c: char| c.is_ascii_digit()) {
         1
-    } else if t.ends_with(|c: char| c.is_ascii_digit())
-        || t.ends_with("st") && t.contains(' ')
-        || t.ends_with("nd") && t.contains(' ')
-        || t.ends_with("rd") && t.contains(' ')
-        || t.ends_with("th") && t.contains(' ')
-    {
+    } else if t.contains(|c: char| c.is_ascii_digit()) {
         2
     } else {
         0
+    }
+}
+
+/// Replaces twice: a list ("Monday, Tuesday, Wednesday") overlaps itself, so one pass leaves
+/// every second pair.
+fn replace_twice<R: regex::Replacer>(out: &mut Cow<'_, str>, re: &Regex, mut rep: R) {
+    for _ in 0..2 {
+        if !re.is_match(out) {
+            break;
+        }
+        let t = re.replace_all(out, rep.by_ref()).into_owned();
+        *out = Cow::Owned(t);
     }
 }
 
@@ -131,11 +139,6 @@ static ST_JOHNS: LazyLock<Regex> = LazyLock::new(|| {
 static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bbetween\s+(\d{1,2})\s+and\s+(\d{1,2})\b").unwrap_or_else(|_| unreachable!())
 });
-
-/// A zone named right after a range ("between 11 and 1 Dhaka time").
-fn zones_after(rest: &str) -> Option<super::zones::ZoneMention> {
-    super::zones::zone_at(rest, 0)
-}
 
 fn meridiem(hour: u32, after: Option<u32>) -> &'static str {
     match after {
@@ -322,22 +325,13 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     if VISIT_BY.is_match(&out) {
         out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
     }
-    // Twice: "Monday, Tuesday, Wednesday" overlaps itself.
-    for _ in 0..2 {
-        if !DAY_LIST.is_match(&out) {
-            break;
+    replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
+        if day_kind(&c["a"]) == day_kind(&c["b"]) {
+            format!("{} or {}", &c["a"], &c["b"])
+        } else {
+            c[0].to_string()
         }
-        let t = DAY_LIST
-            .replace_all(&out, |c: &Captures| {
-                if day_kind(&c["a"]) == day_kind(&c["b"]) {
-                    format!("{} or {}", &c["a"], &c["b"])
-                } else {
-                    c[0].to_string()
-                }
-            })
-            .into_owned();
-        out = Cow::Owned(t);
-    }
+    });
     if ST_JOHNS.is_match(&out) {
         out = Cow::Owned(ST_JOHNS.replace_all(&out, "Saint Johns").into_owned());
     }
@@ -355,7 +349,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                     || !(1..=12).contains(&b)
                     || next.starts_with([':', '.'])
                     || (next.starts_with(|ch: char| ch.is_ascii_alphabetic())
-                        && zones_after(&src[end..]).is_none())
+                        && super::zones::zone_at(&src[end..], 0).is_none())
                 {
                     return c[0].to_string();
                 }
@@ -380,13 +374,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     if WEEK_DASH.is_match(&out) {
         out = Cow::Owned(WEEK_DASH.replace_all(&out, "$1: ").into_owned());
     }
-    // Twice: "14th or 15th or 16th" overlaps itself.
-    for _ in 0..2 {
-        if !ORDINAL_OR.is_match(&out) {
-            break;
-        }
-        out = Cow::Owned(ORDINAL_OR.replace_all(&out, "$1 $2 the $3").into_owned());
-    }
+    replace_twice(&mut out, &ORDINAL_OR, "$1 $2 the $3");
     if PRONOUN_ONE.is_match(&out) {
         out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
     }

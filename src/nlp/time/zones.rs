@@ -884,8 +884,14 @@ const MULTIWORD_ZONES: &[(&str, &str, Tz)] = &[
 
 /// A two-word zone name from `start` (its first word already read as `word`), through any
 /// "standard" / "summer" / "daylight" and "time" after it. Only with "time" unless a clock
-/// comes just before; these names are not sentence words on their own.
-fn multiword_zone_at(text: &str, start: usize, word: &str, word_end: usize) -> Option<ZoneMention> {
+/// comes just before (`after_time`); these names are not sentence words on their own.
+fn multiword_zone_at(
+    text: &str,
+    start: usize,
+    word: &str,
+    word_end: usize,
+    after_time: bool,
+) -> Option<ZoneMention> {
     if !MULTIWORD_ZONES.iter().any(|(w, _, _)| *w == word) {
         return None;
     }
@@ -905,11 +911,7 @@ fn multiword_zone_at(text: &str, start: usize, word: &str, word_end: usize) -> O
         end = e3;
     }
     let with_time = skip_time_word(text, end);
-    let head = text[..start].trim_end_matches([' ', '(']);
-    let after_clock = head.ends_with(|c: char| c.is_ascii_digit())
-        || head.to_ascii_lowercase().ends_with("am")
-        || head.to_ascii_lowercase().ends_with("pm");
-    (with_time > end || after_clock).then_some(ZoneMention {
+    (with_time > end || after_time).then_some(ZoneMention {
         start,
         end: with_time,
         zone: Zone::Iana(*tz),
@@ -1047,7 +1049,7 @@ fn zone_word_at(text: &str, pos: usize, after_time: bool) -> Option<ZoneMention>
         return None;
     }
     let word = table_key(&text[start..word_end]).into_owned();
-    if let Some(m) = multiword_zone_at(text, start, &word, word_end) {
+    if let Some(m) = multiword_zone_at(text, start, &word, word_end, after_time) {
         return Some(m);
     }
     // "New York time", "NY time"
