@@ -1253,14 +1253,14 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
         }) && let Some(d) = day_of(&found[k].value)
         {
             let monday = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
-            mark_days_into_week(lower, found, k, monday);
+            mark_days_into_week(lower, found, k, usize::MAX, monday);
         }
         return;
     };
     let Some(monday) = day_of(&found[k].value) else {
         return;
     };
-    mark_days_into_week(lower, found, k, monday);
+    mark_days_into_week(lower, found, k, usize::MAX, monday);
     // "any availability next week? Late afternoon would be ideal": a part of day with no
     // day of its own, after the named week, is the hours wanted inside it, not today's.
     let week_end = found[k].span.end;
@@ -1274,22 +1274,86 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
     });
 }
 
-/// Bare weekdays written after the week found at `k` (whose Monday is `monday`) are that
-/// week's days.
-fn mark_days_into_week(lower: &str, found: &mut [Found], k: usize, monday: NaiveDate) {
-    for f in found.iter_mut().skip(k + 1) {
-        let body = lower.get(f.span.clone()).unwrap_or("");
+/// "Thursday, 12th March at 11:30? If that doesn't suit, Friday same time": a bare weekday
+/// offered as the alternative to a dated day soon before it is in that day's week, not the
+/// week the email was written in.
+fn apply_dated_week(lower: &str, found: &mut [Found]) {
+    const ALTERNATIVE: [&str; 9] = [
+        " or ",
+        "otherwise",
+        "if not",
+        "doesn't suit",
+        "does not suit",
+        "doesn't work",
+        "failing that",
+        "alternatively",
+        "backup",
+    ];
+    for i in 1..found.len() {
+        let body = lower.get(found[i].span.clone()).unwrap_or("");
+        if !is_bare_weekday(body) {
+            continue;
+        }
+        // The time just before it, and only when that one is dated.
+        let j = i - 1;
+        if !lower
+            .get(found[j].span.clone())
+            .is_some_and(has_date_number)
+            || found[j].clock_only
+        {
+            continue;
+        }
+        let between = lower
+            .get(found[j].span.end..found[i].span.start)
+            .unwrap_or("");
+        if between.len() > 160
+            || !ALTERNATIVE.iter().any(|w| between.contains(w))
+            || nonproposals::classify(lower, &found[j].span).is_some()
+        {
+            continue;
+        }
+        let (Some(anchor), Some(d)) = (day_of(&found[j].value), day_of(&found[i].value)) else {
+            continue;
+        };
+        let monday =
+            anchor - chrono::Duration::days(i64::from(anchor.weekday().num_days_from_monday()));
+        if d < monday {
+            let weeks = ((monday - d).num_days() + 6) / 7;
+            if let Some(moved) = on_date(&found[i].value, d + chrono::Duration::days(7 * weeks)) {
+                found[i].value = moved;
+            }
+        }
+    }
+}
+
+/// A weekday named with nothing that dates it ("Friday", not "next Friday" or "Friday 13").
+fn is_bare_weekday(body: &str) -> bool {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .any(|d| body.contains(d))
+        && !body.contains("next")
+        && !body.contains("this")
+        && !body.contains("tomorrow")
+        && !body.contains("today")
+        && !has_date_number(body)
+}
+
+/// Bare weekdays written after the time found at `k` (and before byte `until`) are days of
+/// the week whose Monday is `monday`.
+fn mark_days_into_week(
+    lower: &str,
+    found: &mut [Found],
+    k: usize,
+    until: usize,
+    monday: NaiveDate,
+) {
+    for f in found
+        .iter_mut()
+        .skip(k + 1)
+        .take_while(|f| f.span.start < until)
+    {
         // "late afternoon" with no day of its own is today's, not the week's.
-        let names_weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .any(|d| body.contains(d));
-        let bare_weekday = names_weekday
-            && !body.contains("next")
-            && !body.contains("this")
-            && !body.contains("tomorrow")
-            && !body.contains("today")
-            && !has_date_number(body);
-        if !bare_weekday {
+        if !is_bare_weekday(lower.get(f.span.clone()).unwrap_or("")) {
             continue;
         }
         if let Some(d) = day_of(&f.value)
@@ -1491,6 +1555,9 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         .iter()
         .any(|w| after.starts_with(w))
         && !offered_instead(lower, span)
+        // "Tuesday, 5 January or Wednesday, 6 January at 8:00 am your time": a time with a
+        // day of its own is an option, not the last one said again.
+        && !has_date_number(&lower[span.clone()])
         // "say 2pm AEST, so noon yours": the reader's clock for it.
         || (after.starts_with("yours")
             && !after[5..].starts_with(|c: char| c.is_ascii_alphanumeric()))
@@ -1594,7 +1661,7 @@ fn offered_instead(lower: &str, span: &Range<usize>) -> bool {
     let head = &lower[..span.start];
     let sentence = head.rfind(['.', '?', '!', '\n']).map_or(0, |i| i + 1);
     let clause = head
-        .rfind([',', ';', '(', '-'])
+        .rfind([',', ';', '(', ')', '-'])
         .map_or(0, |i| i + 1)
         .max(sentence);
     [clause, sentence].iter().any(|&at| {
@@ -1626,9 +1693,17 @@ fn own_clock_shift(
         .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ')
         .trim_matches(|c: char| c == ' ' || c == '(' || c == ',' || c == '/' || c == '-');
     let mine = lower[next.span.end..].trim_start();
-    let own = ["here", "my time", "for me", "locally", "local time"]
-        .iter()
-        .any(|w| mine.starts_with(w));
+    let own = [
+        "here",
+        "my time",
+        "for me",
+        "for us",
+        "our time",
+        "locally",
+        "local time",
+    ]
+    .iter()
+    .any(|w| mine.starts_with(w));
     // "(1pm Perth)", "(11:00 in Tel Aviv)": a zone named right after the restated clock.
     let named = mentions
         .iter()
@@ -1679,7 +1754,13 @@ fn own_clock_shift(
     }
     let restated = chrono::NaiveTime::from_hms_opt(hour % 24, minute, 0)?;
     let mut diff = (restated - written).num_minutes();
-    if half.is_none() && hour < 13 {
+    // "16:00 your time, 10:00 for me": a writer of the 24-hour clock restates in it too.
+    let written_text = lower.get(f.span.start..end).unwrap_or("");
+    let twenty_four = written.hour() >= 13
+        && !["am", "pm", "a.m.", "p.m."]
+            .iter()
+            .any(|w| written_text.contains(w));
+    if half.is_none() && hour < 13 && !twenty_four {
         // "(9 here)": the nearer of the two readings.
         diff = (diff + 24 * 60) % (12 * 60);
         if diff > 6 * 60 {
@@ -1693,9 +1774,20 @@ fn own_clock_shift(
     if !f.clock_only
         && !next.clock_only
         && let (Some(d1), Some(d2)) = (day_of(&f.value), day_of(&next.value))
-        && (d2 - d1).num_days().abs() == 1
     {
-        diff = (d2.and_time(restated) - d1.and_time(written)).num_minutes();
+        // "Tuesday 16 June at 8 pm your time (Wednesday 9 am here)": the restating weekday
+        // is the next day's, whatever week the resolver put it in.
+        let apart =
+            (d2.weekday().num_days_from_monday() + 7 - d1.weekday().num_days_from_monday()) % 7;
+        let days = match apart {
+            1 => Some(1),
+            6 => Some(-1),
+            _ => None,
+        };
+        if let Some(days) = days {
+            diff = (d1.and_time(restated) + chrono::Duration::days(days) - d1.and_time(written))
+                .num_minutes();
+        }
     }
     Some(Restated {
         by: chrono::Duration::minutes(diff),
@@ -1739,6 +1831,7 @@ fn proposed_slots(
     let mut found = find_times(clean, &windows, &mentions, &dctx);
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
+    apply_dated_week(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
 
     let facts = conventions::Facts {
@@ -1912,6 +2005,16 @@ fn proposed_slots(
             local.start += by;
             local.end += by;
             zone_override = z;
+        } else if let Some(z) = ctx.reader_zone.filter(|_| {
+            YOURS
+                .iter()
+                .any(|w| lower[written_end(f)..].trim_start().starts_with(w))
+        }) {
+            // "8:00 am your time (8:30 pm for us)": when the caller knows the reader's zone,
+            // the reader's clock is read in it; the restatement adds nothing, and a shift
+            // worked out from it cannot tell 12.5 hours ahead from 11.5 behind.
+            zone_override = Some(z);
+            yours_spans.push((f.span.clone(), chrono::Duration::zero(), Some(z)));
         } else if let Some(r) =
             own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions)
         {

@@ -549,6 +549,14 @@ const UNAVAILABLE: &[&str] = &[
     "are closed",
     "is tricky",
     "are tricky",
+    "is difficult",
+    "are difficult",
+    "is awkward",
+    "are awkward",
+    // "I teach on Monday and Wednesday mornings": the writer's standing commitments.
+    "i teach ",
+    "i'm teaching",
+    "i am teaching",
     // "our technical director is only back from the fair on Wednesday": away until then.
     "only back",
     "only gets back",
@@ -605,6 +613,9 @@ fn tied_up_all_day(clause: &str) -> bool {
 const FACT: &[&str] = &[
     "runs from",
     " runs ",
+    // "Our Parochial Church Council meets on 28 January": someone else's meeting.
+    " meets on ",
+    " meets in ",
     "takes place",
     "is held",
     "will be held",
