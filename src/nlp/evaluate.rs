@@ -39,12 +39,10 @@ pub fn extract_line(reader: &Reader, line: &str) -> Value {
         }
     }
     let read = if let Some(eml) = input.get("eml").and_then(Value::as_str) {
-        reader
-            .read_email_for(eml.as_bytes(), reference, known)
-            .map_err(|e| e.to_string())
+        read_guarded(reader, eml.as_bytes(), reference, known).map_err(|e| e.to_string())
     } else if let Some(text) = input.get("text").and_then(Value::as_str) {
         match reference {
-            Some(r) => Ok(reader.read_text(text, r)),
+            Some(r) => guarded(|| reader.read_text(text, r)).map_err(|e| e.to_string()),
             None => Err("a \"text\" line needs \"ref\" (RFC 3339 with offset)".to_string()),
         }
     } else {
@@ -54,6 +52,41 @@ pub fn extract_line(reader: &Reader, line: &str) -> Value {
         Ok(req) => request_line(id, &req),
         Err(e) => error_line(id, e),
     }
+}
+
+/// Why an email gave no reading.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadFailure {
+    /// Not a message that can be read (the reader's own error).
+    #[error("{0}")]
+    Unreadable(String),
+    /// A bug in a rule: the reading panicked. One input's bug must not end a batch, so it is
+    /// caught here and reported as this input's error.
+    #[error("internal error reading this input (a bug; please report it): {0}")]
+    Panicked(String),
+}
+
+/// Runs one reading, turning a panic into [`ReadFailure::Panicked`].
+fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ReadFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|p| {
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        ReadFailure::Panicked(what.chars().take(200).collect())
+    })
+}
+
+/// [`Reader::read_email_for`], with a panic caught as this email's failure.
+pub fn read_guarded(
+    reader: &Reader,
+    raw: &[u8],
+    reference: Option<DateTime<chrono::FixedOffset>>,
+    known: KnownZones,
+) -> Result<ParsedRequest, ReadFailure> {
+    guarded(|| reader.read_email_for(raw, reference, known))?
+        .map_err(|e| ReadFailure::Unreadable(e.to_string()))
 }
 
 fn request_line(id: Value, req: &ParsedRequest) -> Value {
@@ -113,6 +146,8 @@ pub struct CorpusEvaluation {
     pub intents: Evaluation,
     pub emails: usize,
     pub read_errors: usize,
+    /// Emails whose reading panicked (a bug), each with its file and the panic message.
+    pub panics: Vec<String>,
     pub slots_predicted: usize,
     pub slots_gold: usize,
     pub slots_matched_predicted: usize,
@@ -291,6 +326,7 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
         intents: Evaluation::new(),
         emails: 0,
         read_errors: 0,
+        panics: Vec::new(),
         slots_predicted: 0,
         slots_gold: 0,
         slots_matched_predicted: 0,
@@ -314,7 +350,7 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
             })
             .collect();
         out.emails += 1;
-        let (intent, confidence, predicted) = match reader.read_email_for(&raw, None, known) {
+        let (intent, confidence, predicted) = match read_guarded(reader, &raw, None, known) {
             Ok(req) => (
                 req.intent,
                 req.confidence,
@@ -324,8 +360,12 @@ pub fn evaluate_corpus(reader: &Reader, labels: &Path) -> Result<CorpusEvaluatio
                     .collect::<Vec<_>>(),
             ),
             // What CAMS does with mail it cannot read: nothing, as for `other`.
-            Err(_) => {
+            Err(ReadFailure::Unreadable(_)) => {
                 out.read_errors += 1;
+                (Intent::Other, 0.9, Vec::new())
+            }
+            Err(ReadFailure::Panicked(why)) => {
+                out.panics.push(format!("{}: {why}", label.file));
                 (Intent::Other, 0.9, Vec::new())
             }
         };
@@ -381,6 +421,9 @@ impl std::fmt::Display for CorpusEvaluation {
             "emails: {} ({} unreadable, read as `other`)",
             self.emails, self.read_errors
         )?;
+        for p in &self.panics {
+            writeln!(f, "PANICKED (a bug, read as `other`): {p}")?;
+        }
         writeln!(f, "{}", self.intents)?;
         writeln!(
             f,
@@ -440,7 +483,17 @@ pub fn derive_examples(reader: &Reader, labels: &Path, out: &Path) -> Result<usi
 
 #[cfg(test)]
 mod tests {
-    use super::SlotErrors;
+    use super::{ReadFailure, SlotErrors, guarded};
+
+    #[test]
+    fn a_panicking_reading_is_this_inputs_error_not_the_batchs() {
+        let r = guarded(|| -> u32 { panic!("index out of range") });
+        match r {
+            Err(ReadFailure::Panicked(why)) => assert!(why.contains("index out of range")),
+            other => panic!("expected a caught panic, got {other:?}"),
+        }
+        assert_eq!(guarded(|| 7).ok(), Some(7));
+    }
 
     const H: i64 = 3600;
 

@@ -2425,7 +2425,7 @@ fn zone_for(
     let lower_stmt = |m: &zones::ZoneMention| {
         let head = clean[..m.start].to_ascii_lowercase();
         let head = head.trim_end();
-        let tail = &head[head.len().saturating_sub(24)..];
+        let tail = &head[head.floor_char_boundary(head.len().saturating_sub(24))..];
         tail.ends_with("times")
             || tail.ends_with("times are")
             || tail.ends_with("times in")
@@ -2448,5 +2448,7 @@ fn zone_for(
 mod corpus_check;
 #[cfg(test)]
 mod generalise_tests;
+#[cfg(test)]
+mod robustness_tests;
 #[cfg(test)]
 mod tests;
