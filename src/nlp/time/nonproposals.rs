@@ -627,6 +627,9 @@ const FACT: &[&str] = &[
     "vindt plaats",
     "reopen",
     "opens on",
+    // "the sexton opens at 7:45", "the gate closes at 6".
+    " opens at ",
+    " closes at ",
     "my flight",
     "our flight",
     "flight out",

@@ -641,8 +641,24 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+de[nm]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
+mod korean;
+mod polish;
+
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
+    // Korean and Polish first: their passes leave English the others then read.
+    let pre = match korean::rewrite(text) {
+        Cow::Borrowed(t) => polish::rewrite(t),
+        Cow::Owned(s) => Cow::Owned(polish::rewrite(&s).into_owned()),
+    };
+    match pre {
+        Cow::Borrowed(t) => western(t),
+        Cow::Owned(s) => Cow::Owned(western(&s).into_owned()),
+    }
+}
+
+/// German, Spanish, French, Portuguese, Italian and Dutch words in English.
+fn western(text: &str) -> Cow<'_, str> {
     let foreign = [
         &WEEKDAY,
         &CLOCK,
