@@ -1294,12 +1294,13 @@ fn apply_dated_week(lower: &str, found: &mut [Found]) {
         if !is_bare_weekday(body) {
             continue;
         }
-        // The time just before it, and only when that one is dated.
-        let j = i - 1;
+        // The time just before it (past clocks said again: "(3 pm KST)"), when it is dated.
+        let Some(j) = (0..i).rev().find(|&j| !found[j].clock_only) else {
+            continue;
+        };
         if !lower
             .get(found[j].span.clone())
             .is_some_and(has_date_number)
-            || found[j].clock_only
         {
             continue;
         }

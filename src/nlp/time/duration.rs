@@ -26,6 +26,11 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+static FULL_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:a|one)\s+full[- ]day\b|\bfull[- ]day\s+(?:job|visit|session|workshop|meeting|audit|inspection|training|install)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// The meeting length stated in `lower` (ASCII lower-cased text), in minutes.
 pub fn stated_minutes(lower: &str) -> Option<u32> {
     written_minutes(lower).or_else(|| lunch_is_the_meeting(lower).then_some(60))
@@ -49,6 +54,10 @@ pub fn written_minutes(lower: &str) -> Option<u32> {
     // "a half-day workshop": four hours, by the product's convention.
     if lower.contains("half-day") || lower.contains("half day") {
         return Some(240);
+    }
+    // "It's a full-day job", "plan for a full day": eight hours, as a working day.
+    if FULL_DAY.is_match(lower) {
+        return Some(480);
     }
     for caps in LENGTH.captures_iter(lower) {
         let Some(whole) = caps.get(0) else { continue };
@@ -78,7 +87,8 @@ pub fn written_minutes(lower: &str) -> Option<u32> {
         let unit = caps.name("unit").map_or("", |u| u.as_str());
         let per = if unit.starts_with('h') { 60.0 } else { 1.0 };
         let minutes = (count + if half { 0.5 } else { 0.0 }) * per;
-        if (5.0..=480.0).contains(&minutes) {
+        // Up to ten hours: a crew's working day ("la cuadrilla trabaja unas 10 horas").
+        if (5.0..=600.0).contains(&minutes) {
             // Bounded above, so the cast cannot overflow.
             return Some(minutes.round() as u32);
         }

@@ -823,6 +823,11 @@ fn is_deadline(before: &str, whole: &str) -> bool {
         "closes on",
         "closing on",
         "closing at",
+        // "I would like to finish this before Eid": a date the work must beat.
+        "finish this before",
+        "finish it before",
+        "wrap this up before",
+        "done before",
     ]
     .iter()
     .any(|w| before.contains(w))

@@ -146,6 +146,16 @@ const WORDS: &[&str] = &[
     "aby",
     "przy",
     "przez",
+    "na",
+    "po",
+    "ze",
+    "więc",
+    "jestem",
+    "będę",
+    "mam",
+    "tak",
+    "dam",
+    "rady",
 ];
 
 /// Polish letters in several words and at least two of its commonest words: a Polish text,
