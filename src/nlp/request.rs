@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -131,6 +131,20 @@ impl Reader {
     ) -> ParsedRequest {
         let framing = Framing::of(email);
         let h = &email.headers;
+        // "Date: Tue, Jan 12, 2027 at 8:00 AM" in a forward has no offset, and the forwarder's
+        // was assumed: a guest's signature ("Burbank, CA") says whose clock it was.
+        let guest_zone = email
+            .forwarded
+            .as_ref()
+            .filter(|f| f.date_offset_assumed)
+            .and_then(|f| time::signature_zone(&f.signature));
+        let reference = guest_zone
+            .and_then(|tz| {
+                tz.from_local_datetime(&reference.naive_local())
+                    .earliest()
+                    .map(|t| t.fixed_offset())
+            })
+            .unwrap_or(reference);
         let writer_zone = writer_zone_of(email, &framing, reference, known.writer);
         let quote = Quote::of(&email.quoted_text);
         let reader_zone = known
@@ -362,10 +376,10 @@ fn writer_zone_of(
         .as_ref()
         .and_then(|m| m.address.as_ref())
         .map(|a| a.as_str());
-    let signature = if email.forwarded.is_some() {
-        ""
-    } else {
-        email.signature.as_str()
+    // A forward's own signature is the forwarder's; the original's is the guest's.
+    let signature = match &email.forwarded {
+        Some(f) => f.signature.as_str(),
+        None => email.signature.as_str(),
     };
     // A forward's text is the guest's: the forwarder's zone, however well known, is not theirs.
     let known = known.filter(|_| email.forwarded.is_none());

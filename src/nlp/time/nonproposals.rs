@@ -450,6 +450,18 @@ const CANCEL: &[&str] = &[
     "conflict with",
     "shift the",
     "bump our",
+    // "Need to bump Thursday's 10am call", "our call this Thursday at 5pm needs to move".
+    "to bump",
+    "needs to move",
+    "need to move",
+    "has to move",
+    "have to move",
+    "needs to be moved",
+    "will have to move",
+    "cannot go ahead",
+    "can't go ahead",
+    "won't go ahead",
+    "will not go ahead",
 ];
 
 /// Cancel phrases that move a meeting: a time after their "to" is the new one.

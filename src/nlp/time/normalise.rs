@@ -183,6 +183,13 @@ static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "Monday 5 to Wednesday 7 October", "5 - 7 October": a run of days whose month is written
+/// after the last; the first day takes it too, or the resolver reads it in another month.
+static DAY_RUN_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+)?(\d{1,2}(?:st|nd|rd|th)?)\s*(to|until|through|thru|-|–)\s*((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+)(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "December 15 or 16", "March 3rd and 4th": the month named before the first day number is
 /// the second's too.
 static MONTH_DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
@@ -269,6 +276,12 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 }
                 format!("{} {} {} {} {}", &c[1], &c[2], &c[3], &c[1], &c[4])
             })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if DAY_RUN_MONTH.is_match(&out) {
+        let t = DAY_RUN_MONTH
+            .replace_all(&out, "$1$2 $6 $3 $4$5")
             .into_owned();
         out = Cow::Owned(t);
     }

@@ -651,9 +651,10 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\ba las|\ba la|às|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
 });
 
-/// "Mittwoch, den 15. Juli": German puts "den" before the day number.
+/// "Mittwoch, den 15. Juli", "Freitag, der 13. Februar": German puts an article before the
+/// day number.
 static DEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i),?\s+de[nm]\s+(\d)").unwrap_or_else(|_| unreachable!()));
+    LazyLock::new(|| Regex::new(r"(?i),?\s+de[nmr]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
 mod korean;
 mod polish;

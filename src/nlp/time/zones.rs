@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::sync::LazyLock;
 
 /// Where a wall-clock time lives: a real IANA zone (DST-aware) or a fixed UTC offset.
 /// Serialised as its name: `America/New_York`, `UTC`, `UTC+02:00`.
@@ -824,6 +825,44 @@ pub fn signature_place(text: &str) -> Option<Tz> {
             let (tz, end) = city_at(&field, bytes, &table_key(&field[..word_end]), word_end)?;
             field[end..].trim().is_empty().then_some(tz)
         })
+        .or_else(|| {
+            text.lines()
+                .map(|l| l.trim_start_matches(['>', ' ']).trim_end())
+                .filter(|l| !l.is_empty() && l.len() <= 80)
+                .flat_map(|l| l.split('|'))
+                .find_map(state_after_town)
+        })
+}
+
+/// "Burbank, CA", "Moncton, NB": a US state's or Canadian province's code after a town the
+/// city table does not know. The zone most of the state keeps.
+fn state_after_town(line: &str) -> Option<Tz> {
+    static TOWN_STATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^\p{L}[\p{L} .'-]{1,40},\s*([A-Z]{2})(?:\s+\d{5}(?:-\d{4})?|\s+[A-Z]\d[A-Z] ?\d[A-Z]\d)?$")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let code = TOWN_STATE.captures(line.trim())?.get(1)?.as_str();
+    Some(match code {
+        "CT" | "DE" | "DC" | "FL" | "GA" | "IN" | "KY" | "ME" | "MD" | "MA" | "MI" | "NH"
+        | "NJ" | "NY" | "NC" | "OH" | "PA" | "RI" | "SC" | "VT" | "VA" | "WV" => {
+            Tz::America__New_York
+        }
+        "ON" | "QC" => Tz::America__Toronto,
+        "AL" | "AR" | "IL" | "IA" | "KS" | "LA" | "MN" | "MS" | "MO" | "NE" | "ND" | "OK"
+        | "SD" | "TN" | "TX" | "WI" => Tz::America__Chicago,
+        "MB" => Tz::America__Winnipeg,
+        "SK" => Tz::America__Regina,
+        "CO" | "ID" | "MT" | "NM" | "UT" | "WY" => Tz::America__Denver,
+        "AB" => Tz::America__Edmonton,
+        "AZ" => Tz::America__Phoenix,
+        "CA" | "NV" | "OR" | "WA" => Tz::America__Los_Angeles,
+        "BC" => Tz::America__Vancouver,
+        "AK" => Tz::America__Anchorage,
+        "HI" => Tz::Pacific__Honolulu,
+        "NS" | "NB" | "PE" => Tz::America__Halifax,
+        "NL" => Tz::America__St_Johns,
+        _ => return None,
+    })
 }
 
 /// "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the zone of the
