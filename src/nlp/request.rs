@@ -425,13 +425,35 @@ fn forward_choice(
         let rather_not = ["rather not", "prefer not", "rather avoid", "ideally not"]
             .iter()
             .any(|w| before.contains(w));
-        let not = ["not ", "n't", "avoid", "except", "no "]
-            .iter()
-            .any(|w| before.contains(w));
+        // "at 9 I'm in the greenhouse": the hour the forwarder is busy.
+        let after = lower
+            .find(&n.text.to_lowercase())
+            .map(|at| lower[at + n.text.len()..].trim_start())
+            .unwrap_or("");
+        let busy = [
+            "i'm in ",
+            "i am in ",
+            "i'm at ",
+            "i am at ",
+            "i'm busy",
+            "i'm already",
+            "i have ",
+            "i've got",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w));
+        let not = busy
+            || ["not ", "n't", "avoid", "except", "no "]
+                .iter()
+                .any(|w| before.contains(w));
         let inside = |o: &&ProposedSlot| o.start >= n.start && o.start < n.end;
         let same_date = |o: &&ProposedSlot| o.start.date_naive() == n.start.date_naive();
         let same_weekday = |o: &&ProposedSlot| o.start.weekday() == n.start.weekday();
-        let by: [&dyn Fn(&&ProposedSlot) -> bool; 3] = [&inside, &same_date, &same_weekday];
+        // "book me into the 1 pm one": a clock alone points at the option at that hour of
+        // the guest's day.
+        let same_clock = |o: &&ProposedSlot| !n.flexible && o.start.time() == n.start.time();
+        let by: [&dyn Fn(&&ProposedSlot) -> bool; 4] =
+            [&inside, &same_date, &same_weekday, &same_clock];
         let Some(mut picked) = by
             .iter()
             .map(|f| original.iter().filter(|o| f(o)).collect::<Vec<_>>())

@@ -1757,10 +1757,10 @@ fn own_clock_shift(
     let mut diff = (restated - written).num_minutes();
     // "16:00 your time, 10:00 for me": a writer of the 24-hour clock restates in it too.
     let written_text = lower.get(f.span.start..end).unwrap_or("");
-    let twenty_four = written.hour() >= 13
-        && !["am", "pm", "a.m.", "p.m."]
-            .iter()
-            .any(|w| written_text.contains(w));
+    static MERIDIEM: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\d\s*(?:am|pm|a\.m\.|p\.m\.)").unwrap_or_else(|_| unreachable!())
+    });
+    let twenty_four = written.hour() >= 13 && !MERIDIEM.is_match(written_text);
     if half.is_none() && hour < 13 && !twenty_four {
         // "(9 here)": the nearer of the two readings.
         diff = (diff + 24 * 60) % (12 * 60);
@@ -1903,6 +1903,20 @@ fn proposed_slots(
             && clock_word(lower, &found[k].span)
         {
             is_restated[k] = true;
+        }
+    }
+    if std::env::var_os("NLPDBG").is_some() {
+        for (k, f) in found.iter().enumerate() {
+            eprintln!(
+                "DBG found {:?} {:?} restated={} clock_only={} date_only={} clock_from={:?} why={:?}",
+                f.span,
+                &lower[f.span.clone()],
+                is_restated[k],
+                f.clock_only,
+                f.date_only,
+                f.clock_from,
+                nonproposals::classify(lower, &f.span)
+            );
         }
     }
     let restated: Vec<Range<usize>> = found
@@ -2306,6 +2320,37 @@ fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
         || before.contains("falls nicht")
         || before.contains("sinon")
         || offered_after(&lower[span.end.min(lower.len())..sentence.end])
+        || in_option_list(lower, span)
+}
+
+/// "Options:\n- Monday 11/16 at 2pm\n- Wednesday 11/18, anytime after 1pm": a time that opens
+/// a bulleted line under a line that is bulleted too is one of a list of options.
+fn in_option_list(lower: &str, span: &Range<usize>) -> bool {
+    let bulleted = |line: &str| {
+        let t = line.trim_start();
+        t.starts_with("- ") || t.starts_with("* ") || t.starts_with("\u{2022}")
+    };
+    let start = span.start.min(lower.len());
+    let line_start = lower[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = &lower[line_start..];
+    if !bulleted(line)
+        || !lower[line_start..start]
+            .trim_start()
+            .trim_start_matches(['-', '*', '\u{2022}'])
+            .trim()
+            .is_empty()
+    {
+        return false;
+    }
+    let previous = lower[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .is_some_and(bulleted);
+    let next = line
+        .split_once('\n')
+        .and_then(|(_, rest)| rest.split('\n').next())
+        .is_some_and(bulleted);
+    previous || next
 }
 
 /// "Wednesday afternoon works too", "Thursday morning is also fine": the words after a

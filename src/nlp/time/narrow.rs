@@ -21,6 +21,10 @@ const PREFER: &[&str] = &[
     "suit me",
     "would be great",
     "would be good",
+    "convenient",
+    "either day",
+    "both days",
+    "each day",
 ];
 
 /// Words that turn the part of day into one to avoid ("I'm busy in the morning").
@@ -81,16 +85,36 @@ pub(crate) fn drop_windows_holding_a_clock(slots: &mut Vec<ProposedSlot>, lower:
     }
 }
 
-/// Narrows bare days (09:00–17:00) to the preferred part of day a later sentence names.
-pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
+/// Narrows bare days (09:00–17:00) to the preferred part of day a later sentence names. The
+/// part of day read as a slot of its own ("Either day in the afternoon" read as today's
+/// afternoon) goes: it was the narrowing, not an option.
+pub(crate) fn narrow_days(slots: &mut Vec<ProposedSlot>, lower: &str) {
     let whole_day = |s: &ProposedSlot| {
         s.grain == Grain::Day && s.flexible && s.end - s.start == Duration::hours(8)
     };
-    if slots.is_empty() || !slots.iter().all(whole_day) {
+    let bare_part = |s: &ProposedSlot| {
+        let t = s.text.to_ascii_lowercase();
+        !whole_day(s)
+            && !t.bytes().any(|b| b.is_ascii_digit())
+            && conventions::part_of_day(&t).is_some()
+            && ![
+                "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "tomorrow", "tonight",
+                "week", "this", "next",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    if !slots.iter().any(whole_day) || !slots.iter().all(|s| whole_day(s) || bare_part(s)) {
         return;
     }
+    let parts: Vec<String> = slots
+        .iter()
+        .filter(|s| bare_part(s))
+        .map(|s| s.text.to_ascii_lowercase())
+        .collect();
     let Some(last_end) = slots
         .iter()
+        .filter(|s| whole_day(s))
         .filter_map(|s| {
             let t = s.text.to_ascii_lowercase();
             lower.find(&t).map(|p| p + t.len())
@@ -109,6 +133,14 @@ pub(crate) fn narrow_days(slots: &mut [ProposedSlot], lower: &str) {
     else {
         return;
     };
+    // Every part-of-day slot must be the narrowing sentence's own words.
+    if !parts.iter().all(|p| sentence.contains(p.as_str())) {
+        return;
+    }
+    slots.retain(|s| !bare_part(s));
+    for (i, s) in slots.iter_mut().enumerate() {
+        s.rank = i as u32 + 1;
+    }
     let (from, to) = part.hours();
     // "Mornings in Brisbane suit me best": the part of day is on that place's clock, on the
     // days as written.
