@@ -452,8 +452,18 @@ fn forward_choice(
         // "book me into the 1 pm one": a clock alone points at the option at that hour of
         // the guest's day.
         let same_clock = |o: &&ProposedSlot| !n.flexible && o.start.time() == n.start.time();
-        let by: [&dyn Fn(&&ProposedSlot) -> bool; 4] =
-            [&inside, &same_date, &same_weekday, &same_clock];
+        let clock_only = n.text.split_whitespace().all(|w| {
+            w.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    w.to_lowercase().as_str(),
+                    "at" | "am" | "pm" | "a.m." | "p.m."
+                )
+        });
+        let by: Vec<&dyn Fn(&&ProposedSlot) -> bool> = if clock_only {
+            vec![&same_clock]
+        } else {
+            vec![&inside, &same_date, &same_weekday]
+        };
         let Some(mut picked) = by
             .iter()
             .map(|f| original.iter().filter(|o| f(o)).collect::<Vec<_>>())
@@ -1138,6 +1148,13 @@ mod tests {
                 ("02 09".to_string(), 2),
                 ("02 15".to_string(), 3)
             ]
+        );
+        // A clock alone points at the guest's option at that hour; a clock the forwarder is
+        // busy at rules that one out.
+        let note = "Please book me into the 3 pm one - at 9 I'm in the greenhouse.";
+        assert_eq!(
+            starts(forward_choice(&original, &note_slots(note, at), note)),
+            [("02 15".to_string(), 1), ("03 15".to_string(), 2)]
         );
         // A note that names no time, or none of the guest's, changes nothing.
         let note = "Can you set this up?";

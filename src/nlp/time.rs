@@ -1797,6 +1797,24 @@ fn own_clock_shift(
     })
 }
 
+/// Whether a clock written on the reader's clock (`reader`) and its restatement (`r`, on the
+/// writer's or a named clock) are the same instant, up to whole days.
+fn agrees_with_reader(
+    reader: &Zone,
+    r: &Restated,
+    written: NaiveDateTime,
+    sender_zone: &Zone,
+) -> bool {
+    let restated_zone = r.zone.as_ref().unwrap_or(sender_zone);
+    match (
+        reader.resolve(written),
+        restated_zone.resolve(written + r.by),
+    ) {
+        (Some(a), Some(b)) => (a - b).num_minutes().rem_euclid(24 * 60) == 0,
+        _ => false,
+    }
+}
+
 /// The proposed slots, most preferred first, and the length of an exact clock range among
 /// them ("from 10 to 11:30" states a 90-minute meeting).
 fn proposed_slots(
@@ -1905,20 +1923,6 @@ fn proposed_slots(
             is_restated[k] = true;
         }
     }
-    if std::env::var_os("NLPDBG").is_some() {
-        for (k, f) in found.iter().enumerate() {
-            eprintln!(
-                "DBG found {:?} {:?} restated={} clock_only={} date_only={} clock_from={:?} why={:?}",
-                f.span,
-                &lower[f.span.clone()],
-                is_restated[k],
-                f.clock_only,
-                f.date_only,
-                f.clock_from,
-                nonproposals::classify(lower, &f.span)
-            );
-        }
-    }
     let restated: Vec<Range<usize>> = found
         .iter()
         .zip(&is_restated)
@@ -2020,14 +2024,18 @@ fn proposed_slots(
             local.start += by;
             local.end += by;
             zone_override = z;
-        } else if let Some(z) = ctx.reader_zone.filter(|_| {
+        } else if let Some(z) = ctx.reader_zone.filter(|z| {
             YOURS
                 .iter()
                 .any(|w| lower[written_end(f)..].trim_start().starts_with(w))
+                && own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions)
+                    .is_none_or(|r| agrees_with_reader(z, &r, local.start, &sender_zone))
         }) {
-            // "8:00 am your time (8:30 pm for us)": when the caller knows the reader's zone,
-            // the reader's clock is read in it; the restatement adds nothing, and a shift
-            // worked out from it cannot tell 12.5 hours ahead from 11.5 behind.
+            // "8:00 am your time (8:30 pm for us)": when the caller knows the reader's zone
+            // and the restatement agrees with it, the reader's clock is read in it; a shift
+            // worked out from the restatement alone cannot tell 12.5 hours ahead from 11.5
+            // behind. A restatement that disagrees ("4pm your time (9am here)" to a reader
+            // who is six hours ahead) is the writer's own clock, which the writer knows best.
             zone_override = Some(z);
             yours_spans.push((f.span.clone(), chrono::Duration::zero(), Some(z)));
         } else if let Some(r) =

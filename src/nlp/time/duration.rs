@@ -27,7 +27,7 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FULL_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:a|one)\s+full[- ]day\b|\bfull[- ]day\s+(?:job|visit|session|workshop|meeting|audit|inspection|training|install)")
+    Regex::new(r"\b(?:need|needs|take|takes|plan for|block|book|reserve|it's|it is|will be|would be)\s+(?:a|one)\s+full[- ]day\b|\bfull[- ]day\s+(?:job|visit|session|workshop|meeting|audit|inspection|training|install)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -231,6 +231,10 @@ mod tests {
         assert_eq!(minutes("a 45m sync"), None);
         assert_eq!(minutes("90 minutes"), Some(90));
         assert_eq!(minutes("a half-day workshop"), Some(240));
+        assert_eq!(minutes("It's a full-day job for our engineer."), Some(480));
+        assert_eq!(minutes("la cuadrilla trabaja unas 10 hours"), Some(600));
+        // A full day the writer is busy is not the meeting's length.
+        assert_eq!(minutes("I have a full day of meetings on Tuesday"), None);
     }
 
     #[test]

@@ -31,6 +31,8 @@ fn context(key: &str) -> TimeContext {
         "ldn_dst" => at(Tz::Europe__London, 2026, 3, 25, 9, 0),
         // Tuesday 29 December 2026: proposals fall in January 2027.
         "ny_ye" => at(Tz::America__New_York, 2026, 12, 29, 9, 0),
+        "waw" => at(Tz::Europe__Warsaw, 2026, 11, 25, 10, 0),
+        "seoul" => at(Tz::Asia__Seoul, 2026, 11, 25, 10, 0),
         other => panic!("unknown probe context {other}"),
     }
 }
@@ -39,6 +41,100 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 7. An option after a restatement in parentheses is another option, on the same
+    // shifted clock.
+    (
+        "ny",
+        "I can do Tuesday 1 December at 9:00 your time (8:00 here) or Wednesday 2 December at 10:00 your time.",
+        &[
+            ("2026-12-01T08:00-05:00", 30),
+            ("2026-12-02T09:00-05:00", 30),
+        ],
+    ),
+    // A bare weekday offered as the alternative to a dated day is in that day's week.
+    (
+        "ny",
+        "Could we set up a call on Thursday, 10th December at 11:30 am IST (7 am CET)? If that doesn't suit, Friday same time is also fine.",
+        &[
+            ("2026-12-10T11:30+05:30", 30),
+            ("2026-12-11T11:30+05:30", 30),
+        ],
+    ),
+    // A 24-hour writer restates on the 24-hour clock, after a borrowed "same time".
+    (
+        "ny",
+        "Tuesday is difficult for me. Could we do the video call on Wednesday the 2nd instead, same time - 16:00 your time, 10:00 for me?",
+        &[("2026-12-02T10:00-05:00", 30)],
+    ),
+    // A window on a bulleted line among options is an option.
+    (
+        "ny",
+        "Options:\n- Monday 11/30 at 2pm\n- Wednesday 12/2, anytime after 1pm",
+        &[
+            ("2026-11-30T14:00-05:00", 30),
+            ("2026-12-02T13:00-05:00", 240),
+        ],
+    ),
+    // "Either day in the afternoon" narrows both days, and is not today's afternoon.
+    (
+        "ny",
+        "Could you tell us your availability on 7 or 8 December? Either day in the afternoon would be convenient for us.",
+        &[
+            ("2026-12-07T12:00-05:00", 300),
+            ("2026-12-08T12:00-05:00", 300),
+        ],
+    ),
+    // A run of days whose month is written after the last.
+    (
+        "ny",
+        "We propose instead Monday 7 to Wednesday 9 December. Please confirm.",
+        &[("2026-12-07T09:00-05:00", 3360)],
+    ),
+    // The meeting being moved is not an option.
+    (
+        "ny",
+        "Need to bump Thursday's 10am call - could we do Tuesday at 10am instead?",
+        &[("2026-12-01T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Our call this Friday at 5pm needs to move. Could we do Monday at 5pm instead?",
+        &[("2026-11-30T17:00-05:00", 30)],
+    ),
+    // Someone else's meeting, and a day the writer calls difficult.
+    (
+        "ny",
+        "The council meets on 10 December, so could we talk on the 3rd at 2pm?",
+        &[("2026-12-03T14:00-05:00", 30)],
+    ),
+    // Polish and Korean.
+    (
+        "waw",
+        "Możesz jutro o 8:00 podjechać i zobaczyć sama? Nie wiem, czy się uda. Kościelny otwiera o 7:45.",
+        &[("2026-11-26T08:00+01:00", 30)],
+    ),
+    (
+        "waw",
+        "Proponuję wtorek 1 grudnia albo czwartek 3 grudnia, w obu przypadkach o 10:00. Odbiór potrwa ok. dwóch godzin, więc się uda.",
+        &[
+            ("2026-12-01T10:00+01:00", 120),
+            ("2026-12-03T10:00+01:00", 120),
+        ],
+    ),
+    (
+        "seoul",
+        "내일 오후 3시에 계약서 검토 회의 가능하실까요? 30분이면 될 것 같습니다.",
+        &[("2026-11-26T15:00+09:00", 30)],
+    ),
+    // German "der" before the day number.
+    (
+        "ber",
+        "Mir passt Donnerstag, der 3. Dezember, um 10:00 Uhr oder Freitag, der 4. Dezember, um 9:30 Uhr.",
+        &[
+            ("2026-12-03T10:00+01:00", 30),
+            ("2026-12-04T09:30+01:00", 30),
+        ],
+    ),
     // A preferred part of day on another place's clock; three ordinals in a list.
     (
         "ldn",
@@ -887,9 +983,11 @@ const PROBES: &[Probe] = &[
     (
         "ldn",
         "Is Wednesday 2 December at 10:00 Tokyo time possible (1:00 in London)? Otherwise Thursday at the same time.",
+        // Session 7: "Otherwise Thursday" is the Thursday of the offered Wednesday's week (3
+        // December), not the next Thursday after the email was written (26 November).
         &[
             ("2026-12-02T10:00+09:00", 30),
-            ("2026-11-26T10:00+09:00", 30),
+            ("2026-12-03T10:00+09:00", 30),
         ],
     ),
     // "local time" where the meeting is.

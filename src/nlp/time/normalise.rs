@@ -183,6 +183,13 @@ static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the 3 pm one - at 9 I'm in the greenhouse": a dash before "at" starts another clause; it
+/// does not join the two clocks into a range.
+static DASH_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d(?:\s*[ap]\.?m\.?)?(?:\s+one)?)\s+[-–—]\s+(at|on)\s")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "Monday 5 to Wednesday 7 October", "5 - 7 October": a run of days whose month is written
 /// after the last; the first day takes it too, or the resolver reads it in another month.
 static DAY_RUN_MONTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -277,6 +284,10 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 format!("{} {} {} {} {}", &c[1], &c[2], &c[3], &c[1], &c[4])
             })
             .into_owned();
+        out = Cow::Owned(t);
+    }
+    if DASH_AT.is_match(&out) {
+        let t = DASH_AT.replace_all(&out, "$1; $2 ").into_owned();
         out = Cow::Owned(t);
     }
     if DAY_RUN_MONTH.is_match(&out) {

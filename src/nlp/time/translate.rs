@@ -193,7 +193,6 @@ const PHRASES: &[(&str, &str)] = &[
     ("minutos", "minutes"),
     ("horas", "hours"),
     ("stunden", "hours"),
-    ("heures", "hours"),
     // "que seria quarta às 8h em Seul": the same instant said again elsewhere.
     ("o que seria", "which would be"),
     ("que seria", "which would be"),

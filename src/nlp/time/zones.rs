@@ -1368,6 +1368,23 @@ mod tests {
         all_mentions(text).first().map(|m| m.zone)
     }
 
+    #[test]
+    fn a_state_code_after_an_unknown_town_names_the_signature_zone() {
+        let sig = "Harper Quintanilla-Goh\nVP, Development | Lanternfish Studios\nBurbank, CA";
+        assert_eq!(signature_place(sig), Some(Tz::America__Los_Angeles));
+        assert_eq!(
+            signature_place("Moncton, NB E1C 4M2 | 506-555-0100"),
+            Some(Tz::America__Halifax)
+        );
+        assert_eq!(
+            signature_place("Tempe, AZ 85281"),
+            Some(Tz::America__Phoenix)
+        );
+        // Not a code in running text, nor an unknown code.
+        assert_eq!(signature_place("We met in Burbank, ca. 2019"), None);
+        assert_eq!(signature_place("Springfield, XY"), None);
+    }
+
     fn offset_hours(text: &str, local: NaiveDateTime) -> Option<f64> {
         let z = zone_of(text)?;
         Some(f64::from(offset_at(&z, local)?.local_minus_utc()) / 3600.0)

@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn polish_dates_and_clocks_read_as_english() {
         let t = rewrite(
-            "Czy mogłaby Pani przyjechać w czwartek 16 kwietnia, o tej samej godzinie, czyli o 10:00? Nie jest to pilne.",
+            "Czy mogłaby Pani przyjechać w czwartek 16 kwietnia, o tej samej godzinie, czyli o 10:00? Nie jest to pilne, proszę o odpowiedź.",
         );
         assert!(t.contains("on Thursday 16 April"), "{t}");
         assert!(t.contains("at the same time"), "{t}");
