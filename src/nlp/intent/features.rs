@@ -47,14 +47,8 @@ pub fn layout_names() -> Vec<&'static str> {
         .copied()
         .chain(rules::HEADER_RULES)
         .chain(RuleSet::names())
-        .chain(INTERACTIONS)
         .collect()
 }
-
-/// Pairs a linear model cannot form itself: asking for someone's availability with no clock
-/// of one's own is an availability check ("are you free Thursday afternoon?"); with a clock
-/// it is usually a proposal ("are you free Thursday at 3?").
-pub const INTERACTIONS: [&str; 2] = ["asks_availability_no_clock", "asks_availability_with_clock"];
 
 /// Total number of features for a hash width.
 pub fn feature_count(hash_bits: u8) -> usize {
@@ -143,16 +137,6 @@ pub fn extract(input: &IntentInput<'_>, rules: &RuleSet, hash_bits: u8) -> Extra
         }
     }
 
-    let asks = rules_fired
-        .iter()
-        .any(|r| matches!(*r, "availability_question" | "availability_foreign"));
-    let clock = has_clock_time(head);
-    let interaction_base = rule_base + rules.len() as u32;
-    for (i, on) in [asks && !clock, asks && clock].into_iter().enumerate() {
-        if on {
-            indices.push(interaction_base + i as u32);
-        }
-    }
     indices.sort_unstable();
     indices.dedup();
     Extracted {

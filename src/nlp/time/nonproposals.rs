@@ -644,6 +644,10 @@ const FACT: &[&str] = &[
     " closes at ",
     "my flight",
     "our flight",
+    // "We'd fly in Monday night": the arrival, not the meeting.
+    "fly in ",
+    "flying in ",
+    "fly into ",
     "flight out",
     "flight back",
     "vuelo",

@@ -190,6 +190,13 @@ static DASH_AT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "any morning Tuesday to Friday would work": a run of days; the part of day is a remark
+/// about them, as in the corpus conventions, and left in place it breaks the run apart.
+static PART_BEFORE_DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:any|every)\s+(?:morning|afternoon|evening)\s+((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+(?:to|through|thru|until|-|–)\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "Monday 5 to Wednesday 7 October", "5 - 7 October": a run of days whose month is written
 /// after the last; the first day takes it too, or the resolver reads it in another month.
 static DAY_RUN_MONTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -283,6 +290,12 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 }
                 format!("{} {} {} {} {}", &c[1], &c[2], &c[3], &c[1], &c[4])
             })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if PART_BEFORE_DAY_RUN.is_match(&out) {
+        let t = PART_BEFORE_DAY_RUN
+            .replace_all(&out, "any day $1")
             .into_owned();
         out = Cow::Owned(t);
     }

@@ -109,7 +109,23 @@ pub fn meeting_zone(lower: &str, reader: Option<Zone>) -> Option<Zone> {
     let comes_over = COMES_OVER.iter().any(|w| lower.contains(w));
     let at_readers = names_readers_place(lower)
         && (comes_over || lower.contains("visit") || lower.contains("meet at"));
-    reader.filter(|_| writer_in_town(lower) || at_readers)
+    reader.filter(|_| writer_in_town(lower) || at_readers || travels_to_reader(lower))
+}
+
+/// "Time for the annual lender site visit ... We'd fly in Monday night", "Jon will need the
+/// three days on site": the writer travels to the reader's site.
+fn travels_to_reader(lower: &str) -> bool {
+    [
+        "site visit",
+        "fly in ",
+        "fly into",
+        "flying in ",
+        "days on site",
+        "day on site",
+        "days on-site",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// "I'll be in town on the 21st": the writer comes to the reader's town. Not "if you happen

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use crate::nlp::time::normalise::MONTH_NAMES;
+
 const WORDS: &[(&str, &str)] = &[
     ("다음 주", " next week "),
     ("다음주", " next week "),
@@ -46,21 +48,6 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static LENGTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{1,3})\s*(분|시간)").unwrap_or_else(|_| unreachable!()));
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
@@ -74,7 +61,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         let month = c[1]
             .parse::<usize>()
             .ok()
-            .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+            .and_then(|m| MONTH_NAMES.get(m.wrapping_sub(1)));
         match month {
             Some(m) => format!(" {m} {} ", &c[2]),
             None => c[0].to_string(),
