@@ -280,6 +280,10 @@ pub enum NlpCommand {
         /// `source` in this file (to measure a differently derived corpus on pipeline inputs).
         #[arg(long)]
         test_on: Option<PathBuf>,
+        /// One fold per corpus split (leave one split out) instead of --folds random folds:
+        /// each split is predicted by a model that never saw its writers.
+        #[arg(long)]
+        by_split: bool,
     },
     /// Retrain the intent model from models/intent (reproducible byte for byte).
     Train {
@@ -613,6 +617,7 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             folds,
             train_config,
             test_on,
+            by_split,
         } => {
             use crate::nlp::intent::{Origin, train};
             let cfg: train::TrainConfig = match train_config {
@@ -638,6 +643,29 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
                         .unzip()
                 }
             };
+            if by_split {
+                let mut splits: Vec<&str> =
+                    held.iter().map(|h| train::split_of(&h.source)).collect();
+                splits.sort_unstable();
+                splits.dedup();
+                let fold_of: Vec<usize> = held
+                    .iter()
+                    .map(|h| {
+                        splits
+                            .binary_search(&train::split_of(&h.source))
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                let e = train::cross_validate_folds(&rest, &held, &tested, &fold_of, &cfg)
+                    .map_err(|e| anyhow::anyhow!("cross-validation failed: {e}"))?;
+                println!(
+                    "leave-one-split-out cross-validation over {} corpus examples ({})",
+                    held.len(),
+                    splits.join(", ")
+                );
+                print!("{e}");
+                return Ok(());
+            }
             let e = train::cross_validate(&rest, &held, &tested, folds, &cfg)
                 .map_err(|e| anyhow::anyhow!("cross-validation failed: {e}"))?;
             println!(

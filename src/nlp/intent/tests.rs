@@ -358,3 +358,21 @@ fn cross_validation_predicts_every_held_example_once() {
         Err(TrainError::InvalidConfig(_))
     ));
 }
+
+#[test]
+fn leave_one_split_out_predicts_each_split_with_a_model_that_never_saw_it() {
+    let examples = sample_examples();
+    let held: Vec<Example> = examples.iter().step_by(3).cloned().collect();
+    let rest: Vec<Example> = examples.iter().skip(1).step_by(3).cloned().collect();
+    // Two "splits": every held example is predicted exactly once.
+    let fold_of: Vec<usize> = (0..held.len()).map(|i| i % 2).collect();
+    let evaluation = cross_validate_folds(&rest, &held, &held, &fold_of, &small_config()).unwrap();
+    assert_eq!(evaluation.len(), held.len());
+    // One split only leaves nothing to train on apart from `rest`: refused.
+    let one = vec![0; held.len()];
+    assert!(matches!(
+        cross_validate_folds(&rest, &held, &held, &one, &small_config()),
+        Err(TrainError::InvalidConfig(_))
+    ));
+    assert_eq!(train::split_of("corpus-dev7/1501-a.eml"), "corpus-dev7");
+}

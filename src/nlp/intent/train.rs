@@ -297,24 +297,57 @@ pub fn cross_validate(
     }
     let mut order: Vec<usize> = (0..held.len()).collect();
     shuffle(&mut order, &mut SplitMix64(cfg.seed ^ 0xc0de));
+    let mut fold_of = vec![0; held.len()];
+    for (position, &i) in order.iter().enumerate() {
+        fold_of[i] = position % folds;
+    }
+    cross_validate_folds(rest, held, tested, &fold_of, cfg)
+}
+
+/// Cross-validation over folds given for each held example: with one fold per corpus split
+/// (`corpus-dev7/...`), each split is predicted by a model that never saw its writers, which
+/// is what mail from new people looks like.
+pub fn cross_validate_folds(
+    rest: &[Example],
+    held: &[Example],
+    tested: &[Example],
+    fold_of: &[usize],
+    cfg: &TrainConfig,
+) -> Result<Evaluation, TrainError> {
+    if tested.len() != held.len() || fold_of.len() != held.len() {
+        return Err(TrainError::InvalidConfig(format!(
+            "{} held examples but {} to test and {} fold numbers",
+            held.len(),
+            tested.len(),
+            fold_of.len()
+        )));
+    }
+    let folds = fold_of.iter().max().map_or(0, |m| m + 1);
+    if folds < 2 {
+        return Err(TrainError::InvalidConfig(format!(
+            "cannot cross-validate in {folds} folds"
+        )));
+    }
     let mut evaluation = Evaluation::new();
     for fold in 0..folds {
-        let in_fold = |position: usize| position % folds == fold;
         let mut training: Vec<Example> = rest.to_vec();
         training.extend(
-            order
-                .iter()
-                .enumerate()
-                .filter(|&(p, _)| !in_fold(p))
-                .map(|(_, &i)| held[i].clone()),
+            (0..held.len())
+                .filter(|&i| fold_of[i] != fold)
+                .map(|i| held[i].clone()),
         );
         let engine = RuleModelEngine::new(train(&training, cfg)?)?;
-        for (_, &i) in order.iter().enumerate().filter(|&(p, _)| in_fold(p)) {
+        for i in (0..held.len()).filter(|&i| fold_of[i] == fold) {
             let p = engine.classify(&tested[i].input());
             evaluation.record(tested[i].intent, p.intent, p.confidence);
         }
     }
     Ok(evaluation)
+}
+
+/// The corpus split an example was derived from (`corpus-dev7/1501-....eml` -> `corpus-dev7`).
+pub fn split_of(source: &str) -> &str {
+    source.split('/').next().unwrap_or(source)
 }
 
 /// AdaGrad stochastic gradient descent on the weighted multinomial log-loss of the rows in `idx`.
