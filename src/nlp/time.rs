@@ -1278,17 +1278,6 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
 /// offered as the alternative to a dated day soon before it is in that day's week, not the
 /// week the email was written in.
 fn apply_dated_week(lower: &str, found: &mut [Found]) {
-    const ALTERNATIVE: [&str; 9] = [
-        " or ",
-        "otherwise",
-        "if not",
-        "doesn't suit",
-        "does not suit",
-        "doesn't work",
-        "failing that",
-        "alternatively",
-        "backup",
-    ];
     for i in 1..found.len() {
         let body = lower.get(found[i].span.clone()).unwrap_or("");
         if !is_bare_weekday(body) {
@@ -1308,7 +1297,7 @@ fn apply_dated_week(lower: &str, found: &mut [Found]) {
             .get(found[j].span.end..found[i].span.start)
             .unwrap_or("");
         if between.len() > 160
-            || !ALTERNATIVE.iter().any(|w| between.contains(w))
+            || !says_alternative(between)
             || nonproposals::classify(lower, &found[j].span).is_some()
         {
             continue;
@@ -1323,6 +1312,33 @@ fn apply_dated_week(lower: &str, found: &mut [Found]) {
             if let Some(moved) = on_date(&found[i].value, d + chrono::Duration::days(7 * weeks)) {
                 found[i].value = moved;
             }
+        }
+    }
+}
+
+/// "next Tuesday, 9 March? 10am would be ideal, otherwise 11am": a clock offered as the
+/// fallback to a clock a day borrowed is on that day too, not today.
+fn fallback_clock_on_lent_day(lower: &str, found: &mut [Found]) {
+    for k in 1..found.len() {
+        if !found[k].clock_only {
+            continue;
+        }
+        let Some((day, lent_end)) = found[..k].iter().rev().find_map(|f| {
+            let c = f.clock_from.as_ref()?;
+            Some((day_of(&f.value)?, c.end))
+        }) else {
+            continue;
+        };
+        let Some(between) = lower.get(lent_end..found[k].span.start) else {
+            continue;
+        };
+        if between.len() < 60
+            && !between.contains(['.', '?', '!', '\n'])
+            && says_alternative(between)
+            && let Some(moved) = on_date(&found[k].value, day)
+        {
+            found[k].value = moved;
+            found[k].clock_only = false;
         }
     }
 }
@@ -1851,6 +1867,7 @@ fn proposed_slots(
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
     apply_dated_week(lower, &mut found);
+    fallback_clock_on_lent_day(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
 
     let facts = conventions::Facts {
@@ -2229,10 +2246,31 @@ fn proposed_slots(
     // send the link tomorrow": beside an exact time, a whole day or week is context unless it
     // is written as the alternative ("otherwise Thursday", "or any day next week").
     if slots.iter().any(|(_, s)| !s.flexible) {
+        // "¿Almorzamos el martes 20? Si no, el miércoles a las 8:30": a part of day that an
+        // exact time is offered as the alternative to is the first option.
+        let alternatives: Vec<usize> = slots
+            .iter()
+            .filter(|(span, s)| !s.flexible && offered_as_alternative(lower, span))
+            .map(|(span, _)| span.start)
+            .collect();
         slots.retain(|(span, s)| {
             !matches!(s.grain, Grain::Day | Grain::Week | Grain::Hour)
                 || !s.flexible
                 || offered_as_alternative(lower, span)
+                || (s.grain == Grain::Hour
+                    && [
+                        "lunch",
+                        "breakfast",
+                        "dinner",
+                        "morning",
+                        "afternoon",
+                        "evening",
+                    ]
+                    .iter()
+                    .any(|w| sentence_of(lower, span).contains(w))
+                    && alternatives
+                        .iter()
+                        .any(|&a| a > span.start && a - span.start < 200))
         });
     }
     // "a documentary shoot in October ... a call Monday at 3pm": beside an exact time, a
@@ -2286,6 +2324,14 @@ fn proposed_slots(
 fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
     let sentence = sentence_bounds(lower, span);
     let before = &lower[sentence.start..span.start.min(lower.len())];
+    says_alternative(before)
+        || offered_after(&lower[span.end.min(lower.len())..sentence.end])
+        || in_option_list(lower, span)
+}
+
+/// Whether `before` (the words before a time) offers it as another option: "or", "otherwise",
+/// "if not", "if that doesn't suit", in English and the languages the translation layer reads.
+fn says_alternative(before: &str) -> bool {
     let words: Vec<&str> = before
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -2327,8 +2373,6 @@ fn offered_as_alternative(lower: &str, span: &Range<usize>) -> bool {
         || before.contains("wenn nicht")
         || before.contains("falls nicht")
         || before.contains("sinon")
-        || offered_after(&lower[span.end.min(lower.len())..sentence.end])
-        || in_option_list(lower, span)
 }
 
 /// "Options:\n- Monday 11/16 at 2pm\n- Wednesday 11/18, anytime after 1pm": a time that opens

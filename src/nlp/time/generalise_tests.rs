@@ -126,6 +126,33 @@ const PROBES: &[Probe] = &[
         "내일 오후 3시에 계약서 검토 회의 가능하실까요? 30분이면 될 것 같습니다.",
         &[("2026-11-26T15:00+09:00", 30)],
     ),
+    // A bare hour offered as the fallback to a clock, after a day that borrowed the clock.
+    (
+        "ny",
+        "Could we catch up on video next Tuesday, 1 December? 10am would be ideal, otherwise 11.",
+        &[
+            ("2026-12-01T10:00-05:00", 30),
+            ("2026-12-01T11:00-05:00", 30),
+        ],
+    ),
+    // A lunch first, an exact time as its alternative: both are options.
+    (
+        "ny",
+        "Could we have lunch on Tuesday 1 December? If not, Wednesday 2 December at 8:30.",
+        &[
+            ("2026-12-01T12:00-05:00", 60),
+            ("2026-12-02T08:30-05:00", 60),
+        ],
+    ),
+    // "Se não for possível": a Portuguese alternative puts the bare weekday in the dated week.
+    (
+        "ny",
+        "Podemos fazer uma videochamada na terça-feira, 8 de dezembro, às 10h? Se não for possível, quarta-feira à tarde também nos serve.",
+        &[
+            ("2026-12-08T10:00-05:00", 30),
+            ("2026-12-09T12:00-05:00", 300),
+        ],
+    ),
     // German "der" before the day number.
     (
         "ber",

@@ -183,6 +183,14 @@ static DAY_PAIR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "10am would be ideal, otherwise 11": a bare hour offered as the fallback to a clock with
+/// am/pm in the same sentence is a clock too, on the same half of the day (or the next, when
+/// it is smaller: "11am, otherwise 1" is 1pm).
+static FALLBACK_HOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?m\.?\b([^.?!\n\d]{0,40}?\b(?:otherwise|or else|failing that|alternatively|or)\s+(?:at\s+)?)(\d{1,2})(\s*[.?!,;)]|\s*$)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "the 3 pm one - at 9 I'm in the greenhouse": a dash before "at" starts another clause; it
 /// does not join the two clocks into a range.
 static DASH_AT: LazyLock<Regex> = LazyLock::new(|| {
@@ -289,6 +297,29 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                     return c[0].to_string();
                 }
                 format!("{} {} {} {} {}", &c[1], &c[2], &c[3], &c[1], &c[4])
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if FALLBACK_HOUR.is_match(&out) {
+        let t = FALLBACK_HOUR
+            .replace_all(&out, |c: &Captures| {
+                let first: u32 = c[1].parse().unwrap_or(0);
+                let second: u32 = c[4].parse().unwrap_or(0);
+                if !(1..=12).contains(&second) || !(1..=12).contains(&first) {
+                    return c[0].to_string();
+                }
+                let am = c[2].eq_ignore_ascii_case("a");
+                // "11am, otherwise 1": past noon; "3pm, otherwise 11" reads as the morning.
+                let half = match (am, second < first && first != 12) {
+                    (true, false) => "am",
+                    (true, true) => "pm",
+                    (false, false) => "pm",
+                    (false, true) => "am",
+                };
+                let whole = c.get(0).map_or(0, |m| m.start());
+                let hour = c.get(4).map_or(0, |m| m.start());
+                format!("{}{}{half}{}", &c[0][..hour - whole], &c[4], &c[5])
             })
             .into_owned();
         out = Cow::Owned(t);
