@@ -662,8 +662,11 @@ async fn a_guest_confirming_an_offered_slot_gets_it_booked_and_a_cancellation_se
                 date: now,
                 id: &first_id,
                 in_reply_to: None,
+                // A plain request to meet (the model reads "What works for you?" as half an
+                // availability question, at 0.75 confidence, right on the auto-reply
+                // threshold: a retrain could flip this booking test for no booking reason).
                 body: "Hi Alex,\n\nI'd love to set up a 30 minute intro call sometime \
-                       this week. What works for you?\n\nKim\n",
+                       this week. Could we find a time?\n\nKim\n",
                 dmarc: Some("pass"),
                 extra: "",
             }
