@@ -808,7 +808,51 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     // Twice: in "Monday, Tuesday or Wednesday at 10" the clock reaches Tuesday, then Monday.
     share_across_or(clean, &mut out);
     share_across_or(clean, &mut out);
+    second_clock_for_each_day(clean, &mut out);
     out
+}
+
+/// "Tuesday 8 or Wednesday 9 December, at either 11:00 or 15:00": the second clock of a pair
+/// is offered on every day of the list, not only on the last one, which the resolver joined
+/// it to. Each day that borrowed the first clock gets the second too.
+fn second_clock_for_each_day(clean: &str, out: &mut Vec<Found>) {
+    let lower = clean.to_ascii_lowercase();
+    let mut added: Vec<Found> = Vec::new();
+    for second in out.iter() {
+        if !clock_word(&lower, &second.span) {
+            continue;
+        }
+        // The first clock of the pair, lent to the days: "at either 11:00 or 15:00".
+        let Some(first) = out.iter().find_map(|d| {
+            let c = d.clock_from.as_ref()?;
+            let gap = lower.get(c.end..second.span.start)?.trim();
+            matches!(gap, "or" | "or at" | "and" | "and at").then(|| c.clone())
+        }) else {
+            continue;
+        };
+        let own_day = day_of(&second.value);
+        // Only days offered: "we close on 18 December" may have borrowed the clock too.
+        for day in out.iter().filter(|d| {
+            d.clock_from.as_ref() == Some(&first)
+                && nonproposals::classify(&lower, &d.span).is_none()
+        }) {
+            if let Some(date) = day_of(&day.value)
+                && Some(date) != own_day
+                && let Some(moved) = on_date(&second.value, date)
+            {
+                let mut extra = second.clone();
+                extra.value = moved;
+                extra.clock_only = false;
+                extra.combined = true;
+                added.push(extra);
+            }
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    out.extend(added);
+    out.sort_by_key(|o| o.span.start);
 }
 
 /// "I'm flexible Tuesday through Thursday, anytime between 8 and 11am": a time of day

@@ -153,6 +153,17 @@ const PROBES: &[Probe] = &[
             ("2026-12-09T12:00-05:00", 300),
         ],
     ),
+    // Two days and two clocks: every day at every clock.
+    (
+        "ny",
+        "I could do Tuesday 8 or Wednesday 9 December, at either 11:00 or 15:00 my time.",
+        &[
+            ("2026-12-08T11:00-05:00", 30),
+            ("2026-12-09T11:00-05:00", 30),
+            ("2026-12-09T15:00-05:00", 30),
+            ("2026-12-08T15:00-05:00", 30),
+        ],
+    ),
     // German "der" before the day number.
     (
         "ber",
