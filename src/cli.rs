@@ -284,6 +284,9 @@ pub enum NlpCommand {
         /// each split is predicted by a model that never saw its writers.
         #[arg(long)]
         by_split: bool,
+        /// With --by-split: also list each example a fold got wrong (source, truth, guess).
+        #[arg(long)]
+        mistakes: bool,
     },
     /// Retrain the intent model from models/intent (reproducible byte for byte).
     Train {
@@ -618,6 +621,7 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             train_config,
             test_on,
             by_split,
+            mistakes,
         } => {
             use crate::nlp::intent::{Origin, train};
             let cfg: train::TrainConfig = match train_config {
@@ -656,14 +660,24 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
                             .unwrap_or(0)
                     })
                     .collect();
-                let e = train::cross_validate_folds(&rest, &held, &tested, &fold_of, &cfg)
-                    .map_err(|e| anyhow::anyhow!("cross-validation failed: {e}"))?;
+                let (e, wrong) = train::cross_validate_folds_with_mistakes(
+                    &rest, &held, &tested, &fold_of, &cfg,
+                )
+                .map_err(|e| anyhow::anyhow!("cross-validation failed: {e}"))?;
                 println!(
                     "leave-one-split-out cross-validation over {} corpus examples ({})",
                     held.len(),
                     splits.join(", ")
                 );
                 print!("{e}");
+                if mistakes {
+                    for m in wrong {
+                        println!(
+                            "  {}: {:?} (want {:?}) {:.2}",
+                            m.source, m.predicted, m.truth, m.confidence
+                        );
+                    }
+                }
                 return Ok(());
             }
             let e = train::cross_validate(&rest, &held, &tested, folds, &cfg)

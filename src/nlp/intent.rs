@@ -19,8 +19,9 @@ pub use eval::Evaluation;
 pub use model::{Model, ModelError};
 pub use rules::RuleSet;
 pub use train::{
-    Example, Origin, TrainConfig, TrainError, TrainReport, cross_validate, cross_validate_folds,
-    evaluate, is_validation, load_dir, parse_examples, retrain, retrain_dir, train,
+    CvMistake, Example, Origin, TrainConfig, TrainError, TrainReport, cross_validate,
+    cross_validate_folds, cross_validate_folds_with_mistakes, evaluate, is_validation, load_dir,
+    parse_examples, retrain, retrain_dir, train,
 };
 
 /// What the sender of an email wants, as far as scheduling is concerned.

@@ -375,4 +375,15 @@ fn leave_one_split_out_predicts_each_split_with_a_model_that_never_saw_it() {
         Err(TrainError::InvalidConfig(_))
     ));
     assert_eq!(train::split_of("corpus-dev7/1501-a.eml"), "corpus-dev7");
+    // The mistakes listed are exactly the examples the folds got wrong.
+    let (e, wrong) =
+        cross_validate_folds_with_mistakes(&rest, &held, &held, &fold_of, &small_config()).unwrap();
+    assert_eq!(e.len(), held.len());
+    assert!(wrong.iter().all(|m| m.truth != m.predicted));
+    let off_diagonal: usize = (0..Intent::COUNT)
+        .flat_map(|t| (0..Intent::COUNT).map(move |p| (t, p)))
+        .filter(|(t, p)| t != p)
+        .map(|(t, p)| e.confusion()[t][p])
+        .sum();
+    assert_eq!(wrong.len(), off_diagonal);
 }

@@ -314,6 +314,27 @@ pub fn cross_validate_folds(
     fold_of: &[usize],
     cfg: &TrainConfig,
 ) -> Result<Evaluation, TrainError> {
+    cross_validate_folds_with_mistakes(rest, held, tested, fold_of, cfg).map(|(e, _)| e)
+}
+
+/// One held example a cross-validation fold got wrong: where it came from, the truth, and
+/// what the fold's model said with what confidence.
+#[derive(Debug, Clone)]
+pub struct CvMistake {
+    pub source: String,
+    pub truth: Intent,
+    pub predicted: Intent,
+    pub confidence: f64,
+}
+
+/// [`cross_validate_folds`], with the examples each fold got wrong, in input order.
+pub fn cross_validate_folds_with_mistakes(
+    rest: &[Example],
+    held: &[Example],
+    tested: &[Example],
+    fold_of: &[usize],
+    cfg: &TrainConfig,
+) -> Result<(Evaluation, Vec<CvMistake>), TrainError> {
     if tested.len() != held.len() || fold_of.len() != held.len() {
         return Err(TrainError::InvalidConfig(format!(
             "{} held examples but {} to test and {} fold numbers",
@@ -329,6 +350,7 @@ pub fn cross_validate_folds(
         )));
     }
     let mut evaluation = Evaluation::new();
+    let mut mistakes: Vec<(usize, CvMistake)> = Vec::new();
     for fold in 0..folds {
         let mut training: Vec<Example> = rest.to_vec();
         training.extend(
@@ -340,9 +362,21 @@ pub fn cross_validate_folds(
         for i in (0..held.len()).filter(|&i| fold_of[i] == fold) {
             let p = engine.classify(&tested[i].input());
             evaluation.record(tested[i].intent, p.intent, p.confidence);
+            if p.intent != tested[i].intent {
+                mistakes.push((
+                    i,
+                    CvMistake {
+                        source: tested[i].source.clone(),
+                        truth: tested[i].intent,
+                        predicted: p.intent,
+                        confidence: p.confidence.get(),
+                    },
+                ));
+            }
         }
     }
-    Ok(evaluation)
+    mistakes.sort_by_key(|(i, _)| *i);
+    Ok((evaluation, mistakes.into_iter().map(|(_, m)| m).collect()))
 }
 
 /// The corpus split an example was derived from (`corpus-dev7/1501-....eml` -> `corpus-dev7`).
