@@ -412,9 +412,10 @@ fn forward_choice(
     let mut demoted: Vec<&ProposedSlot> = Vec::new();
     let mut dropped: Vec<&ProposedSlot> = Vec::new();
     for n in note {
+        let needle = n.text.to_lowercase();
+        let found_at = lower.find(&needle);
         // The words just before the day, in its sentence: "rather not do the Friday".
-        let before = lower
-            .find(&n.text.to_lowercase())
+        let before = found_at
             .map(|at| {
                 let head = &lower[..at];
                 let head = &head[head.rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1)..];
@@ -426,9 +427,9 @@ fn forward_choice(
             .iter()
             .any(|w| before.contains(w));
         // "at 9 I'm in the greenhouse": the hour the forwarder is busy.
-        let after = lower
-            .find(&n.text.to_lowercase())
-            .map(|at| lower[at + n.text.len()..].trim_start())
+        // (The lower-cased needle's own length: lower-casing can change a text's byte length.)
+        let after = found_at
+            .map(|at| lower[at + needle.len()..].trim_start())
             .unwrap_or("");
         let busy = [
             "i'm in ",

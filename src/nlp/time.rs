@@ -816,6 +816,10 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
 /// is offered on every day of the list, not only on the last one, which the resolver joined
 /// it to. Each day that borrowed the first clock gets the second too.
 fn second_clock_for_each_day(clean: &str, out: &mut Vec<Found>) {
+    // Most emails lend no clock: no lower-cased copy of the text for them.
+    if out.iter().all(|f| f.clock_from.is_none()) {
+        return;
+    }
     let lower = clean.to_ascii_lowercase();
     let mut added: Vec<Found> = Vec::new();
     for second in out.iter() {
@@ -1297,14 +1301,14 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
         }) && let Some(d) = day_of(&found[k].value)
         {
             let monday = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
-            mark_days_into_week(lower, found, k, usize::MAX, monday);
+            mark_days_into_week(lower, found, k, monday);
         }
         return;
     };
     let Some(monday) = day_of(&found[k].value) else {
         return;
     };
-    mark_days_into_week(lower, found, k, usize::MAX, monday);
+    mark_days_into_week(lower, found, k, monday);
     // "any availability next week? Late afternoon would be ideal": a part of day with no
     // day of its own, after the named week, is the hours wanted inside it, not today's.
     let week_end = found[k].span.end;
@@ -1399,20 +1403,10 @@ fn is_bare_weekday(body: &str) -> bool {
         && !has_date_number(body)
 }
 
-/// Bare weekdays written after the time found at `k` (and before byte `until`) are days of
-/// the week whose Monday is `monday`.
-fn mark_days_into_week(
-    lower: &str,
-    found: &mut [Found],
-    k: usize,
-    until: usize,
-    monday: NaiveDate,
-) {
-    for f in found
-        .iter_mut()
-        .skip(k + 1)
-        .take_while(|f| f.span.start < until)
-    {
+/// Bare weekdays written after the week found at `k` (whose Monday is `monday`) are that
+/// week's days.
+fn mark_days_into_week(lower: &str, found: &mut [Found], k: usize, monday: NaiveDate) {
+    for f in found.iter_mut().skip(k + 1) {
         // "late afternoon" with no day of its own is today's, not the week's.
         if !is_bare_weekday(lower.get(f.span.clone()).unwrap_or("")) {
             continue;
@@ -2081,6 +2075,11 @@ fn proposed_slots(
                 .find(|(s, _, _)| s.start < c.end && c.start < s.end)
                 .map(|(_, by, z)| (*by, *z))
         });
+        // The restatement right after the clock, worked out once for the branches below.
+        let shift = borrowed
+            .is_none()
+            .then(|| own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions))
+            .flatten();
         if let Some((by, z)) = borrowed {
             local.start += by;
             local.end += by;
@@ -2089,8 +2088,7 @@ fn proposed_slots(
             YOURS
                 .iter()
                 .any(|w| lower[written_end(f)..].trim_start().starts_with(w))
-                && own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions)
-                    .is_none_or(|r| agrees_with_reader(z, &r, local.start, &sender_zone))
+                && shift.is_none_or(|r| agrees_with_reader(z, &r, local.start, &sender_zone))
         }) {
             // "8:00 am your time (8:30 pm for us)": when the caller knows the reader's zone
             // and the restatement agrees with it, the reader's clock is read in it; a shift
@@ -2099,9 +2097,7 @@ fn proposed_slots(
             // who is six hours ahead) is the writer's own clock, which the writer knows best.
             zone_override = Some(z);
             yours_spans.push((f.span.clone(), chrono::Duration::zero(), Some(z)));
-        } else if let Some(r) =
-            own_clock_shift(lower, f, &found[k + 1..], local.start.time(), &mentions)
-        {
+        } else if let Some(r) = shift {
             local.start += r.by;
             local.end += r.by;
             zone_override = r.zone;

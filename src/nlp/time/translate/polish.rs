@@ -187,8 +187,7 @@ fn alternation(table: &[(&str, &str)]) -> String {
 }
 
 fn lookup(table: &[(&str, &'static str)], word: &str) -> &'static str {
-    let w = word.to_lowercase();
-    table.iter().find(|(k, _)| *k == w).map_or("", |(_, v)| *v)
+    super::lookup(table, word).unwrap_or("")
 }
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
