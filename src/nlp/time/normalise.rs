@@ -140,6 +140,60 @@ static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bbetween\s+(\d{1,2})\s+and\s+(\d{1,2})\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "Thursday the 26th - 9 to 11 my time", "Tuesday, from 2 to 4": two bare hours joined by
+/// "to" or a dash after a day (or after "from") are a range of clock times, on the
+/// business-hours half of the day each is likely on, as "between 9 and 11" is.
+static BARE_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?P<from>\bfrom\s+)?\b(?P<a>\d{1,2})\s*(?:to|till|until|-|–)\s*(?P<b>\d{1,2})\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Whether two bare hours `a` and `b`, ending at byte `end` of `src`, are clock times: both
+/// on a 12-hour dial and followed by no minutes, no meridiem and no counted noun ("between
+/// 3 and 4 people", "9-11 March"), only by punctuation, a zone or a clock remark.
+fn bare_hours_end_a_range(src: &str, end: usize, a: u32, b: u32) -> bool {
+    if !(1..=12).contains(&a) || !(1..=12).contains(&b) || a == b {
+        return false;
+    }
+    let rest = &src[end..];
+    let next = rest.trim_start().to_ascii_lowercase();
+    // "10:30", "11.30", but not the full stop that ends the sentence.
+    let minutes = |p: char| {
+        next.strip_prefix(p)
+            .is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_digit()))
+    };
+    if minutes(':') || minutes('.') || next.starts_with(['%', '/', '\'', '’']) {
+        return false;
+    }
+    if !next.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        return true;
+    }
+    const REMARKS: &[&str] = &[
+        "my time", "your time", "our time", "here", "for me", "for you", "on my", "on your",
+        "local", "works", "would", "suits", "is ", "or ", "if ", "then", "should", "that ",
+        "on ", "and ", "please", "ok", "okay", "tomorrow", "today", "either", "each", "both",
+        "every", "in the", "at ", "with",
+    ];
+    REMARKS.iter().any(|w| next.starts_with(w))
+        || super::zones::zone_at(rest, 0).is_some()
+}
+
+/// Whether a day is named earlier in the sentence that ends at byte `pos` of `src`, or in
+/// the one before it ("Thursday June 17 or Friday June 18? 9 to 1 either day."): a weekday,
+/// "today"/"tomorrow", a month name or an ordinal day.
+fn day_named_before(src: &str, pos: usize) -> bool {
+    static DAY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?|today|tomorrow|tmrw|jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}(?:st|nd|rd|th))\b")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let head = &src[..pos];
+    let this = head.rfind(['.', '?', '!', '\n']).unwrap_or(0);
+    let start = head[..this]
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(0, |k| k + 1);
+    DAY.is_match(&head[start..])
+}
+
 fn meridiem(hour: u32, after: Option<u32>) -> &'static str {
     match after {
         // The second hour of a range: past noon when it is not after the first in a morning.
@@ -163,9 +217,17 @@ static WEEK_DASH: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// Australian "arvo" is the afternoon.
-static ARVO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i-u)\barvo\b").unwrap_or_else(|_| unreachable!()));
+/// "Tuesday 3 or Wednesday 4 February, both in the morning", German "jeweils vormittags":
+/// the part of day for each day listed, written as the list's own part of day.
+static EACH_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:both|each|jeweils)\s+(in\s+the\s+(?:morning|afternoon|evening))\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Australian "arvo", and "aftn" typed in a hurry, are the afternoon.
+static ARVO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(?:arvo|aftn|aftnoon|afternon)\b").unwrap_or_else(|_| unreachable!())
+});
 
 /// "before the end of the month", "before month end": the same window as "before the 1st"
 /// of the next month.
@@ -408,21 +470,42 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
         let t = BARE_RANGE
             .replace_all(&src, |c: &Captures| {
                 let end = c.get(0).map_or(0, |m| m.end());
-                let next = src[end..].trim_start().to_ascii_lowercase();
                 let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else {
                     return c[0].to_string();
                 };
                 // "between 2 and 4pm", "between 10 and 11:30", "between 3 and 4 people".
-                if !(1..=12).contains(&a)
-                    || !(1..=12).contains(&b)
-                    || next.starts_with([':', '.'])
-                    || (next.starts_with(|ch: char| ch.is_ascii_alphabetic())
-                        && super::zones::zone_at(&src[end..], 0).is_none())
-                {
+                if !bare_hours_end_a_range(&src, end, a, b) {
                     return c[0].to_string();
                 }
                 format!(
                     "between {a}{} and {b}{}",
+                    meridiem(a, None),
+                    meridiem(b, Some(a))
+                )
+            })
+            .into_owned();
+        out = Cow::Owned(t);
+    }
+    if BARE_SPAN.is_match(&out) {
+        let src = out.clone().into_owned();
+        let t = BARE_SPAN
+            .replace_all(&src, |c: &Captures| {
+                let whole = c.get(0).map_or(0..0, |m| m.range());
+                let (Ok(a), Ok(b)) = (c["a"].parse::<u32>(), c["b"].parse::<u32>()) else {
+                    return c[0].to_string();
+                };
+                let from = c.name("from").is_some();
+                if !bare_hours_end_a_range(&src, whole.end, a, b)
+                    || !(from || day_named_before(&src, whole.start))
+                    // "2026-03-09", "10:10 to 11", "$5-10"; a spaced dash is a pause.
+                    || src[..whole.start].ends_with(['-', '–', ':', '.'])
+                    || src[..whole.start].trim_end().ends_with(['/', '$', '£', '€', '#'])
+                {
+                    return c[0].to_string();
+                }
+                let lead = if from { "from " } else { "" };
+                format!(
+                    "{lead}{a}{} to {b}{}",
                     meridiem(a, None),
                     meridiem(b, Some(a))
                 )
@@ -448,6 +531,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if WEEKDAY_COMMA_THE.is_match(&out) {
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
+    }
+    if EACH_PART.is_match(&out) {
+        out = Cow::Owned(EACH_PART.replace_all(&out, "$1").into_owned());
     }
     if ARVO.is_match(&out) {
         out = Cow::Owned(ARVO.replace_all(&out, "afternoon").into_owned());

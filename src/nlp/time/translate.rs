@@ -201,7 +201,16 @@ const PHRASES: &[(&str, &str)] = &[
     ("em seul", "in Seoul"),
     ("en seúl", "in Seoul"),
     ("à séoul", "in Seoul"),
+    // "am Nachmittag": left as "am afternoon", the "am" would read as a meridiem.
+    ("am nachmittag", "in the afternoon"),
+    ("am vormittag", "in the morning"),
+    ("am abend", "in the evening"),
+    ("am morgen", "in the morning"),
     ("nachmittag", "afternoon"),
+    // Tagalog parts of the day ("sa Friday ng hapon").
+    ("ng hapon", "in the afternoon"),
+    ("ng umaga", "in the morning"),
+    ("ng gabi", "in the evening"),
     ("por la mañana", "in the morning"),
     ("por la tarde", "in the afternoon"),
     // Mexico's "hora del centro" is Mexico City's.
@@ -451,7 +460,7 @@ static CLOCK_OF_CITY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "heure de Dublin", "hora de Bogotá", "horário de Brasília": a city's time, written first.
 static CITY_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:heure de|hora de|horário de|horario de)\s+(\p{L}+)")
+    Regex::new(r"(?i)\b(?:heure de\s+|heure d['’]|hora de\s+|horário de\s+|horario de\s+)(\p{L}+)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -512,6 +521,13 @@ static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
 /// that ends the day before, like "before the 20th". A month name after it is kept.
 static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:vor\s+dem|avant\s+le|antes\s+del|antes\s+do|antes\s+de|prima\s+del|voor\s+de)\s+(\d{1,2})(?:\.|e|er|º)?(\s|$|[,;?!)])")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "avant mon vol", "dans mon agenda": French "mon" after a preposition is "my", not the
+/// abbreviated Monday the English layer would read.
+static FRENCH_MY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(avant|après|apres|dans|avec|pour|par|sur|de|à|selon|chez)\s+mon\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -695,6 +711,7 @@ fn western(text: &str) -> Cow<'_, str> {
         &DIA,
         &LE_DAY,
         &CLOCK_OF_CITY,
+        &FRENCH_MY,
     ];
     if !foreign.iter().any(|r| r.is_match(text)) {
         return Cow::Borrowed(text);
@@ -708,6 +725,7 @@ fn western(text: &str) -> Cow<'_, str> {
         };
         format!("{} {part}", &c[1])
     });
+    let t = FRENCH_MY.replace_all(&t, "$1 my");
     let t = PHRASE.replace_all(&t, |c: &Captures| {
         lookup(PHRASES, &c[0]).unwrap_or("").to_string()
     });

@@ -655,6 +655,24 @@ const CITIES: &[(&str, Tz)] = &[
     ("cusco", Tz::America__Lima),
     ("arequipa", Tz::America__Lima),
     ("mendoza", Tz::America__Argentina__Buenos_Aires),
+    // Names other languages give cities ("heure d'Édimbourg", "las 16:00 en Edimburgo").
+    ("edimbourg", Tz::Europe__London),
+    ("edimburgo", Tz::Europe__London),
+    ("londres", Tz::Europe__London),
+    ("lisbonne", Tz::Europe__Lisbon),
+    ("geneve", Tz::Europe__Zurich),
+    ("genf", Tz::Europe__Zurich),
+    ("bruxelles", Tz::Europe__Brussels),
+    ("varsovie", Tz::Europe__Warsaw),
+    ("varsovia", Tz::Europe__Warsaw),
+    ("wien", Tz::Europe__Vienna),
+    ("viena", Tz::Europe__Vienna),
+    ("vienne", Tz::Europe__Vienna),
+    ("munchen", Tz::Europe__Berlin),
+    ("pekin", Tz::Asia__Shanghai),
+    ("jerez", Tz::Europe__Madrid),
+    ("cadiz", Tz::Europe__Madrid),
+    ("nueva york", Tz::America__New_York),
 ];
 
 /// The city zone named from `word` on (one word or several), and where the name ends.
