@@ -2035,6 +2035,9 @@ fn proposed_slots(
         {
             excluded_days.push(d);
         }
+        if std::env::var_os("NLPDBG").is_some() {
+            eprintln!("DBG found {:?} {:?} why={:?}", &lower[f.span.clone()], f.value, why);
+        }
         if why.is_some() || after_deadline {
             continue;
         }

@@ -224,6 +224,11 @@ static EACH_PART: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "any day before the 16th": the window up to the 15th, not "the day before the 16th".
+static ANY_DAY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(any|some|one)\s+day\s+before\b").unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo", and "aftn" typed in a hurry, are the afternoon.
 static ARVO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\b(?:arvo|aftn|aftnoon|afternon)\b").unwrap_or_else(|_| unreachable!())
@@ -531,6 +536,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if WEEKDAY_COMMA_THE.is_match(&out) {
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
+    }
+    if ANY_DAY_BEFORE.is_match(&out) {
+        out = Cow::Owned(ANY_DAY_BEFORE.replace_all(&out, "$1 time before").into_owned());
     }
     if EACH_PART.is_match(&out) {
         out = Cow::Owned(EACH_PART.replace_all(&out, "$1").into_owned());

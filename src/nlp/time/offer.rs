@@ -30,6 +30,8 @@ static OFFER_WORD: LazyLock<Regex> = LazyLock::new(|| {
             zoom|teams|video|phone|sounds|it\ is|locked\ in|grab|
             hop\ on|jump\ on|sync|connect|discuss|walk\ through|go\ over|
             whichever|anytime|any\ time|possible|possibly|also|too|as\ well|if\ (?:this|that|not|neither|none)|
+            # If Thursday doesn't work, Friday the 13th at the same time: the alternative.
+            if\ \w+(?:\ \w+)?\ (?:doesn't|does\ not|won't|isn't|is\ not|can't|cannot)|impossible|same\ time|
             # the other languages, as the translation layer leaves them
             können|könnten|koennen|passt|passen|wäre|waere|geht|gehen|treffen|telefonieren|
             besprechen|podemos|podemos|pode|poderia|puede|puedes|podríamos|podriamos|podemos|

@@ -67,6 +67,10 @@ const WEEKDAYS: &[(&str, &str)] = &[
 
 const MONTHS: &[(&str, &str)] = &[
     ("januar", "January"),
+    // Austrian German.
+    ("jänner", "January"),
+    ("jaenner", "January"),
+    ("feber", "February"),
     ("februar", "February"),
     ("märz", "March"),
     ("maerz", "March"),
