@@ -699,6 +699,15 @@ fn moved_to_day(
     ))
 }
 
+/// Whether the time at `span` of `clean` is a deadline or in the past.
+fn not_offered(clean: &str, span: &Range<usize>) -> bool {
+    let lower = clean.to_ascii_lowercase();
+    matches!(
+        nonproposals::classify(&lower, span),
+        Some(nonproposals::NotAProposal::Deadline | nonproposals::NotAProposal::Past)
+    )
+}
+
 /// "Dinner Saturday? 7:30 at Via Carota", "mon or tues? ... like 7:30": a time of day
 /// written just after one or more bare days applies to each of them.
 fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
@@ -757,6 +766,11 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                 // "Tuesday? ... Late morning my time, say 11:30": a part of day with no day
                 // of its own sits between the day and the clock.
                 if !o.date_only && undated_part_of_day(clean, o) {
+                    continue;
+                }
+                // "a quick call Thurs? They want it by the 20th. 9am Pacific work?": a
+                // deadline or a past day between is not the day the clock is for.
+                if f.clock_only && !o.date_only && not_offered(clean, &o.span) {
                     continue;
                 }
                 if !o.date_only {
@@ -1373,6 +1387,40 @@ fn apply_dated_week(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "Thursday 17 September at 10:00? If that is too early, the same Thursday at 13:00": "the
+/// same" weekday is the dated one named before it, not the next such day.
+fn apply_same_weekday(lower: &str, found: &mut [Found]) {
+    for i in 1..found.len() {
+        let span = found[i].span.clone();
+        let body = lower.get(span.clone()).unwrap_or("");
+        let head = lower.get(..span.start).unwrap_or("").trim_end();
+        let same = head.ends_with(" same")
+            || body.starts_with("the same ")
+            || body.starts_with("same ")
+            || body.starts_with("that same ");
+        if !same || !is_bare_weekday(body) {
+            continue;
+        }
+        let Some(j) = (0..i).rev().find(|&j| {
+            !found[j].clock_only
+                && lower
+                    .get(found[j].span.clone())
+                    .is_some_and(has_date_number)
+        }) else {
+            continue;
+        };
+        let (Some(anchor), Some(d)) = (day_of(&found[j].value), day_of(&found[i].value)) else {
+            continue;
+        };
+        if anchor.weekday() == d.weekday()
+            && anchor != d
+            && let Some(moved) = on_date(&found[i].value, anchor)
+        {
+            found[i].value = moved;
+        }
+    }
+}
+
 /// "next Tuesday, 9 March? 10am would be ideal, otherwise 11am": a clock offered as the
 /// fallback to a clock a day borrowed is on that day too, not today.
 fn fallback_clock_on_lent_day(lower: &str, found: &mut [Found]) {
@@ -1918,6 +1966,7 @@ fn proposed_slots(
     apply_week_starting(lower, &mut found);
     apply_next_week(lower, &mut found);
     apply_dated_week(lower, &mut found);
+    apply_same_weekday(lower, &mut found);
     fallback_clock_on_lent_day(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
 

@@ -215,6 +215,12 @@ const PHRASES: &[(&str, &str)] = &[
     ("ng hapon", "in the afternoon"),
     ("ng umaga", "in the morning"),
     ("ng gabi", "in the evening"),
+    // "Si es muy temprano, el mismo jueves a las 13:00": the alternative to an early time.
+    ("si es muy temprano", "if that is too early"),
+    ("si es demasiado temprano", "if that is too early"),
+    ("si es muy tarde", "if that is too late"),
+    ("si es demasiado tarde", "if that is too late"),
+    ("el mismo", "the same"),
     ("por la mañana", "in the morning"),
     ("por la tarde", "in the afternoon"),
     // Mexico's "hora del centro" is Mexico City's.
@@ -667,7 +673,8 @@ fn ordinal_suffix(day: &str) -> &'static str {
 
 /// "a las 10:00", "à 10:30": the clock word before a written time.
 static AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\ba las|\ba la|às|à)\s+(\d)").unwrap_or_else(|_| unreachable!())
+    // "(las 16:00 en Edimburgo)": the article alone before a restated clock.
+    Regex::new(r"(?i)(?:\ba las|\ba la|às|à|\((?:las|la|as|les))\s+(\d)").unwrap_or_else(|_| unreachable!())
 });
 
 /// "Mittwoch, den 15. Juli", "Freitag, der 13. Februar": German puts an article before the
@@ -858,7 +865,13 @@ fn western(text: &str) -> Cow<'_, str> {
         };
         format!("{lead}{}:{minutes}", &c[1])
     });
-    let t = AT.replace_all(&t, "at $1");
+    let t = AT.replace_all(&t, |c: &Captures| {
+        if c[0].starts_with('(') {
+            format!("({}", &c[1])
+        } else {
+            format!("at {}", &c[1])
+        }
+    });
     if t == text {
         Cow::Borrowed(text)
     } else {
