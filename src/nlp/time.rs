@@ -2084,9 +2084,6 @@ fn proposed_slots(
         {
             excluded_days.push(d);
         }
-        if std::env::var_os("NLPDBG").is_some() {
-            eprintln!("DBG found {:?} {:?} why={:?}", &lower[f.span.clone()], f.value, why);
-        }
         if why.is_some() || after_deadline {
             continue;
         }

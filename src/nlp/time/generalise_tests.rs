@@ -41,6 +41,90 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 8. Bare hours after a day are a range on the business-hours half of the day.
+    (
+        "ny",
+        "Friday the 27th suits us best - 9 to 11 my time.",
+        &[("2026-11-27T09:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "Would Monday 30 November or Tuesday 1 December work for the review? 1 to 3 either day.",
+        &[
+            ("2026-11-30T13:00-05:00", 120),
+            ("2026-12-01T13:00-05:00", 120),
+        ],
+    ),
+    (
+        "ny",
+        "How about Thursday 3 December between 2 and 4.",
+        &[("2026-12-03T14:00-05:00", 120)],
+    ),
+    (
+        "ny",
+        "Can we meet Tuesday? We expect 9 to 11 people.",
+        &[("2026-12-01T09:00-05:00", 480)],
+    ),
+    // An alternative after "if X doesn't work" is offered, even with no offer word of its own.
+    (
+        "ny",
+        "Can we talk Monday 30 November at 10am? If Monday doesn't work, Tuesday the 1st at the same time.",
+        &[
+            ("2026-11-30T10:00-05:00", 30),
+            ("2026-12-01T10:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Could we meet Tuesday 8 December at 10:00? If that is too early, the same Tuesday at 14:00.",
+        &[
+            ("2026-12-08T10:00-05:00", 30),
+            ("2026-12-08T14:00-05:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Could we talk any day before the 4th?",
+        &[("2026-11-26T09:00-05:00", 10560)],
+    ),
+    // A clock sentence after a deadline sentence is for the day asked about before it.
+    (
+        "ny",
+        "Can we do a quick call Tues about the invoices? Finance needs them by the 10th. 11am work for you?",
+        &[("2026-12-01T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "u free tmrw aftn for 20 min?",
+        &[("2026-11-26T12:00-05:00", 300)],
+    ),
+    (
+        "ny",
+        "Could we meet Monday 7 December or Tuesday 8 December, both in the morning?",
+        &[
+            ("2026-12-07T09:00-05:00", 180),
+            ("2026-12-08T09:00-05:00", 180),
+        ],
+    ),
+    // A date's clock in parentheses is its clock, not a restatement of the date.
+    (
+        "ny",
+        "Would Thursday, December 10 (11:00 ET / 16:00 London) work for you?",
+        &[("2026-12-10T11:00-05:00", 30)],
+    ),
+    (
+        "par",
+        "Seriez-vous disponible le jeudi 3 décembre à 10h, heure de Londres ? Sinon le vendredi 4 l'après-midi, avant mon vol.",
+        &[
+            ("2026-12-03T10:00+00:00", 30),
+            ("2026-12-04T12:00+01:00", 300),
+        ],
+    ),
+    (
+        "ber",
+        "Passt Ihnen Freitag, 4. Dezember, am Nachmittag?",
+        &[("2026-12-04T12:00+01:00", 300)],
+    ),
     // Session 7. An option after a restatement in parentheses is another option, on the same
     // shifted clock.
     (

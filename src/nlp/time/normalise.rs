@@ -144,8 +144,10 @@ static BARE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 /// "to" or a dash after a day (or after "from") are a range of clock times, on the
 /// business-hours half of the day each is likely on, as "between 9 and 11" is.
 static BARE_SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<from>\bfrom\s+)?\b(?P<a>\d{1,2})\s*(?:to|till|until|-|–)\s*(?P<b>\d{1,2})\b")
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(
+        r"(?i)(?P<from>\bfrom\s+)?\b(?P<a>\d{1,2})\s*(?:to|till|until|-|–)\s*(?P<b>\d{1,2})\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
 });
 
 /// Whether two bare hours `a` and `b`, ending at byte `end` of `src`, are clock times: both
@@ -169,13 +171,40 @@ fn bare_hours_end_a_range(src: &str, end: usize, a: u32, b: u32) -> bool {
         return true;
     }
     const REMARKS: &[&str] = &[
-        "my time", "your time", "our time", "here", "for me", "for you", "on my", "on your",
-        "local", "works", "would", "suits", "is ", "or ", "if ", "then", "should", "that ",
-        "on ", "and ", "please", "ok", "okay", "tomorrow", "today", "either", "each", "both",
-        "every", "in the", "at ", "with",
+        "my time",
+        "your time",
+        "our time",
+        "here",
+        "for me",
+        "for you",
+        "on my",
+        "on your",
+        "local",
+        "works",
+        "would",
+        "suits",
+        "is ",
+        "or ",
+        "if ",
+        "then",
+        "should",
+        "that ",
+        "on ",
+        "and ",
+        "please",
+        "ok",
+        "okay",
+        "tomorrow",
+        "today",
+        "either",
+        "each",
+        "both",
+        "every",
+        "in the",
+        "at ",
+        "with",
     ];
-    REMARKS.iter().any(|w| next.starts_with(w))
-        || super::zones::zone_at(rest, 0).is_some()
+    REMARKS.iter().any(|w| next.starts_with(w)) || super::zones::zone_at(rest, 0).is_some()
 }
 
 /// Whether a day is named earlier in the sentence that ends at byte `pos` of `src`, or in
@@ -538,7 +567,11 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
     }
     if ANY_DAY_BEFORE.is_match(&out) {
-        out = Cow::Owned(ANY_DAY_BEFORE.replace_all(&out, "$1 time before").into_owned());
+        out = Cow::Owned(
+            ANY_DAY_BEFORE
+                .replace_all(&out, "$1 time before")
+                .into_owned(),
+        );
     }
     if EACH_PART.is_match(&out) {
         out = Cow::Owned(EACH_PART.replace_all(&out, "$1").into_owned());

@@ -674,7 +674,8 @@ fn ordinal_suffix(day: &str) -> &'static str {
 /// "a las 10:00", "à 10:30": the clock word before a written time.
 static AT: LazyLock<Regex> = LazyLock::new(|| {
     // "(las 16:00 en Edimburgo)": the article alone before a restated clock.
-    Regex::new(r"(?i)(?:\ba las|\ba la|às|à|\((?:las|la|as|les))\s+(\d)").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(?i)(?:\ba las|\ba la|às|à|\((?:las|la|as|les))\s+(\d)")
+        .unwrap_or_else(|_| unreachable!())
 });
 
 /// "Mittwoch, den 15. Juli", "Freitag, der 13. Februar": German puts an article before the
