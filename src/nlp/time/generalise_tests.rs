@@ -62,6 +62,11 @@ const PROBES: &[Probe] = &[
     ),
     (
         "ny",
+        "Drinks on Friday the 4th, from 5 to 7?",
+        &[("2026-12-04T17:00-05:00", 120)],
+    ),
+    (
+        "ny",
         "Can we meet Tuesday? We expect 9 to 11 people.",
         &[("2026-12-01T09:00-05:00", 480)],
     ),

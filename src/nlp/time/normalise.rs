@@ -225,8 +225,9 @@ fn day_named_before(src: &str, pos: usize) -> bool {
 
 fn meridiem(hour: u32, after: Option<u32>) -> &'static str {
     match after {
-        // The second hour of a range: past noon when it is not after the first in a morning.
-        Some(first) if hour == 12 || hour < 7 || hour <= first => "pm",
+        // The second hour of a range: past noon when it is not after the first in a morning,
+        // or when the first is already past noon ("from 5 to 7" is 5pm to 7pm).
+        Some(first) if hour == 12 || hour < 7 || hour <= first || first < 7 => "pm",
         Some(_) => "am",
         None if (7..12).contains(&hour) => "am",
         None => "pm",
