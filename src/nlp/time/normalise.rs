@@ -259,6 +259,25 @@ static ANY_DAY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(any|some|one)\s+day\s+before\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "the weeks of 18 January and 25 January": each date names its own week.
+static WEEKS_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bweeks\s+of\s+([^,.;?!\n]+?)\s+(and|or)\s+(?:the\s+week\s+of\s+)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "the week from 23 March", "the week starting Monday the 9th": the week of that day.
+static WEEK_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bweek\s+(?:from|starting(?:\s+on)?|beginning|commencing)\s+")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "(10 Central / 9 Mountain)": a bare hour with a zone abbreviation or region after it is
+/// a clock in that zone.
+static BARE_ZONED_HOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\s+(Central|Eastern|Mountain|Pacific|ET|CT|MT|PT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|BST|CET|CEST|UTC|JST|SGT|AEST|AEDT|NZST|NZDT|HKT|EAT|SAST|WAT)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Australian "arvo", and "aftn" typed in a hurry, are the afternoon.
 static ARVO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\b(?:arvo|aftn|aftnoon|afternon)\b").unwrap_or_else(|_| unreachable!())
@@ -566,6 +585,33 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if WEEKDAY_COMMA_THE.is_match(&out) {
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
+    }
+    if WEEKS_OF.is_match(&out) {
+        out = Cow::Owned(
+            WEEKS_OF
+                .replace_all(&out, "week of $1 $2 the week of ")
+                .into_owned(),
+        );
+    }
+    if WEEK_FROM.is_match(&out) {
+        out = Cow::Owned(WEEK_FROM.replace_all(&out, "week of ").into_owned());
+    }
+    if BARE_ZONED_HOUR.is_match(&out) {
+        let src = out.clone().into_owned();
+        let t = BARE_ZONED_HOUR
+            .replace_all(&src, |c: &Captures| {
+                let start = c.get(0).map_or(0, |m| m.start());
+                let hour = c[1].parse::<u32>().unwrap_or(0);
+                // "10:10 Central" is read already; "$10 EST" is no clock.
+                if !(1..=12).contains(&hour)
+                    || src[..start].ends_with([':', '.', '$', '-', '/'])
+                {
+                    return c[0].to_string();
+                }
+                format!("{hour}{} {}", meridiem(hour, None), &c[2])
+            })
+            .into_owned();
+        out = Cow::Owned(t);
     }
     if ANY_DAY_BEFORE.is_match(&out) {
         out = Cow::Owned(

@@ -342,6 +342,13 @@ const PHRASES: &[(&str, &str)] = &[
     ("die woche vom", "the week of"),
     ("der woche vom", "the week of"),
     ("woche vom", "week of"),
+    ("der woche ab dem", "the week of"),
+    ("die woche ab dem", "the week of"),
+    ("woche ab dem", "week of"),
+    ("woche ab", "week of"),
+    ("na semana de", "in the week of"),
+    ("semana de", "the week of"),
+    ("semaine du", "week of"),
     ("la settimana del", "the week of"),
     ("de week van", "the week of"),
     // The reader's clock, for the restatement check ("(9am for you)").
