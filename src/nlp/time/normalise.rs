@@ -271,6 +271,13 @@ static WEEK_FROM: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "(10.00 am)", "8.30 p.m.", "3.30 to 5.30pm": a dotted clock with its meridiem, and the
+/// dotted start of its range, wherever they stand.
+static DOTTED_MERIDIEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(1[0-2]|0?[1-9])\.([0-5]\d)(\s*(?:-|–|to|until|till)\s*))?(1[0-2]|0?[1-9])\.([0-5]\d)(\s*(?:am|pm|a\.m\.|p\.m\.))")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "(10 Central / 9 Mountain)": a bare hour with a zone abbreviation or region after it is
 /// a clock in that zone.
 static BARE_ZONED_HOUR: LazyLock<Regex> = LazyLock::new(|| {
@@ -585,6 +592,20 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     }
     if WEEKDAY_COMMA_THE.is_match(&out) {
         out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
+    }
+    if DOTTED_MERIDIEM.is_match(&out) {
+        let t = DOTTED_MERIDIEM
+            .replace_all(&out, |c: &Captures| {
+                let start = match (c.get(1), c.get(2), c.get(3)) {
+                    (Some(h), Some(m), Some(join)) => {
+                        format!("{}:{}{}", h.as_str(), m.as_str(), join.as_str())
+                    }
+                    _ => String::new(),
+                };
+                format!("{start}{}:{}{}", &c[4], &c[5], &c[6])
+            })
+            .into_owned();
+        out = Cow::Owned(t);
     }
     if WEEKS_OF.is_match(&out) {
         out = Cow::Owned(

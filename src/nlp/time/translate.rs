@@ -342,6 +342,9 @@ const PHRASES: &[(&str, &str)] = &[
     ("die woche vom", "the week of"),
     ("der woche vom", "the week of"),
     ("woche vom", "week of"),
+    // "a partir das 14h30": from that time on, as "from 2:30pm" is.
+    ("a partir das", "from"),
+    ("à partir de", "from"),
     ("der woche ab dem", "the week of"),
     ("die woche ab dem", "the week of"),
     ("woche ab dem", "week of"),
