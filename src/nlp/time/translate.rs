@@ -693,20 +693,29 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+de[nmr]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
+mod indonesian;
 mod korean;
 mod polish;
+mod turkish;
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    // Korean and Polish first: their passes leave English the others then read.
-    let pre = match korean::rewrite(text) {
-        Cow::Borrowed(t) => polish::rewrite(t),
-        Cow::Owned(s) => Cow::Owned(polish::rewrite(&s).into_owned()),
-    };
-    match pre {
-        Cow::Borrowed(t) => western(t),
-        Cow::Owned(s) => Cow::Owned(western(&s).into_owned()),
+    // Korean, Polish, Turkish and Indonesian first: their passes leave English the western
+    // pass then reads. Each leaves text not in its language borrowed, untouched.
+    let passes: [fn(&str) -> Cow<'_, str>; 5] = [
+        korean::rewrite,
+        polish::rewrite,
+        turkish::rewrite,
+        indonesian::rewrite,
+        western,
+    ];
+    let mut out = Cow::Borrowed(text);
+    for pass in passes {
+        if let Cow::Owned(s) = pass(&out) {
+            out = Cow::Owned(s);
+        }
     }
+    out
 }
 
 /// German, Spanish, French, Portuguese, Italian and Dutch words in English.
