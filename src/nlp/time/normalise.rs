@@ -624,9 +624,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 let start = c.get(0).map_or(0, |m| m.start());
                 let hour = c[1].parse::<u32>().unwrap_or(0);
                 // "10:10 Central" is read already; "$10 EST" is no clock.
-                if !(1..=12).contains(&hour)
-                    || src[..start].ends_with([':', '.', '$', '-', '/'])
-                {
+                if !(1..=12).contains(&hour) || src[..start].ends_with([':', '.', '$', '-', '/']) {
                     return c[0].to_string();
                 }
                 format!("{hour}{} {}", meridiem(hour, None), &c[2])

@@ -123,17 +123,18 @@ static MONTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "jam 9 pagi", "pukul 10.00", "jam 14:30 WIB": a clock, with the part of day after it.
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:jam|pukul)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s+(pagi|siang|sore|petang|malam))?\b")
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(
+        r"(?i)\b(?:jam|pukul)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s+(pagi|siang|sore|petang|malam))?\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
 });
 /// A part of day without a clock ("besok siang", "Kamis sore").
 static PART: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(pagi|siang|sore|petang|malam)\b").unwrap_or_else(|_| unreachable!())
 });
 /// Indonesia's zone names after a clock.
-static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(WIB|WITA|WIT)\b").unwrap_or_else(|_| unreachable!())
-});
+static ZONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(WIB|WITA|WIT)\b").unwrap_or_else(|_| unreachable!()));
 
 /// The meridiem a part of day gives an hour ("jam 2 siang" is 2pm, "jam 11 siang" 11am).
 fn meridiem(hour: u32, part: &str) -> &'static str {
@@ -153,7 +154,9 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     }
     let t = CLOCK.replace_all(text, |c: &Captures| {
         let hour: u32 = c[1].parse().unwrap_or(0);
-        let part = c.get(3).map_or(String::new(), |m| m.as_str().to_lowercase());
+        let part = c
+            .get(3)
+            .map_or(String::new(), |m| m.as_str().to_lowercase());
         // "jam 12 siang" is noon, which a 12-hour meridiem would turn into midnight.
         let meridiem = if hour == 12 {
             ""
@@ -196,7 +199,9 @@ mod tests {
 
     #[test]
     fn indonesian_and_malay_dates_and_clocks_read_as_english() {
-        let t = rewrite("Bu Ratih, kunjungan hari Kamis kita geser ke Senin 23 Februari ya, jam 9 pagi.");
+        let t = rewrite(
+            "Bu Ratih, kunjungan hari Kamis kita geser ke Senin 23 Februari ya, jam 9 pagi.",
+        );
         assert!(t.contains("Monday 23 February"), "{t}");
         assert!(t.contains("at 9:00am"), "{t}");
         let t = rewrite(

@@ -69,8 +69,28 @@ const LETTERS: &[char] = &['ı', 'ş', 'ğ', 'İ', 'Ş', 'Ğ'];
 
 /// Its commonest short words.
 const WORDS: &[&str] = &[
-    "bir", "ve", "için", "bu", "ile", "mi", "mı", "musunuz", "misiniz", "merhaba", "hanım",
-    "bey", "teşekkür", "ederim", "olur", "uygun", "saat", "günü", "ama", "çok", "da", "de",
+    "bir",
+    "ve",
+    "için",
+    "bu",
+    "ile",
+    "mi",
+    "mı",
+    "musunuz",
+    "misiniz",
+    "merhaba",
+    "hanım",
+    "bey",
+    "teşekkür",
+    "ederim",
+    "olur",
+    "uygun",
+    "saat",
+    "günü",
+    "ama",
+    "çok",
+    "da",
+    "de",
 ];
 
 /// Turkish letters and at least two different words of its commonest.
@@ -92,7 +112,8 @@ fn looks_turkish(text: &str) -> bool {
 }
 
 /// A case ending after a name or a number, with or without the apostrophe.
-const ENDING: &str = r"(?:'?(?:ya|ye|yı|yi|a|e|da|de|ta|te|dan|den|tan|ten|ki|nın|nin|ın|in|un|ün))?";
+const ENDING: &str =
+    r"(?:'?(?:ya|ye|yı|yi|a|e|da|de|ta|te|dan|den|tan|ten|ki|nın|nin|ın|in|un|ün))?";
 
 fn alternation(table: &[(&str, &str)]) -> String {
     let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
@@ -124,8 +145,10 @@ static MONTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "ayın 15'inden önce", "15 Aralık'tan önce": before a day.
 static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ayın\s+)?(\d{1,2})'?(?:sinden|inden|ından|undan|ünden|den|dan|ten|tan)\s+önce\b")
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(
+        r"(?i)\b(?:ayın\s+)?(\d{1,2})'?(?:sinden|inden|ından|undan|ünden|den|dan|ten|tan)\s+önce\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
 });
 /// "saat 10:00'da", "sabah 9'da", "14.00'te": a clock, with the part of day before it.
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
@@ -172,7 +195,8 @@ mod tests {
     fn turkish_dates_and_clocks_read_as_english() {
         let t = rewrite("31 Ocak Cumartesi sabah 10'da uygun musunuz? Bahçe kapısı açık olacak.");
         assert!(t.contains("31 January Saturday at 10:00am"), "{t}");
-        let t = rewrite("Perşembe günkü toplantıyı cumaya alabilir miyiz? Aynı saatte, sabah 9'da.");
+        let t =
+            rewrite("Perşembe günkü toplantıyı cumaya alabilir miyiz? Aynı saatte, sabah 9'da.");
         assert!(t.contains("Thursday"), "{t}");
         assert!(t.contains("Friday"), "{t}");
         assert!(t.contains("at 9:00am"), "{t}");
