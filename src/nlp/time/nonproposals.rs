@@ -474,7 +474,11 @@ const UNAVAILABLE: &[&str] = &[
     "i am out",
     "i'll be out",
     "will be out",
-    "come up",
+    // "something has come up", not "can you come up to the lodge on Monday".
+    "has come up",
+    "'s come up",
+    "have come up",
+    "had come up",
     "came up",
     "i will be out",
     "not available",
