@@ -1325,6 +1325,27 @@ fn apply_next_week(lower: &str, found: &mut Vec<Found>) {
         {
             let monday = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
             mark_days_into_week(lower, found, k, monday);
+            // "thurs or fri next week": the days listed just before it are that week's too.
+            let mut j = k;
+            while j > 0 {
+                let gap = lower
+                    .get(found[j - 1].span.end..found[j].span.start)
+                    .unwrap_or("x")
+                    .trim();
+                let body = lower.get(found[j - 1].span.clone()).unwrap_or("");
+                if !matches!(gap, "or" | "," | "and" | ", or" | "/") || !is_bare_weekday(body) {
+                    break;
+                }
+                j -= 1;
+                if let Some(day) = day_of(&found[j].value) {
+                    let offset = i64::from(day.weekday().num_days_from_monday());
+                    if let Some(moved) =
+                        on_date(&found[j].value, monday + chrono::Duration::days(offset))
+                    {
+                        found[j].value = moved;
+                    }
+                }
+            }
         }
         return;
     };

@@ -41,6 +41,43 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 8, later: "next week" after a list of days is every listed day's week.
+    (
+        "ny",
+        "can you come out thu or fri next week to look at it?",
+        &[
+            ("2026-12-03T09:00-05:00", 480),
+            ("2026-12-04T09:00-05:00", 480),
+        ],
+    ),
+    // "Come up" is an invitation, not "something has come up".
+    (
+        "ny",
+        "Can you come up to the lodge on Monday or Tuesday next week?",
+        &[
+            ("2026-11-30T09:00-05:00", 480),
+            ("2026-12-01T09:00-05:00", 480),
+        ],
+    ),
+    // A Christmas lunch is an event's name, not Christmas Day.
+    (
+        "ny",
+        "team xmas lunch - fri 18 dec at the Exeter, 12:30? ill book if ur in",
+        &[("2026-12-18T12:30-05:00", 60)],
+    ),
+    (
+        "ny",
+        "Could we move our session to Thursday, 3 December (10.00 am)?",
+        &[("2026-12-03T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Please share your availability for the weeks of 4 and 11 January.",
+        &[
+            ("2027-01-04T09:00-05:00", 6240),
+            ("2027-01-11T09:00-05:00", 6240),
+        ],
+    ),
     // Session 8. Bare hours after a day are a range on the business-hours half of the day.
     (
         "ny",

@@ -254,6 +254,12 @@ static EACH_PART: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "team xmas lunch", "the Christmas party": an event's name, not Christmas Day.
+static HOLIDAY_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:xmas|x-mas|christmas)\s+(lunch|party|dinner|drinks|do|meal|breakfast|get-together|celebration|social)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "any day before the 16th": the window up to the 15th, not "the day before the 16th".
 static ANY_DAY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(any|some|one)\s+day\s+before\b").unwrap_or_else(|_| unreachable!())
@@ -631,6 +637,9 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             })
             .into_owned();
         out = Cow::Owned(t);
+    }
+    if HOLIDAY_EVENT.is_match(&out) {
+        out = Cow::Owned(HOLIDAY_EVENT.replace_all(&out, "holiday $1").into_owned());
     }
     if ANY_DAY_BEFORE.is_match(&out) {
         out = Cow::Owned(
