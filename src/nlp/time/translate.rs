@@ -137,6 +137,39 @@ fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
 }
 
+/// A table's keys as one regex alternation, the longest first, so a longer form is never
+/// read as a shorter one it starts with ("cumartesi" before "cuma", "poniedziałku" before
+/// "poniedziałek"). For the passes of one language each.
+fn longest_first(table: &[(&str, &str)]) -> String {
+    let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
+    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    keys.iter()
+        .map(|k| regex::escape(k))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The English for a word a language pass matched (empty when the table lacks it, which
+/// the pass's own regex, built from the same table, rules out).
+fn english(table: &[(&str, &'static str)], word: &str) -> &'static str {
+    lookup(table, word).unwrap_or("")
+}
+
+/// Whether `text` holds at least `n` different words of a language's commonest `words`.
+fn has_common_words(text: &str, words: &[&str], n: usize) -> bool {
+    let lower = text.to_lowercase();
+    let mut seen: Vec<&str> = Vec::new();
+    for token in lower.split(|c: char| !c.is_alphabetic()) {
+        if words.contains(&token) && !seen.contains(&token) {
+            seen.push(token);
+            if seen.len() == n {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn alternation(table: &[(&str, &str)]) -> String {
     table
         .iter()

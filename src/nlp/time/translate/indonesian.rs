@@ -83,43 +83,27 @@ const WORDS: &[&str] = &[
 
 /// At least three different words of their commonest.
 fn looks_indonesian(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let mut seen: Vec<&str> = Vec::new();
-    for token in lower.split(|c: char| !c.is_alphabetic()) {
-        if WORDS.contains(&token) && !seen.contains(&token) {
-            seen.push(token);
-            if seen.len() == 3 {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-fn alternation(table: &[(&str, &str)]) -> String {
-    let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    keys.iter()
-        .map(|k| regex::escape(k))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-fn lookup(table: &[(&str, &'static str)], word: &str) -> &'static str {
-    super::lookup(table, word).unwrap_or("")
+    super::has_common_words(text, WORDS, 3)
 }
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
+        .unwrap_or_else(|_| unreachable!())
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:hari\s+)?({})\b", alternation(WEEKDAYS)))
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(
+        r"(?i)\b(?:hari\s+)?({})\b",
+        super::longest_first(WEEKDAYS)
+    ))
+    .unwrap_or_else(|_| unreachable!())
 });
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
     // After a day number only: "mei" and "jun" are words of other languages too.
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})\s+({})\b", alternation(MONTHS)))
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})\s+({})\b",
+        super::longest_first(MONTHS)
+    ))
+    .unwrap_or_else(|_| unreachable!())
 });
 /// "jam 9 pagi", "pukul 10.00", "jam 14:30 WIB": a clock, with the part of day after it.
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
@@ -168,10 +152,14 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
             c.get(2).map_or("00", |m| m.as_str())
         )
     });
-    let t = PHRASE.replace_all(&t, |c: &Captures| lookup(PHRASES, &c[0]).to_string());
-    let t = WEEKDAY.replace_all(&t, |c: &Captures| lookup(WEEKDAYS, &c[1]).to_string());
+    let t = PHRASE.replace_all(&t, |c: &Captures| {
+        super::english(PHRASES, &c[0]).to_string()
+    });
+    let t = WEEKDAY.replace_all(&t, |c: &Captures| {
+        super::english(WEEKDAYS, &c[1]).to_string()
+    });
     let t = MONTH.replace_all(&t, |c: &Captures| {
-        format!("{} {}", &c[1], lookup(MONTHS, &c[2]))
+        format!("{} {}", &c[1], super::english(MONTHS, &c[2]))
     });
     let t = PART.replace_all(&t, |c: &Captures| {
         match c[1].to_lowercase().as_str() {

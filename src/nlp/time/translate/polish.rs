@@ -161,47 +161,24 @@ const WORDS: &[&str] = &[
 /// Polish letters in several words and at least two of its commonest words: a Polish text,
 /// not an English one signed by Łukasz from Łódź.
 fn looks_polish(text: &str) -> bool {
-    if text.chars().filter(|c| LETTERS.contains(c)).count() < 3 {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    let mut hits = WORDS
-        .iter()
-        .filter(|w| {
-            lower
-                .split(|c: char| !c.is_alphabetic())
-                .any(|token| token == **w)
-        })
-        .take(2);
-    hits.next().is_some() && hits.next().is_some()
-}
-
-fn alternation(table: &[(&str, &str)]) -> String {
-    let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-    // The longest form first, so "poniedziałku" is not read as a shorter one.
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    keys.iter()
-        .map(|k| regex::escape(k))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-fn lookup(table: &[(&str, &'static str)], word: &str) -> &'static str {
-    super::lookup(table, word).unwrap_or("")
+    text.chars().filter(|c| LETTERS.contains(c)).count() >= 3
+        && super::has_common_words(text, WORDS, 2)
 }
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
+        .unwrap_or_else(|_| unreachable!())
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:w|we)?\s*\b({})\b",
-        alternation(WEEKDAYS)
+        super::longest_first(WEEKDAYS)
     ))
     .unwrap_or_else(|_| unreachable!())
 });
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b({})\b", alternation(MONTHS))).unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(r"(?i)\b({})\b", super::longest_first(MONTHS)))
+        .unwrap_or_else(|_| unreachable!())
 });
 /// "od 27 do 31 lipca", "w dniach 14-16 kwietnia": a run of days.
 static DAY_RUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -226,9 +203,13 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         let from = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
         format!("from {from} to {}", &c[3])
     });
-    let t = PHRASE.replace_all(&t, |c: &Captures| lookup(PHRASES, &c[0]).to_string());
-    let t = WEEKDAY.replace_all(&t, |c: &Captures| format!("on {}", lookup(WEEKDAYS, &c[1])));
-    let t = MONTH.replace_all(&t, |c: &Captures| lookup(MONTHS, &c[1]).to_string());
+    let t = PHRASE.replace_all(&t, |c: &Captures| {
+        super::english(PHRASES, &c[0]).to_string()
+    });
+    let t = WEEKDAY.replace_all(&t, |c: &Captures| {
+        format!("on {}", super::english(WEEKDAYS, &c[1]))
+    });
+    let t = MONTH.replace_all(&t, |c: &Captures| super::english(MONTHS, &c[1]).to_string());
     let t = CLOCK.replace_all(&t, |c: &Captures| {
         format!("at {}:{}", &c[1], c.get(2).map_or("00", |m| m.as_str()))
     });

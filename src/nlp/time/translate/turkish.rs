@@ -106,53 +106,31 @@ const WORDS: &[&str] = &[
 
 /// Turkish letters and at least two different words of its commonest.
 fn looks_turkish(text: &str) -> bool {
-    if text.chars().filter(|c| LETTERS.contains(c)).count() < 2 {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    let mut seen: Vec<&str> = Vec::new();
-    for token in lower.split(|c: char| !c.is_alphabetic()) {
-        if WORDS.contains(&token) && !seen.contains(&token) {
-            seen.push(token);
-            if seen.len() == 2 {
-                return true;
-            }
-        }
-    }
-    false
+    text.chars().filter(|c| LETTERS.contains(c)).count() >= 2
+        && super::has_common_words(text, WORDS, 2)
 }
 
 /// A case ending after a name or a number, with or without the apostrophe.
 const ENDING: &str =
     r"(?:'?(?:ya|ye|yı|yi|a|e|da|de|ta|te|dan|den|tan|ten|ki|nın|nin|ın|in|un|ün))?";
 
-fn alternation(table: &[(&str, &str)]) -> String {
-    let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-    // "cumartesi" before "cuma".
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    keys.iter()
-        .map(|k| regex::escape(k))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-fn lookup(table: &[(&str, &'static str)], word: &str) -> &'static str {
-    super::lookup(table, word).unwrap_or("")
-}
-
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
+        .unwrap_or_else(|_| unreachable!())
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b({}){ENDING}(?:\s+gün(?:ü|kü))?\b",
-        alternation(WEEKDAYS)
+        super::longest_first(WEEKDAYS)
     ))
     .unwrap_or_else(|_| unreachable!())
 });
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b({}){ENDING}\b", alternation(MONTHS)))
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(&format!(
+        r"(?i)\b({}){ENDING}\b",
+        super::longest_first(MONTHS)
+    ))
+    .unwrap_or_else(|_| unreachable!())
 });
 /// "ayın 15'inden önce", "15 Aralık'tan önce": before a day.
 static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -191,9 +169,13 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         };
         format!("at {hour}:{minutes}{meridiem}")
     });
-    let t = PHRASE.replace_all(&t, |c: &Captures| lookup(PHRASES, &c[0]).to_string());
-    let t = WEEKDAY.replace_all(&t, |c: &Captures| lookup(WEEKDAYS, &c[1]).to_string());
-    let t = MONTH.replace_all(&t, |c: &Captures| lookup(MONTHS, &c[1]).to_string());
+    let t = PHRASE.replace_all(&t, |c: &Captures| {
+        super::english(PHRASES, &c[0]).to_string()
+    });
+    let t = WEEKDAY.replace_all(&t, |c: &Captures| {
+        super::english(WEEKDAYS, &c[1]).to_string()
+    });
+    let t = MONTH.replace_all(&t, |c: &Captures| super::english(MONTHS, &c[1]).to_string());
     let t = UNTIL.replace_all(&t, "by $1");
     Cow::Owned(t.into_owned())
 }
