@@ -699,11 +699,10 @@ fn moved_to_day(
     ))
 }
 
-/// Whether the time at `span` of `clean` is a deadline or in the past.
-fn not_offered(clean: &str, span: &Range<usize>) -> bool {
-    let lower = clean.to_ascii_lowercase();
+/// Whether the time at `span` of `lower` is a deadline or in the past.
+fn not_offered(lower: &str, span: &Range<usize>) -> bool {
     matches!(
-        nonproposals::classify(&lower, span),
+        nonproposals::classify(lower, span),
         Some(nonproposals::NotAProposal::Deadline | nonproposals::NotAProposal::Past)
     )
 }
@@ -712,6 +711,8 @@ fn not_offered(clean: &str, span: &Range<usize>) -> bool {
 /// written just after one or more bare days applies to each of them.
 fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    // Lower-cased once, and only for an email whose clock needs it.
+    let lower = std::cell::OnceCell::new();
     for f in found {
         // "Monday 21 or Tuesday 22 December, any time in the morning": a part of day with no
         // day of its own is said of the days just before it in its sentence.
@@ -770,7 +771,10 @@ fn join_across_sentences(clean: &str, found: Vec<Found>) -> Vec<Found> {
                 }
                 // "a quick call Thurs? They want it by the 20th. 9am Pacific work?": a
                 // deadline or a past day between is not the day the clock is for.
-                if f.clock_only && !o.date_only && not_offered(clean, &o.span) {
+                if f.clock_only
+                    && !o.date_only
+                    && not_offered(lower.get_or_init(|| clean.to_ascii_lowercase()), &o.span)
+                {
                     continue;
                 }
                 if !o.date_only {

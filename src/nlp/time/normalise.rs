@@ -158,7 +158,14 @@ fn bare_hours_end_a_range(src: &str, end: usize, a: u32, b: u32) -> bool {
         return false;
     }
     let rest = &src[end..];
-    let next = rest.trim_start().to_ascii_lowercase();
+    // Only the words right after matter; lower-casing the whole rest for every match would
+    // cost a pass over the email per phone number.
+    let head = rest.trim_start();
+    let mut cut = head.len().min(40);
+    while !head.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let next = head[..cut].to_ascii_lowercase();
     // "10:30", "11.30", but not the full stop that ends the sentence.
     let minutes = |p: char| {
         next.strip_prefix(p)
