@@ -1154,15 +1154,6 @@ fn last_clock(lower: &str, span: &Range<usize>) -> Range<usize> {
     span.start + start..span.end
 }
 
-/// The last `n` bytes of `s`, moved forward to a character boundary.
-fn tail_chars(s: &str, n: usize) -> &str {
-    let mut i = s.len().saturating_sub(n);
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    &s[i..]
-}
-
 fn c_len(s: &str, i: usize) -> usize {
     s[i..].chars().next().map_or(1, char::len_utf8)
 }
@@ -1661,7 +1652,7 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
     // "3pm ET (noon PT)" restates the clock before it; "Thursday, September 10 (17:00 JST,
     // 9:00 in Edinburgh)" gives the day its clock.
     (before.ends_with('(')
-        && (holds_clock(tail_chars(before, 40))
+        && (holds_clock(&before[before.ceil_char_boundary(before.len().saturating_sub(40))..])
             || !lower[span.clone()].starts_with(|c: char| c.is_ascii_digit())))
         // "8:00 here / 15:00 your time": one clock, then the other side's.
         || (before.ends_with('/') && (zoned() || marked()))

@@ -118,8 +118,17 @@ fn day_kind(item: &str) -> u8 {
 
 /// Replaces twice: a list ("Monday, Tuesday, Wednesday") overlaps itself, so one pass leaves
 /// every second pair.
-fn replace_twice<R: regex::Replacer>(out: &mut Cow<'_, str>, re: &Regex, mut rep: R) {
-    for _ in 0..2 {
+fn replace_twice<R: regex::Replacer>(out: &mut Cow<'_, str>, re: &Regex, rep: R) {
+    replace_passes(out, re, rep, 2);
+}
+
+/// Replaces every match of `re` in `out`, leaving `out` borrowed when nothing matches.
+fn replace_once<R: regex::Replacer>(out: &mut Cow<'_, str>, re: &Regex, rep: R) {
+    replace_passes(out, re, rep, 1);
+}
+
+fn replace_passes<R: regex::Replacer>(out: &mut Cow<'_, str>, re: &Regex, mut rep: R, passes: u8) {
+    for _ in 0..passes {
         if !re.is_match(out) {
             break;
         }
@@ -526,9 +535,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             .into_owned();
         out = Cow::Owned(t);
     }
-    if VISIT_BY.is_match(&out) {
-        out = Cow::Owned(VISIT_BY.replace_all(&out, "$1 over").into_owned());
-    }
+    replace_once(&mut out, &VISIT_BY, "$1 over");
     replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
         if day_kind(&c["a"]) == day_kind(&c["b"]) {
             format!("{} or {}", &c["a"], &c["b"])
@@ -536,9 +543,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             c[0].to_string()
         }
     });
-    if ST_JOHNS.is_match(&out) {
-        out = Cow::Owned(ST_JOHNS.replace_all(&out, "Saint Johns").into_owned());
-    }
+    replace_once(&mut out, &ST_JOHNS, "Saint Johns");
     if BARE_RANGE.is_match(&out) {
         let src = out.clone().into_owned();
         let t = BARE_RANGE
@@ -596,40 +601,21 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             .into_owned();
         out = Cow::Owned(t);
     }
-    if WEEK_DASH.is_match(&out) {
-        out = Cow::Owned(WEEK_DASH.replace_all(&out, "$1: ").into_owned());
-    }
+    replace_once(&mut out, &WEEK_DASH, "$1: ");
     replace_twice(&mut out, &ORDINAL_OR, "$1 $2 the $3");
-    if PRONOUN_ONE.is_match(&out) {
-        out = Cow::Owned(PRONOUN_ONE.replace_all(&out, "$1 option").into_owned());
-    }
-    if WEEKDAY_COMMA_THE.is_match(&out) {
-        out = Cow::Owned(WEEKDAY_COMMA_THE.replace_all(&out, "$1 $2").into_owned());
-    }
-    if DOTTED_MERIDIEM.is_match(&out) {
-        let t = DOTTED_MERIDIEM
-            .replace_all(&out, |c: &Captures| {
-                let start = match (c.get(1), c.get(2), c.get(3)) {
-                    (Some(h), Some(m), Some(join)) => {
-                        format!("{}:{}{}", h.as_str(), m.as_str(), join.as_str())
-                    }
-                    _ => String::new(),
-                };
-                format!("{start}{}:{}{}", &c[4], &c[5], &c[6])
-            })
-            .into_owned();
-        out = Cow::Owned(t);
-    }
-    if WEEKS_OF.is_match(&out) {
-        out = Cow::Owned(
-            WEEKS_OF
-                .replace_all(&out, "week of $1 $2 the week of ")
-                .into_owned(),
-        );
-    }
-    if WEEK_FROM.is_match(&out) {
-        out = Cow::Owned(WEEK_FROM.replace_all(&out, "week of ").into_owned());
-    }
+    replace_once(&mut out, &PRONOUN_ONE, "$1 option");
+    replace_once(&mut out, &WEEKDAY_COMMA_THE, "$1 $2");
+    replace_once(&mut out, &DOTTED_MERIDIEM, |c: &Captures| {
+        let start = match (c.get(1), c.get(2), c.get(3)) {
+            (Some(h), Some(m), Some(join)) => {
+                format!("{}:{}{}", h.as_str(), m.as_str(), join.as_str())
+            }
+            _ => String::new(),
+        };
+        format!("{start}{}:{}{}", &c[4], &c[5], &c[6])
+    });
+    replace_once(&mut out, &WEEKS_OF, "week of $1 $2 the week of ");
+    replace_once(&mut out, &WEEK_FROM, "week of ");
     if BARE_ZONED_HOUR.is_match(&out) {
         let src = out.clone().into_owned();
         let t = BARE_ZONED_HOUR
@@ -645,9 +631,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
             .into_owned();
         out = Cow::Owned(t);
     }
-    if HOLIDAY_EVENT.is_match(&out) {
-        out = Cow::Owned(HOLIDAY_EVENT.replace_all(&out, "holiday $1").into_owned());
-    }
+    replace_once(&mut out, &HOLIDAY_EVENT, "holiday $1");
     if ANY_DAY_BEFORE.is_match(&out) {
         out = Cow::Owned(
             ANY_DAY_BEFORE
@@ -655,12 +639,8 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
                 .into_owned(),
         );
     }
-    if EACH_PART.is_match(&out) {
-        out = Cow::Owned(EACH_PART.replace_all(&out, "$1").into_owned());
-    }
-    if ARVO.is_match(&out) {
-        out = Cow::Owned(ARVO.replace_all(&out, "afternoon").into_owned());
-    }
+    replace_once(&mut out, &EACH_PART, "$1");
+    replace_once(&mut out, &ARVO, "afternoon");
     if let Some(fixed) = fix_day_typos(&out) {
         out = Cow::Owned(fixed);
     }
