@@ -640,6 +640,9 @@ impl Agent {
         let input = DecisionInput {
             intent,
             confidence,
+            free_times_confidence: parsed
+                .distribution
+                .map(|d| d.schedule + d.availability_check),
             proposed,
             candidates: ranked,
             free,

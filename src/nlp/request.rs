@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::intent::{self, Intent, IntentEngine, IntentInput, RuleModelEngine};
+use super::intent::{self, Distribution, Intent, IntentEngine, IntentInput, RuleModelEngine};
 use super::text::{self, Language, Mailbox, ParsedEmail, TextError};
 use super::time::{self, MeetingMode, ProposedSlot, TimeContext, TimeReading};
 
@@ -17,6 +17,10 @@ pub struct ParsedRequest {
     pub intent: Intent,
     /// Calibrated: of the requests read with confidence 0.9, about 9 in 10 are right.
     pub confidence: f64,
+    /// The calibrated probability of every intent (absent from requests stored before it was
+    /// kept). The policy needs more than the top one: two intents can call for the same reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
     /// The intent rules that fired, for the audit trail.
     pub rules_fired: Vec<String>,
     /// Proposed times, most preferred first (rank 1).
@@ -301,6 +305,7 @@ impl Reader {
         ParsedRequest {
             intent,
             confidence: prediction.confidence.get(),
+            distribution: Some(prediction.distribution),
             rules_fired: prediction
                 .rules_fired
                 .iter()

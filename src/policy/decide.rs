@@ -65,6 +65,12 @@ impl Thresholds {
 pub struct DecisionInput {
     pub intent: Intent,
     pub confidence: f64,
+    /// The probability that the email asks for the user's free times in either form: a
+    /// `schedule` with no time proposed or an `availability_check` (P(schedule) +
+    /// P(availability_check)). Both are answered by sending free times, so when that is the
+    /// action, a model torn between the two ("What works for you?") is not unsure of the reply.
+    /// `None` when only the top intent's confidence is known.
+    pub free_times_confidence: Option<f64>,
     /// Times the guest proposed (any order; `rank` decides).
     pub proposed: Vec<ProposedSlot>,
     /// The engine's ranked candidate slots of the meeting's length, best first.
@@ -411,14 +417,25 @@ fn send_mode(
         .thresholds
         .for_intent(input.intent)
         .unwrap_or(f64::INFINITY);
+    let sends_free_times = matches!(
+        (input.intent, action),
+        (Intent::Schedule, Action::ProposeSlots(_))
+            | (Intent::AvailabilityCheck, Action::AnswerAvailability(_))
+    );
+    let confidence = match input.free_times_confidence {
+        // Any comparison with NaN is false: a NaN on either side keeps the top confidence,
+        // and a NaN top confidence fails below.
+        Some(p) if sends_free_times && p > input.confidence => p.min(1.0),
+        _ => input.confidence,
+    };
     // Only a confidence that compares at or above passes: NaN (incomparable) asks the user.
     let passes = matches!(
-        input.confidence.partial_cmp(&threshold),
+        confidence.partial_cmp(&threshold),
         Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
     );
     if !passes {
         reasons.push(Reason::LowConfidence {
-            confidence: input.confidence,
+            confidence,
             threshold,
         });
         ask = true;

@@ -26,6 +26,7 @@ fn base(intent: Intent) -> DecisionInput {
     DecisionInput {
         intent,
         confidence: 0.99,
+        free_times_confidence: None,
         proposed: vec![],
         // Ranked: two on the 3rd first, so spreading must skip the second.
         candidates: vec![
@@ -309,6 +310,60 @@ fn confidence_below_the_intents_threshold_asks_and_cancel_is_stricter() {
     assert_eq!(decide(&schedule).send, SendMode::Automatic);
     let d = Thresholds::default();
     assert!(d.cancel > d.schedule && d.reschedule > d.schedule);
+}
+
+#[test]
+fn a_model_torn_between_schedule_and_availability_still_sends_free_times() {
+    // "What works for you?" with no time: 0.55 schedule, 0.35 availability_check. Either
+    // reading is answered with the user's free times, so the reply is 0.90 sure.
+    let mut input = base(Intent::Schedule);
+    input.confidence = 0.55;
+    input.free_times_confidence = Some(0.90);
+    let d = decide(&input);
+    assert!(matches!(d.action, Action::ProposeSlots(ref s) if !s.is_empty()));
+    assert_eq!(d.send, SendMode::Automatic, "{:?}", d.reasons);
+
+    let mut input = base(Intent::AvailabilityCheck);
+    input.confidence = 0.5;
+    input.free_times_confidence = Some(0.8);
+    assert_eq!(decide(&input).send, SendMode::Automatic);
+
+    // Below the threshold together, it still asks, and says how sure it was.
+    let mut input = base(Intent::Schedule);
+    input.confidence = 0.5;
+    input.free_times_confidence = Some(0.6);
+    let d = decide(&input);
+    assert_eq!(d.send, SendMode::AskUser);
+    assert!(d.reasons.contains(&Reason::LowConfidence {
+        confidence: 0.6,
+        threshold: 0.75
+    }));
+}
+
+#[test]
+fn the_free_times_sum_never_vouches_for_accepting_a_proposed_time() {
+    // Accepting Tuesday 10:00 books the guest's time: only a schedule reading supports that.
+    let mut input = base(Intent::Schedule);
+    input.confidence = 0.55;
+    input.free_times_confidence = Some(0.95);
+    input.proposed = vec![ProposedSlot {
+        interval: slot(4, 9),
+        rank: 1,
+    }];
+    let d = decide(&input);
+    assert!(matches!(d.action, Action::AcceptSlot(_)));
+    assert_eq!(d.send, SendMode::AskUser);
+    // Nor does it lift a cancel, whose action is not sending free times.
+    let mut input = base(Intent::Cancel);
+    input.booking = Some(slot(2, 10));
+    input.confidence = 0.5;
+    input.free_times_confidence = Some(0.95);
+    assert_eq!(decide(&input).send, SendMode::AskUser);
+    // A NaN top confidence fails closed whatever the sum says.
+    let mut input = base(Intent::Schedule);
+    input.confidence = f64::NAN;
+    input.free_times_confidence = Some(0.95);
+    assert_eq!(decide(&input).send, SendMode::AskUser);
 }
 
 #[test]
