@@ -727,16 +727,20 @@ static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+de[nmr]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
 mod indonesian;
+mod japanese;
 mod korean;
+mod nordic;
 mod polish;
 mod turkish;
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    // Korean, Polish, Turkish and Indonesian first: their passes leave English the western
+    // Japanese, Korean, Nordic, Polish, Turkish and Indonesian first: their passes leave English the western
     // pass then reads. Each leaves text not in its language borrowed, untouched.
-    let passes: [fn(&str) -> Cow<'_, str>; 5] = [
+    let passes: [fn(&str) -> Cow<'_, str>; 7] = [
+        japanese::rewrite,
         korean::rewrite,
+        nordic::rewrite,
         polish::rewrite,
         turkish::rewrite,
         indonesian::rewrite,
