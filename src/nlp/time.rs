@@ -1835,7 +1835,9 @@ fn own_clock_shift(
         "local time",
     ]
     .iter()
-    .any(|w| mine.starts_with(w));
+    .any(|w| mine.starts_with(w))
+        // "2pm your time (4pm mine)".
+        || (mine.starts_with("mine") && !mine[4..].starts_with(|c: char| c.is_ascii_alphabetic()));
     // "(1pm Perth)", "(11:00 in Tel Aviv)": a zone named right after the restated clock.
     let named = mentions
         .iter()
@@ -1851,7 +1853,8 @@ fn own_clock_shift(
         (false, Some(z)) if yours || my_time => Some(z),
         _ => return None,
     };
-    // "9:30 your time (4:30pm here)", "9:30 your time, which is 4:30pm here".
+    // "9:30 your time (4:30pm here)", "9:30 your time, which is 4:30pm here", "6pm your
+    // time? That's 8am Wednesday for me".
     let restating = [
         "which is",
         "which would be",
@@ -1862,7 +1865,11 @@ fn own_clock_shift(
         "i.e.",
         "so",
     ]
-    .contains(&gap.trim_end_matches(',').trim());
+    .contains(
+        &gap.trim_start_matches(['?', '.', '!'])
+            .trim_end_matches(',')
+            .trim(),
+    );
     if f.date_only || next.date_only || (gap.len() > 4 && !restating) {
         return None;
     }

@@ -15,7 +15,7 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         \b(?:
             (?P<num>\d{1,3}(?:\.\d{1,2})?)
-          | (?P<word>an?|one|two|three|half\ an?|a\ half|fifteen|twenty|thirty|forty[-\ ]five|forty|sixty|ninety)
+          | (?P<word>an?|one|two|three|four|five|six|seven|eight|half\ an?|a\ half|fifteen|twenty|thirty|forty[-\ ]five|forty|sixty|ninety)
         )
         (?P<and_half>\ and\ a\ half)?
         \s*-?\s*
@@ -51,9 +51,23 @@ pub fn lunch_given_up(lower: &str) -> bool {
 
 /// The meeting length written out in `lower` ("20 minutes", "an hour", "half-day").
 pub fn written_minutes(lower: &str) -> Option<u32> {
-    // "a half-day workshop": four hours, by the product's convention.
-    if lower.contains("half-day") || lower.contains("half day") {
+    // "a half-day workshop", "I'll need about half a day": four hours, by the product's
+    // convention.
+    if lower.contains("half-day") || lower.contains("half day") || lower.contains("half a day") {
         return Some(240);
+    }
+    // Before the "an hour" inside them is read as sixty minutes.
+    for (words, minutes) in [
+        ("three quarters of an hour", 45),
+        ("three-quarters of an hour", 45),
+        ("quarter of an hour", 15),
+        ("quarter-hour", 15),
+    ] {
+        if let Some(i) = lower.find(words)
+            && is_meeting_length(lower, i, i + words.len())
+        {
+            return Some(minutes);
+        }
     }
     // "It's a full-day job", "plan for a full day": eight hours, as a working day.
     if FULL_DAY.is_match(lower) {
@@ -71,6 +85,11 @@ pub fn written_minutes(lower: &str) -> Option<u32> {
                 Some("a" | "an" | "one") => 1.0,
                 Some("two") => 2.0,
                 Some("three") => 3.0,
+                Some("four") => 4.0,
+                Some("five") => 5.0,
+                Some("six") => 6.0,
+                Some("seven") => 7.0,
+                Some("eight") => 8.0,
                 Some(w) if w.starts_with("half") => 0.5,
                 Some("a half") => 0.5,
                 Some("fifteen") => 15.0,
@@ -231,6 +250,16 @@ mod tests {
         assert_eq!(minutes("a 45m sync"), None);
         assert_eq!(minutes("90 minutes"), Some(90));
         assert_eq!(minutes("a half-day workshop"), Some(240));
+        assert_eq!(minutes("I'll need about half a day."), Some(240));
+        assert_eq!(
+            minutes("We would need about three quarters of an hour."),
+            Some(45)
+        );
+        assert_eq!(minutes("I may be a quarter of an hour late"), None);
+        assert_eq!(
+            minutes("starting at 8:00 for the full six hours"),
+            Some(360)
+        );
         assert_eq!(minutes("It's a full-day job for our engineer."), Some(480));
         assert_eq!(minutes("la cuadrilla trabaja unas 10 hours"), Some(600));
         // A full day the writer is busy is not the meeting's length.

@@ -33,6 +33,9 @@ fn context(key: &str) -> TimeContext {
         "ny_ye" => at(Tz::America__New_York, 2026, 12, 29, 9, 0),
         "waw" => at(Tz::Europe__Warsaw, 2026, 11, 25, 10, 0),
         "seoul" => at(Tz::Asia__Seoul, 2026, 11, 25, 10, 0),
+        "tokyo" => at(Tz::Asia__Tokyo, 2026, 11, 25, 10, 0),
+        "hel" => at(Tz::Europe__Helsinki, 2026, 11, 25, 10, 0),
+        "bne" => at(Tz::Australia__Brisbane, 2026, 11, 25, 10, 0),
         other => panic!("unknown probe context {other}"),
     }
 }
@@ -41,6 +44,48 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 9: Japanese, with the weekday after the date and a length in minutes-and-hours.
+    (
+        "tokyo",
+        "12月3日（木）の午後2時から1時間ほど、お時間いただけますか？",
+        &[("2026-12-03T14:00+09:00", 60)],
+    ),
+    (
+        "tokyo",
+        "明後日の午前中はいかがでしょうか。",
+        &[("2026-11-27T09:00+09:00", 180)],
+    ),
+    // Finnish case endings and "klo"; Swedish "kl." and a part of the day.
+    (
+        "hel",
+        "Hei, sopisiko tapaaminen perjantaina klo 14.30? Kiitos!",
+        &[("2026-11-27T14:30+02:00", 30)],
+    ),
+    (
+        "hel",
+        "Hej! Skulle det passa på måndag kl. 9 eller tisdag eftermiddag? Tack och hälsningar",
+        &[
+            ("2026-11-30T09:00+02:00", 30),
+            ("2026-12-01T12:00+02:00", 300),
+        ],
+    ),
+    // The reader's clock restated in the writer's own ("mine"; "That's ... for me").
+    (
+        "bne",
+        "Friday 4pm your time (6pm mine)?",
+        &[("2026-11-27T18:00+10:00", 30)],
+    ),
+    (
+        "bne",
+        "Would Monday 9am your time suit? That's 7pm here, which is fine by me.",
+        &[("2026-11-30T19:00+10:00", 30)],
+    ),
+    // Lengths in words.
+    (
+        "ldn",
+        "Could we do Tuesday at 10? We'd need about three quarters of an hour.",
+        &[("2026-12-01T10:00+00:00", 45)],
+    ),
     // Session 8, later: "next week" after a list of days is every listed day's week.
     (
         "ny",

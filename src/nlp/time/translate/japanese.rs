@@ -75,10 +75,14 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日(?:\s*[(（]\s*([月火水木金土日])(?:曜日?)?\s*[)）])?")
         .unwrap_or_else(|_| unreachable!())
 });
-/// "30分ほど", "1時間", "2時間半": a length.
-static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,3})\s*(分|時間)(半)?\s*(?:ほど|くらい|ぐらい|程度)?")
+/// "1時間", "2時間半ほど": a length in hours (read before clocks: "1時間" is not 1 o'clock).
+static HOURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2})\s*時間(半)?\s*(?:ほど|くらい|ぐらい|程度)?")
         .unwrap_or_else(|_| unreachable!())
+});
+/// "30分ほど": a length in minutes (read after clocks: "10時30分" is a clock).
+static MINUTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,3})\s*分\s*(?:ほど|くらい|ぐらい|程度)?").unwrap_or_else(|_| unreachable!())
 });
 
 fn has_kana(text: &str) -> bool {
@@ -121,7 +125,12 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let t = half_width(text);
-    // Clocks before lengths ("10時から30分ほど": the 時 is the clock's) and before dates.
+    let t = HOURS.replace_all(&t, |c: &Captures| {
+        let hours: u32 = c[1].parse().unwrap_or(0);
+        let half = if c.get(2).is_some() { 30 } else { 0 };
+        format!(" for {} minutes ", hours * 60 + half)
+    });
+    // Clocks before minutes ("10時30分" is a clock) and before dates.
     let t = CLOCK.replace_all(&t, |c: &Captures| {
         let minutes = match (c.get(3), c.get(4)) {
             (Some(m), _) => format!("{:0>2}", m.as_str()),
@@ -136,15 +145,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         format!(" at {}:{minutes}{half} ", &c[2])
     });
     let t = RANGE.replace_all(&t, "from $1 to $2 ");
-    let t = LENGTH.replace_all(&t, |c: &Captures| {
-        let n: u32 = c[1].parse().unwrap_or(0);
-        let minutes = if &c[2] == "分" {
-            n
-        } else {
-            n * 60 + if c.get(3).is_some() { 30 } else { 0 }
-        };
-        format!(" for {minutes} minutes ")
-    });
+    let t = MINUTES.replace_all(&t, " for $1 minutes ");
     let t = DATE.replace_all(&t, |c: &Captures| {
         let day = &c[3];
         let month = c

@@ -4,8 +4,8 @@
 //!
 //! Finnish adds case endings to weekday and month names ("torstaille", "helmikuuta"), and the
 //! Scandinavian languages a definite ending ("lördagen"), so names are matched by their stem
-//! with any ending. Only text that looks Nordic (å, ä, ö, æ or ø, and two of the languages'
-//! commonest words) is touched; German shares ä and ö but not those words.
+//! with any ending. Only text that looks Nordic (the languages' commonest words, with å, ä, ö,
+//! æ or ø) is touched; German shares ä and ö but not those words.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -157,10 +157,13 @@ const WORDS: &[&str] = &[
     "kl",
 ];
 
+/// Two of the commonest words and a Nordic letter, or three of the words without one (a short
+/// Finnish line may have no ä or ö: "Hei, sopisiko perjantaina klo 14? Kiitos").
 fn looks_nordic(text: &str) -> bool {
-    text.chars()
-        .any(|c| matches!(c, 'å' | 'ä' | 'ö' | 'æ' | 'ø' | 'Å' | 'Ä' | 'Ö' | 'Æ' | 'Ø'))
-        && super::has_common_words(text, WORDS, 2)
+    let letters = text
+        .chars()
+        .any(|c| matches!(c, 'å' | 'ä' | 'ö' | 'æ' | 'ø' | 'Å' | 'Ä' | 'Ö' | 'Æ' | 'Ø'));
+    super::has_common_words(text, WORDS, if letters { 2 } else { 3 })
 }
 
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
