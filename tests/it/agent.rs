@@ -787,34 +787,56 @@ async fn a_guest_confirming_an_offered_slot_gets_it_booked_and_a_cancellation_se
     assert_eq!(event_status, "cancelled");
 }
 
+/// A guest's first message about an intro call, to the user with CAMS in Cc.
+fn intro_request(w: &World, guest: &str, id: &str, body: &str) -> Vec<u8> {
+    Mail {
+        from: &format!("Kim Park <{guest}>"),
+        to: &[&w.user_email],
+        cc: &["schedule@cams.test"],
+        subject: "Intro call",
+        date: monday(),
+        id: &format!("{id}.{}@guest.example", w.tag),
+        in_reply_to: None,
+        body,
+        dmarc: Some("pass"),
+        extra: "",
+    }
+    .bytes()
+}
+
+/// How the engine reads a message for the user (Alex, in New York).
+fn read_for_alex(raw: &[u8]) -> cams::nlp::request::ParsedRequest {
+    cams::nlp::request::Reader::embedded()
+        .unwrap()
+        .read_email_for(raw, None, cams::nlp::request::KnownZones::reader(New_York))
+        .unwrap()
+}
+
+/// An agent whose auto-reply bar for schedule and availability questions is `bar`.
+fn agent_with_bar(w: &World, bar: f64) -> Arc<Agent> {
+    let mut config = w.config.clone();
+    config.agent.thresholds.schedule = bar;
+    config.agent.thresholds.availability_check = bar;
+    Arc::new(Agent::new(Arc::new(config)).unwrap().with_clock(monday()))
+}
+
 #[tokio::test]
 async fn an_intro_call_asking_what_works_for_you_gets_free_times_without_asking_the_user() {
     // "What works for you?" is half a request to meet, half a question about free times: the
     // model splits its belief between schedule and availability_check. Both are answered by
     // sending the user's free times, so the reply is as sure as the two together.
-    let now = monday();
-    let w = World::new(now).await;
+    let w = World::new(monday()).await;
     let guest = w.guest("kim");
-    let raw = Mail {
-        from: &format!("Kim Park <{guest}>"),
-        to: &[&w.user_email],
-        cc: &["schedule@cams.test"],
-        subject: "Intro call",
-        date: now,
-        id: &format!("wwfy.{}@guest.example", w.tag),
-        in_reply_to: None,
-        body: "Hi Alex,\n\nMarco suggested we talk \u{2014} I'd love to set up a 30 minute \
-               intro call sometime this week. What works for you?\n\nBest,\nKim\n",
-        dmarc: Some("pass"),
-        extra: "",
-    }
-    .bytes();
+    let raw = intro_request(
+        &w,
+        &guest,
+        "wwfy",
+        "Hi Alex,\n\nMarco suggested we talk \u{2014} I'd love to set up a 30 minute \
+         intro call sometime this week. What works for you?\n\nBest,\nKim\n",
+    );
     // Put the bar between the top intent's confidence and the two together, wherever a
     // retrain moves them, so the reply goes out alone only if the sum is what the policy uses.
-    let read = cams::nlp::request::Reader::embedded()
-        .unwrap()
-        .read_email_for(&raw, None, cams::nlp::request::KnownZones::reader(New_York))
-        .unwrap();
+    let read = read_for_alex(&raw);
     let d = read
         .distribution
         .expect("the reading keeps every intent's probability");
@@ -823,11 +845,7 @@ async fn an_intro_call_asking_what_works_for_you_gets_free_times_without_asking_
         both - read.confidence > 0.05,
         "the model is no longer torn on this email ({d:?}): pick one that is"
     );
-    let bar = (read.confidence + both) / 2.0;
-    let mut config = w.config.clone();
-    config.agent.thresholds.schedule = bar;
-    config.agent.thresholds.availability_check = bar;
-    let agent = Arc::new(Agent::new(Arc::new(config)).unwrap().with_clock(now));
+    let agent = agent_with_bar(&w, (read.confidence + both) / 2.0);
     let out = w.deliver(&agent, &raw).await;
     assert_eq!(out.decision, "auto_reply", "{out:?}");
     let stored: serde_json::Value =
@@ -851,32 +869,26 @@ async fn an_intro_call_asking_what_works_for_you_gets_free_times_without_asking_
 
     // The same email asking for a time the guest names is not a request for free times: the sum
     // does not vouch for accepting it, so above the top confidence the user is asked.
-    let raw = Mail {
-        from: &format!("Kim Park <{guest}>"),
-        to: &[&w.user_email],
-        cc: &["schedule@cams.test"],
-        subject: "Intro call, part two",
-        date: now,
-        id: &format!("wwfy2.{}@guest.example", w.tag),
-        in_reply_to: None,
-        body: "Hi Alex,\n\nWould Thursday at 11am work for a 30 minute intro call? \
-               Or what works for you?\n\nBest,\nKim\n",
-        dmarc: Some("pass"),
-        extra: "",
-    }
-    .bytes();
-    let read = cams::nlp::request::Reader::embedded()
-        .unwrap()
-        .read_email_for(&raw, None, cams::nlp::request::KnownZones::reader(New_York))
-        .unwrap();
+    let raw = intro_request(
+        &w,
+        &guest,
+        "wwfy2",
+        "Hi Alex,\n\nWould Thursday at 11am work for a 30 minute intro call? \
+         Or what works for you?\n\nBest,\nKim\n",
+    );
+    let read = read_for_alex(&raw);
     assert_eq!(read.intent, cams::nlp::intent::Intent::Schedule, "{read:?}");
     assert!(!read.slots.is_empty(), "Thursday at 11am is proposed");
-    let mut config = w.config.clone();
-    config.agent.thresholds.schedule = (read.confidence + 1.0) / 2.0;
-    config.agent.thresholds.availability_check = (read.confidence + 1.0) / 2.0;
-    let agent = Arc::new(Agent::new(Arc::new(config)).unwrap().with_clock(now));
+    let agent = agent_with_bar(&w, (read.confidence + 1.0) / 2.0);
     let out = w.deliver(&agent, &raw).await;
     assert_eq!(out.decision, "approval", "{out:?}");
+    assert!(
+        out.reasons
+            .iter()
+            .any(|r| r.contains("below the threshold")),
+        "{:?}",
+        out.reasons
+    );
 }
 
 #[tokio::test]

@@ -731,6 +731,23 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+de[nmr]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
+/// " at 3:30 pm " from a Japanese or Korean clock match, whose groups are: 1 the half of the
+/// day when written, 2 the hour, 3 the minutes, 4 a "half" word. `morning` lists the words of
+/// group 1 that mean the morning; any other word there means the afternoon or evening.
+fn east_asian_clock(c: &Captures, morning: &[&str]) -> String {
+    let minutes = match (c.get(3), c.get(4)) {
+        (Some(m), _) => format!("{:0>2}", m.as_str()),
+        (None, Some(_)) => "30".to_string(),
+        _ => "00".to_string(),
+    };
+    let half = match c.get(1).map(|m| m.as_str()) {
+        Some(w) if morning.contains(&w) => " am",
+        Some(_) => " pm",
+        None => "",
+    };
+    format!(" at {}:{minutes}{half} ", &c[2])
+}
+
 mod indonesian;
 mod japanese;
 mod korean;

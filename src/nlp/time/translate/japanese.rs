@@ -132,17 +132,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     });
     // Clocks before minutes ("10時30分" is a clock) and before dates.
     let t = CLOCK.replace_all(&t, |c: &Captures| {
-        let minutes = match (c.get(3), c.get(4)) {
-            (Some(m), _) => format!("{:0>2}", m.as_str()),
-            (None, Some(_)) => "30".to_string(),
-            _ => "00".to_string(),
-        };
-        let half = match c.get(1).map(|m| m.as_str()) {
-            Some("午前" | "朝") => " am",
-            Some(_) => " pm",
-            None => "",
-        };
-        format!(" at {}:{minutes}{half} ", &c[2])
+        super::east_asian_clock(c, &["午前", "朝"])
     });
     let t = RANGE.replace_all(&t, "from $1 to $2 ");
     let t = MINUTES.replace_all(&t, " for $1 minutes ");

@@ -68,17 +68,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         }
     });
     let t = CLOCK.replace_all(&t, |c: &Captures| {
-        let minutes = match (c.get(3), c.get(4)) {
-            (Some(m), _) => format!("{:0>2}", m.as_str()),
-            (None, Some(_)) => "30".to_string(),
-            _ => "00".to_string(),
-        };
-        let half = match c.get(1).map(|m| m.as_str()) {
-            Some("오전" | "아침") => " am",
-            Some(_) => " pm",
-            None => "",
-        };
-        format!(" at {}:{minutes}{half} ", &c[2])
+        super::east_asian_clock(c, &["오전", "아침"])
     });
     let t = LENGTH.replace_all(&t, |c: &Captures| {
         let unit = if &c[2] == "분" { "minutes" } else { "hours" };
