@@ -462,10 +462,16 @@ impl Agent {
             None => vec![],
         };
 
+        // The meeting a reschedule moves: it keeps its length unless the email states one.
+        let moved = booking
+            .as_ref()
+            .filter(|_| parsed.intent == Intent::Reschedule)
+            .and_then(|b| Interval::new(b.start_time, b.end_time).ok());
         let duration = TimeDelta::minutes(
             parsed
                 .duration_minutes
                 .map(i64::from)
+                .or(moved.map(|b| b.duration().num_minutes()))
                 .unwrap_or(prefs.default_duration().num_minutes())
                 .clamp(5, 8 * 60),
         );
@@ -478,6 +484,16 @@ impl Agent {
                 Some((i, s.rank, s.flexible))
             })
             .collect();
+        let raw = match moved {
+            Some(b) => super::moves::shape_to_booking(
+                &raw,
+                b,
+                zone,
+                crate::nlp::time::says_same_time(&parsed.text),
+                parsed.duration_minutes.is_some(),
+            ),
+            None => raw,
+        };
         let latest = raw.iter().map(|(i, _, _)| i.end()).max();
         let search_end = now + TimeDelta::days(cfg.search_days);
         // Far-off proposals are still checked, within a year.

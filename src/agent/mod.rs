@@ -5,6 +5,7 @@
 //! - `plan`: from the policy's decision to a reply and a calendar change (pure);
 //! - `reply`: the reply's context, text and invitation (pure);
 //! - `answer`: "yes" / "2" / "no" read from a short answer (pure);
+//! - `moves`: a reschedule's proposals shaped by the booking it moves (pure);
 //! - `handle`: the message flow (I/O); `approve`: acting on an approval (I/O).
 
 pub mod answer;
@@ -12,6 +13,7 @@ pub mod approve;
 pub mod bench;
 pub mod commands;
 pub mod handle;
+pub mod moves;
 pub mod plan;
 pub mod reply;
 pub mod route;

@@ -1511,6 +1511,79 @@ async fn picking_another_slot_for_a_reschedule_moves_the_meeting_instead_of_book
 }
 
 #[tokio::test]
+async fn moving_a_meeting_to_another_day_at_the_same_time_keeps_its_clock_and_length() {
+    let now = monday();
+    let w = World::new(now).await;
+    let agent = w.agent(now);
+    let guest = w.guest("noor");
+    let first = format!("st1.{}@guest.example", w.tag);
+    let mail = |id: &str, in_reply_to: Option<&str>, body: &str, minutes: i64| {
+        Mail {
+            from: &guest,
+            to: &[&w.user_email],
+            cc: &["schedule@cams.test"],
+            subject: "Quarterly review",
+            date: now + TimeDelta::minutes(minutes),
+            id,
+            in_reply_to,
+            body,
+            dmarc: Some("pass"),
+            extra: "",
+        }
+        .bytes()
+    };
+    let out = w
+        .deliver(
+            &agent,
+            &mail(
+                &first,
+                None,
+                "Could we meet Tuesday at 10am ET for an hour?\n",
+                0,
+            ),
+        )
+        .await;
+    assert_eq!(out.decision, "book", "{out:?}");
+    assert_eq!(
+        w.bookings().await[0].0..w.bookings().await[0].1,
+        ny(2027, 3, 2, 10, 0)..ny(2027, 3, 2, 11, 0)
+    );
+
+    // The user sees every move first, so the proposal is in the approval's choices.
+    let mut config = w.config.clone();
+    config.agent.thresholds.reschedule = 1.0;
+    let agent = Arc::new(Agent::new(Arc::new(config)).unwrap().with_clock(now));
+    let out = w
+        .deliver(
+            &agent,
+            &mail(
+                &format!("st2.{}@guest.example", w.tag),
+                Some(&first),
+                "Something has come up on Tuesday, sorry. Could we move it to Thursday at \
+                 the same time?\n",
+                10,
+            ),
+        )
+        .await;
+    assert_eq!(out.intent.as_deref(), Some("reschedule"), "{out:?}");
+    let detail: serde_json::Value =
+        sqlx::query_scalar("SELECT decision FROM availability_requests WHERE id = $1")
+            .bind(out.request_id.unwrap())
+            .fetch_one(&w.db.pool)
+            .await
+            .unwrap();
+    let choices: Vec<cams::availability::Interval> =
+        serde_json::from_value(detail["choices"].clone()).unwrap();
+    // Thursday at 10:00 again, for the hour the meeting lasts: not the day's first free half
+    // hour.
+    assert_eq!(
+        (choices[0].start(), choices[0].end()),
+        (ny(2027, 3, 4, 10, 0), ny(2027, 3, 4, 11, 0)),
+        "{choices:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_guests_your_time_is_read_in_the_users_zone() {
     // Alex is in New York; the guest writes from London: "2pm your time" is 14:00 in New
     // York, not 14:00 in London (09:00 in New York, which is free too and would be booked).
