@@ -36,6 +36,9 @@ fn context(key: &str) -> TimeContext {
         "tokyo" => at(Tz::Asia__Tokyo, 2026, 11, 25, 10, 0),
         "hel" => at(Tz::Europe__Helsinki, 2026, 11, 25, 10, 0),
         "bne" => at(Tz::Australia__Brisbane, 2026, 11, 25, 10, 0),
+        "sha" => at(Tz::Asia__Shanghai, 2026, 11, 25, 10, 0),
+        "cai" => at(Tz::Africa__Cairo, 2026, 11, 25, 10, 0),
+        "bom" => at(Tz::Asia__Kolkata, 2026, 11, 25, 10, 0),
         other => panic!("unknown probe context {other}"),
     }
 }
@@ -44,6 +47,40 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 9, later: Chinese, Arabic, Hindi, Marathi and Hinglish.
+    (
+        "sha",
+        "李经理，下周二上午十点或者周三下午两点半方便吗？大概半小时。",
+        &[
+            ("2026-12-01T10:00+08:00", 30),
+            ("2026-12-02T14:30+08:00", 30),
+        ],
+    ),
+    (
+        "sha",
+        "12月3日（周四）下午可以见个面吗？",
+        &[("2026-12-03T12:00+08:00", 300)],
+    ),
+    (
+        "cai",
+        "هل يمكننا أن نلتقي يوم الأحد الساعة ١١ صباحاً؟",
+        &[("2026-11-29T11:00+02:00", 30)],
+    ),
+    (
+        "bom",
+        "क्या हम शुक्रवार शाम 5 बजे बात कर सकते हैं?",
+        &[("2026-11-27T17:00+05:30", 30)],
+    ),
+    (
+        "bom",
+        "आपण उद्या सकाळी १०:३० वाजता भेटू शकतो का?",
+        &[("2026-11-26T10:30+05:30", 30)],
+    ),
+    (
+        "bom",
+        "Sir, kya hum kal dopahar 3 baje call kar sakte hain? Aap free ho toh bata dijiye.",
+        &[("2026-11-26T15:00+05:30", 30)],
+    ),
     // Session 9: Japanese, with the weekday after the date and a length in minutes-and-hours.
     (
         "tokyo",

@@ -731,7 +731,26 @@ static AT: LazyLock<Regex> = LazyLock::new(|| {
 static DEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s+de[nmr]\s+(\d)").unwrap_or_else(|_| unreachable!()));
 
-/// " at 3:30 pm " from a Japanese or Korean clock match, whose groups are: 1 the half of the
+/// Full-width digits and the punctuation the English reader splits on, as ASCII (Japanese and
+/// Chinese text).
+fn half_width(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '：' => out.push(':'),
+            '？' => out.push_str("? "),
+            '！' => out.push_str("! "),
+            '。' => out.push_str(". "),
+            '、' | '，' => out.push_str(", "),
+            '；' => out.push_str("; "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// " at 3:30 pm " from a Japanese, Chinese or Korean clock match, whose groups are: 1 the half of the
 /// day when written, 2 the hour, 3 the minutes, 4 a "half" word. `morning` lists the words of
 /// group 1 that mean the morning; any other word there means the afternoon or evening.
 fn east_asian_clock(c: &Captures, morning: &[&str]) -> String {
@@ -748,6 +767,9 @@ fn east_asian_clock(c: &Captures, morning: &[&str]) -> String {
     format!(" at {}:{minutes}{half} ", &c[2])
 }
 
+mod arabic;
+mod chinese;
+mod indic;
 mod indonesian;
 mod japanese;
 mod korean;
@@ -757,10 +779,14 @@ mod turkish;
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
-    // Japanese, Korean, Nordic, Polish, Turkish and Indonesian first: their passes leave English the western
+    // Japanese (before Chinese, which reads only text without kana), Chinese, Arabic, Hindi and
+    // Marathi, Korean, Nordic, Polish, Turkish and Indonesian first: their passes leave English the western
     // pass then reads. Each leaves text not in its language borrowed, untouched.
-    let passes: [fn(&str) -> Cow<'_, str>; 7] = [
+    let passes: [fn(&str) -> Cow<'_, str>; 10] = [
         japanese::rewrite,
+        chinese::rewrite,
+        arabic::rewrite,
+        indic::rewrite,
         korean::rewrite,
         nordic::rewrite,
         polish::rewrite,

@@ -90,23 +90,6 @@ fn has_kana(text: &str) -> bool {
         .any(|c| ('\u{3041}'..='\u{3096}').contains(&c) || ('\u{30A1}'..='\u{30FA}').contains(&c))
 }
 
-/// Full-width digits and the punctuation the English reader splits on, as ASCII.
-fn half_width(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
-            '：' => out.push(':'),
-            '？' => out.push_str("? "),
-            '！' => out.push_str("! "),
-            '。' => out.push_str(". "),
-            '、' => out.push_str(", "),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn weekday(mark: &str) -> &'static str {
     match mark {
         "月" => "Monday",
@@ -124,7 +107,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     if !has_kana(text) {
         return Cow::Borrowed(text);
     }
-    let t = half_width(text);
+    let t = super::half_width(text);
     let t = HOURS.replace_all(&t, |c: &Captures| {
         let hours: u32 = c[1].parse().unwrap_or(0);
         let half = if c.get(2).is_some() { 30 } else { 0 };
