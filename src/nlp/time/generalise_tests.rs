@@ -47,6 +47,28 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // "talk it through" is not "through Tuesday"; "aft" after a day; "before the Nth of";
+    // an event's "weekend" followed by its dates.
+    (
+        "ny",
+        "Happy to walk you through the numbers - Thursday Dec 3 at 11am?",
+        &[("2026-12-03T11:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "any chance ur around fri aft for a quick look?",
+        &[("2026-11-27T12:00-05:00", 300)],
+    ),
+    (
+        "ldn",
+        "Could we speak at some point before the 4th of December?",
+        &[("2026-11-26T09:00+00:00", 7 * 24 * 60 + 8 * 60)],
+    ),
+    (
+        "ber",
+        "We will be at the Berlin design weekend, 11 to 13 December. Could we visit your studio on one of those days?",
+        &[("2026-12-11T09:00+01:00", 2 * 24 * 60 + 8 * 60)],
+    ),
     // Session 9, later: Chinese, Arabic, Hindi, Marathi and Hinglish.
     (
         "sha",

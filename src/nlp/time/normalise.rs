@@ -69,6 +69,31 @@ static VISIT_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\b(swing|stop|drop|come|pop)\s+by\b").unwrap_or_else(|_| unreachable!())
 });
 
+/// "talk it through", "walk you through": going over something, not "through" a date (it read
+/// "talk it through Tuesday Oct 27 at 10am" as a range ending on Tuesday, and lost the time).
+static TALK_THROUGH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(talk|go|walk|run|think|work|take)\s+(it|this|that|them|things|everything|you|us|me)\s+through\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "tmrw aft", "Thurs aft": the afternoon, typed short after a day.
+static DAY_AFT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(today|tomorrow|tmrw|tmr|tmw|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+aft\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "the gallery weekend, 13 to 17 April": the dates after it say when; the word read alone
+/// is the coming weekend, and joined to them it swallowed the dates.
+static WEEKEND_THEN_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\bweekend(\s*[,:(\-]\s*)(\d)").unwrap_or_else(|_| unreachable!())
+});
+
+/// "before the 12th of June": a deadline the resolver reads only as "before 12 June".
+static BEFORE_THE_NTH_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(before|until|till|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "Tuesday, the 21st, in the morning": the comma keeps the resolver from joining weekday and
 /// day of the month (it reads the next Tuesday's morning).
 static WEEKDAY_COMMA_THE: LazyLock<Regex> = LazyLock::new(|| {
@@ -536,6 +561,10 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
         out = Cow::Owned(t);
     }
     replace_once(&mut out, &VISIT_BY, "$1 over");
+    replace_once(&mut out, &TALK_THROUGH, "$1 $2 over");
+    replace_once(&mut out, &DAY_AFT, "$1 afternoon");
+    replace_once(&mut out, &BEFORE_THE_NTH_OF, "$1 $2 $3");
+    replace_once(&mut out, &WEEKEND_THEN_DATE, "event$1$2");
     replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
         if day_kind(&c["a"]) == day_kind(&c["b"]) {
             format!("{} or {}", &c["a"], &c["b"])
