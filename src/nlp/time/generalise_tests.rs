@@ -47,6 +47,12 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // "local time" of a place named a sentence earlier.
+    (
+        "ber",
+        "We will be in Karachi from 7 to 10 December. Could we see the mill on Tuesday 8 December at 11:00 local time?",
+        &[("2026-12-08T11:00+05:00", 30)],
+    ),
     // "talk it through" is not "through Tuesday"; "aft" after a day; "before the Nth of";
     // an event's "weekend" followed by its dates.
     (
