@@ -368,6 +368,23 @@ fn closed(
             from_range: false,
         });
     }
+    // "Can we meet by 20 March?": Duckling's "by" runs from this very second to the named
+    // day's midnight. The window is the business days to that day, the day included (unlike
+    // "before").
+    if (f - facts.reference_local).num_seconds().abs() < 60
+        && fg == DGrain::Second
+        && matches!(tg, DGrain::Second | DGrain::Day)
+        && t.time() == NaiveTime::MIN
+    {
+        let start_day = next_business_day(facts.reference_local.date());
+        return (t.date() >= start_day).then_some(LocalSlot {
+            start: at(start_day, 9),
+            end: at(t.date(), 17),
+            grain: Grain::Day,
+            flexible: true,
+            from_range: false,
+        });
+    }
     let fine = |g: DGrain| matches!(g, DGrain::Minute | DGrain::Hour | DGrain::Second);
     if fine(fg) && fine(tg) {
         if let Some(pod) = words.part_of_day

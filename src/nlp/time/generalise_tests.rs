@@ -47,6 +47,18 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // "by" a day is a window to that day, the day included; a date something takes effect
+    // "as of" bounds the meeting and is not offered.
+    (
+        "ny",
+        "Could we get together by 4 December?",
+        &[("2026-11-26T09:00-05:00", 8 * 24 * 60 + 8 * 60)],
+    ),
+    (
+        "ldn",
+        "Before the new tariff as of 1 January kicks in, could we have a call next Tuesday?",
+        &[("2026-12-01T09:00+00:00", 480)],
+    ),
     // "local time" of a place named a sentence earlier.
     (
         "ber",

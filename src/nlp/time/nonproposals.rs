@@ -244,6 +244,8 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
             || before.trim_end().ends_with('(')
             || body.starts_with("in ")
             || before.trim_end().ends_with(" on")
+            || before.trim_end().ends_with(" as of")
+            || before.trim_end().ends_with(" effective")
             || before.trim_end().ends_with(" in")
             || before.trim_end().ends_with(" is"))
         && ![
@@ -731,7 +733,7 @@ fn states_fact(clause: &str, w: &str) -> bool {
 }
 
 static BEFORE_EVENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is))?\s*\(?\s*$")
+    regex::Regex::new(r"\b(?:before|b4|ahead of|prior to)\s+(?:the\s+|our\s+|your\s+|my\s+)?[a-z][a-z -]{1,40}?(?:\s+(?:on|in|is on|is|as of|from|effective))?\s*\(?\s*$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -881,7 +883,8 @@ fn is_deadline(before: &str, whole: &str) -> bool {
 }
 
 const MEETING: &[&str] = &[
-    "meet", "call", "chat", "talk", "sync", "catch", "connect", "speak",
+    "meet", "call", "chat", "talk", "sync", "catch", "connect", "speak", "together", "discuss",
+    "visit", "coffee", "lunch", "zoom", "teams",
 ];
 
 #[cfg(test)]

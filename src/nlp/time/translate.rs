@@ -575,6 +575,11 @@ static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "die Preiserhöhung zum 1. April": the date something takes effect ("as of"), after
+/// [`UNTIL`] has read "bis zum".
+static AS_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bzum\s+(\d)").unwrap_or_else(|_| unreachable!()));
+
 /// "vor dem 20.", "avant le 20", "antes del 20", "prima del 20", "voor de 20e": the window
 /// that ends the day before, like "before the 20th". A month name after it is kept.
 static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -811,6 +816,7 @@ fn western(text: &str) -> Cow<'_, str> {
         &PHRASE,
         &DAY_MONTH,
         &UNTIL,
+        &AS_OF,
         &DEN,
         &AT,
         &DAY_RUN,
@@ -900,6 +906,7 @@ fn western(text: &str) -> Cow<'_, str> {
     });
     let t = DEN.replace_all(&t, " $1");
     let t = UNTIL.replace_all(&t, "by $1");
+    let t = AS_OF.replace_all(&t, "as of $1");
     let t = DIA.replace_all(&t, |c: &Captures| {
         if c.get(2).is_some() {
             // "dia 21 de julho": the month follows, which the day-month rule reads.

@@ -56,39 +56,29 @@ const COMES_OVER: &[&str] = &[
     "vorbeikommen",
 ];
 
-/// The reader's own premises.
+/// "your office", "your Korangi unit", "your new Leeds showroom": the reader's premises, with
+/// up to two words between.
+static READERS_PREMISES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\byour\s+(?:[a-z'-]+\s+){0,2}?(?:office|offices|workshop|showroom|factory|site|premises|studio|warehouse|plant|atelier|shop|store|place|terminal|yard|farm|estate|mill|lab|clinic|unit|facility|gallery|hq|headquarters|depot|branch|distillery|winery|vineyard|kitchen|restaurant|hotel|hospital|campus|shed|works)\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// The reader's own premises (`text` lower-cased).
 pub fn names_readers_place(text: &str) -> bool {
-    [
-        "your office",
-        "your workshop",
-        "your showroom",
-        "your factory",
-        "your site",
-        "your premises",
-        "your studio",
-        "your warehouse",
-        "your plant",
-        "your atelier",
-        "your shop",
-        "your store",
-        "your place",
-        "your terminal",
-        "your yard",
-        "your farm",
-        "your estate",
-        "your mill",
-        "your lab",
-        "your clinic",
-        "vosso showroom",
-        "vossa fábrica",
-        "vosso escritório",
-        "votre bureau",
-        "votre atelier",
-        "su oficina",
-        "tu oficina",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
+    READERS_PREMISES.is_match(text)
+        || [
+            "vosso showroom",
+            "vossa fábrica",
+            "vosso escritório",
+            "votre bureau",
+            "votre atelier",
+            "su oficina",
+            "tu oficina",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 /// The zone of the place the meeting is held, when the email says it is somewhere the
