@@ -73,73 +73,57 @@ mod tests {
         Interval::starting_at(utc(d, h, m), TimeDelta::minutes(minutes)).unwrap()
     }
 
-    #[test]
-    fn the_same_time_on_another_day_takes_the_bookings_clock_and_length() {
-        // The 45-minute call is Wednesday 4 March 15:00 UTC (10:00 in New York, EST).
-        let booking = iv(4, 15, 0, 45);
-        // "Could we do Monday 9 March at the same time?": Monday is read as 09:00-17:00 New
-        // York, after the US change to EDT on 8 March, so 13:00-21:00 UTC.
-        let monday = Interval::new(utc(9, 13, 0), utc(9, 21, 0)).unwrap();
-        let got = shape_to_booking(
-            &[(monday, 1, true)],
+    /// One proposal shaped to a booking, for a user in New York.
+    fn shaped(p: Proposal, booking: Interval, same_time: bool, stated: bool) -> Vec<Proposal> {
+        shape_to_booking(
+            &[p],
             booking,
             chrono_tz::America::New_York,
-            true,
-            false,
-        );
-        // 10:00 New York wall clock again, which is now 14:00 UTC, for 45 minutes.
+            same_time,
+            stated,
+        )
+    }
+
+    // The 45-minute call is Wednesday 4 March 15:00 UTC (10:00 in New York, EST). Monday 9
+    // March is after the US change to EDT on the 8th: 09:00-17:00 there is 13:00-21:00 UTC.
+    fn booking() -> Interval {
+        iv(4, 15, 0, 45)
+    }
+
+    fn monday() -> Interval {
+        Interval::new(utc(9, 13, 0), utc(9, 21, 0)).unwrap()
+    }
+
+    #[test]
+    fn the_same_time_on_another_day_takes_the_bookings_clock_and_length() {
+        // "Could we do Monday 9 March at the same time?": 10:00 New York wall clock again,
+        // which is now 14:00 UTC, for 45 minutes.
+        let got = shaped((monday(), 1, true), booking(), true, false);
         assert_eq!(got, vec![(iv(9, 14, 0, 45), 1, false)]);
     }
 
     #[test]
     fn without_the_same_time_a_day_stays_a_window() {
-        let booking = iv(4, 15, 0, 45);
-        let monday = Interval::new(utc(9, 13, 0), utc(9, 21, 0)).unwrap();
-        let got = shape_to_booking(
-            &[(monday, 1, true)],
-            booking,
-            chrono_tz::America::New_York,
-            false,
-            false,
-        );
-        assert_eq!(got, vec![(monday, 1, true)]);
+        let got = shaped((monday(), 1, true), booking(), false, false);
+        assert_eq!(got, vec![(monday(), 1, true)]);
     }
 
     #[test]
     fn a_window_that_misses_the_bookings_clock_stays_a_window() {
         // "the same time, Monday afternoon" cannot be 10:00.
-        let booking = iv(4, 15, 0, 45);
         let afternoon = Interval::new(utc(9, 16, 0), utc(9, 21, 0)).unwrap();
-        let got = shape_to_booking(
-            &[(afternoon, 1, true)],
-            booking,
-            chrono_tz::America::New_York,
-            true,
-            false,
-        );
+        let got = shaped((afternoon, 1, true), booking(), true, false);
         assert_eq!(got, vec![(afternoon, 1, true)]);
     }
 
     #[test]
     fn a_new_exact_time_keeps_the_bookings_length_unless_one_is_stated() {
-        let booking = iv(4, 15, 0, 60);
+        let hour = iv(4, 15, 0, 60);
         let thursday_2pm = iv(5, 19, 0, 30);
-        let kept = shape_to_booking(
-            &[(thursday_2pm, 1, false)],
-            booking,
-            chrono_tz::America::New_York,
-            false,
-            false,
-        );
+        let kept = shaped((thursday_2pm, 1, false), hour, false, false);
         assert_eq!(kept, vec![(iv(5, 19, 0, 60), 1, false)]);
         // "Could we make it a quick 30 minutes on Thursday at 2?": the stated length wins.
-        let stated = shape_to_booking(
-            &[(thursday_2pm, 1, false)],
-            booking,
-            chrono_tz::America::New_York,
-            false,
-            true,
-        );
+        let stated = shaped((thursday_2pm, 1, false), hour, false, true);
         assert_eq!(stated, vec![(thursday_2pm, 1, false)]);
     }
 }

@@ -755,6 +755,17 @@ fn half_width(text: &str) -> String {
     out
 }
 
+/// Every key of `table` in `text` replaced by its English, in the table's order (so a longer
+/// phrase listed first wins over a word inside it). For scripts without spaces between words.
+fn replace_in_order(mut text: String, table: &[(&str, &str)]) -> String {
+    for (k, v) in table {
+        if text.contains(k) {
+            text = text.replace(k, v);
+        }
+    }
+    text
+}
+
 /// " at 3:30 pm " from a Japanese, Chinese or Korean clock match, whose groups are: 1 the half of the
 /// day when written, 2 the hour, 3 the minutes, 4 a "half" word. `morning` lists the words of
 /// group 1 that mean the morning; any other word there means the afternoon or evening.

@@ -157,12 +157,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
             None => format!(" {day} "),
         }
     });
-    let mut out = t.into_owned();
-    for (k, v) in WORDS {
-        if out.contains(k) {
-            out = out.replace(k, v);
-        }
-    }
+    let out = super::replace_in_order(t.into_owned(), WORDS);
     Cow::Owned(out.replace('的', " "))
 }
 

@@ -132,11 +132,12 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     if devanagari {
         // Phrases first; then single words only as whole words ("या" is "or", and also the
         // end of "क्या").
-        for (k, v) in DEVANAGARI.iter().filter(|(k, _)| k.contains(' ')) {
-            if out.contains(k) {
-                out = out.replace(k, v);
-            }
-        }
+        let phrases: Vec<(&str, &str)> = DEVANAGARI
+            .iter()
+            .copied()
+            .filter(|(k, _)| k.contains(' '))
+            .collect();
+        out = super::replace_in_order(out, &phrases);
         out = DEVANAGARI_WORD
             .replace_all(&out, |c: &Captures| {
                 DEVANAGARI

@@ -135,12 +135,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         }
     });
     let t = WEEKDAY_MARK.replace_all(&t, |c: &Captures| format!(" ({}) ", weekday(&c[1])));
-    let mut out = t.into_owned();
-    for (k, v) in WORDS {
-        if out.contains(k) {
-            out = out.replace(k, v);
-        }
-    }
+    let out = super::replace_in_order(t.into_owned(), WORDS);
     // The particles between a date and its part of the day ("19日の午後", "10時に").
     Cow::Owned(out.replace(['の', 'に'], " "))
 }

@@ -74,12 +74,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         let unit = if &c[2] == "분" { "minutes" } else { "hours" };
         format!(" {} {unit} ", &c[1])
     });
-    let mut out = t.into_owned();
-    for (k, v) in WORDS {
-        if out.contains(k) {
-            out = out.replace(k, v);
-        }
-    }
+    let out = super::replace_in_order(t.into_owned(), WORDS);
     Cow::Owned(out)
 }
 
