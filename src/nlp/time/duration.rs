@@ -26,6 +26,12 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// Lengths written without a number before the unit (see `written_minutes`).
+static WORDED_LENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<len>\bhalf[- ]hour\b|\bhour[- ]long\b|\ba couple of hours\b|\bcouple hours\b|\bthe hour (?:is fine|works|with|for the)\b|\b(?:a|the) full hour\b|(?:^|[.!?\n]\s*)hour (?:or so|should|shoud|will)\b)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 static FULL_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:need|needs|take|takes|plan for|block|book|reserve|it's|it is|will be|would be)\s+(?:a|one)\s+full[- ]day\b|\bfull[- ]day\s+(?:job|visit|session|workshop|meeting|audit|inspection|training|install)")
         .unwrap_or_else(|_| unreachable!())
@@ -55,6 +61,20 @@ pub fn written_minutes(lower: &str) -> Option<u32> {
     // convention.
     if lower.contains("half-day") || lower.contains("half day") || lower.contains("half a day") {
         return Some(240);
+    }
+    // "the hour-long video call", "a half-hour slot", "a couple of hours", "The hour is
+    // fine", "Hour or so": lengths with no number before the unit.
+    if let Some(m) = WORDED_LENGTH.captures(lower) {
+        let whole = m.get(0).map_or(0..0, |w| w.range());
+        // "if I've got the half-hour right": Newfoundland's half-hour offset, not a length.
+        let the_half_hour = lower[..whole.start].ends_with("the ") && m[0].starts_with("half");
+        if !the_half_hour && is_meeting_length(lower, whole.start, whole.end) {
+            return Some(match m.name("len").map(|w| w.as_str()) {
+                Some(w) if w.starts_with("half") => 30,
+                Some(w) if w.contains("couple") => 120,
+                _ => 60,
+            });
+        }
     }
     // Before the "an hour" inside them is read as sixty minutes.
     for (words, minutes) in [
@@ -251,6 +271,20 @@ mod tests {
         assert_eq!(minutes("90 minutes"), Some(90));
         assert_eq!(minutes("a half-day workshop"), Some(240));
         assert_eq!(minutes("I'll need about half a day."), Some(240));
+        assert_eq!(
+            minutes("Could we do the hour-long video call on Wednesday?"),
+            Some(60)
+        );
+        assert_eq!(minutes("a half-hour check-in"), Some(30));
+        assert_eq!(minutes("It'll take a couple of hours."), Some(120));
+        assert_eq!(minutes("Tuesday works. The hour is fine."), Some(60));
+        assert_eq!(minutes("Monday? Hour or so should do."), Some(60));
+        // "every half-hour" is how often, not how long.
+        assert_eq!(minutes("The shuttle runs every half-hour"), None);
+        assert_eq!(
+            minutes("9:30 in St. John's, if I've got the half-hour right"),
+            None
+        );
         assert_eq!(
             minutes("We would need about three quarters of an hour."),
             Some(45)
