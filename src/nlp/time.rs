@@ -1648,6 +1648,9 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         ]
         .iter()
         .any(|w| after.starts_with(w))
+            // "11am NZ / 9am you".
+            || (after.starts_with("you")
+                && !after[3..].starts_with(|c: char| c.is_ascii_alphabetic()))
     };
     // "3pm ET (noon PT)" restates the clock before it; "Thursday, September 10 (17:00 JST,
     // 9:00 in Edinburgh)" gives the day its clock.
@@ -2085,10 +2088,12 @@ fn proposed_slots(
     let meeting_zone = std::cell::OnceCell::new();
     for (k, f) in found.iter().enumerate() {
         let target = move_targets.contains(&f.span) || moved_origin(f);
-        let why = if target {
-            None
-        } else {
+        let why = if !target {
             nonproposals::classify(lower, &f.span)
+        } else if nonproposals::ruled_out(lower, &f.span) {
+            Some(nonproposals::NotAProposal::Filler)
+        } else {
+            None
         };
         // "send the slides by Monday at 5pm": the clock of a deadline is the deadline's.
         let after_deadline = deadline_end.is_some_and(|e| {

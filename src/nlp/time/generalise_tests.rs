@@ -47,6 +47,17 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // A time ruled out with "not", and the reader's clock after a slash with a bare "you".
+    (
+        "ldn",
+        "Could we push our call to Thursday at 4pm UK - not 3pm as I said earlier?",
+        &[("2026-11-26T16:00+00:00", 30)],
+    ),
+    (
+        "ldn",
+        "How about Friday 27 November, 2pm London / 9am you?",
+        &[("2026-11-27T14:00+00:00", 30)],
+    ),
     // "by" a day is a window to that day, the day included; a date something takes effect
     // "as of" bounds the meeting and is not offered.
     (

@@ -78,6 +78,17 @@ fn word_after_is(text: &str, pos: usize, word: &str) -> bool {
 
 /// Decides whether the time at `span` of `text` is something other than a proposal.
 /// `lower` is `text` in ASCII lower case (same byte offsets).
+/// "so this would be 11:00 for you, not 10:00", "Wednesday, not Thursday", "Thursday at 4pm
+/// - not 3pm as I said": the time ruled out, even where a move would otherwise take it as the
+/// new time. Not "if not" or "or not", which offer the next one.
+pub fn ruled_out(lower: &str, span: &Range<usize>) -> bool {
+    let c = clause(lower, span);
+    let b = lower[c.start..span.start].trim_end();
+    (b.ends_with(", not") || b.ends_with(" - not") || b.trim_start() == "not")
+        && !b.ends_with("if not")
+        && !b.ends_with("or not")
+}
+
 pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     let body = &lower[span.clone()];
     if matches!(
@@ -231,6 +242,9 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     let (before, whole) = (before.as_str(), whole.as_str());
     // "Happy New Year's Eve", "Happy Friday": a greeting names a day, offers nothing.
     if before.trim_end().ends_with("happy") {
+        return Some(NotAProposal::Filler);
+    }
+    if ruled_out(lower, span) {
         return Some(NotAProposal::Filler);
     }
     if is_deadline(before, whole) || contains_word(after_in_clause, "deadline") {
@@ -897,6 +911,19 @@ mod tests {
             .find(&needle.to_ascii_lowercase())
             .expect("needle in text");
         classify(&lower, &(start..start + needle.len()))
+    }
+
+    #[test]
+    fn a_time_ruled_out_with_not_is_no_option() {
+        assert_eq!(
+            why("so this would be 11:00 for you, not 10:00.", "10:00"),
+            Some(NotAProposal::Filler)
+        );
+        assert_eq!(
+            why("Wednesday works, not Thursday.", "Thursday"),
+            Some(NotAProposal::Filler)
+        );
+        assert_eq!(why("Tuesday at 10, or if not, Friday?", "Friday"), None);
     }
 
     #[test]

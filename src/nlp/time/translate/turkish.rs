@@ -120,7 +120,7 @@ static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({}){ENDING}(?:\s+gün(?:ü|kü))?\b",
+        r"(?i)\b({}){ENDING}(?:\s+gün(ü|kü))?\b",
         super::longest_first(WEEKDAYS)
     ))
     .unwrap_or_else(|_| unreachable!())
@@ -172,8 +172,13 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     let t = PHRASE.replace_all(&t, |c: &Captures| {
         super::english(PHRASES, &c[0]).to_string()
     });
+    // "perşembe günkü toplantı": Thursday's meeting, the one being moved, not a new day.
     let t = WEEKDAY.replace_all(&t, |c: &Captures| {
-        super::english(WEEKDAYS, &c[1]).to_string()
+        let day = super::english(WEEKDAYS, &c[1]);
+        match c.get(2).map(|m| m.as_str()) {
+            Some("kü") => format!("{day}'s"),
+            _ => day.to_string(),
+        }
     });
     let t = MONTH.replace_all(&t, |c: &Captures| super::english(MONTHS, &c[1]).to_string());
     let t = UNTIL.replace_all(&t, "by $1");
