@@ -78,9 +78,9 @@ fn word_after_is(text: &str, pos: usize, word: &str) -> bool {
 
 /// Decides whether the time at `span` of `text` is something other than a proposal.
 /// `lower` is `text` in ASCII lower case (same byte offsets).
-/// "so this would be 11:00 for you, not 10:00", "Wednesday, not Thursday", "Thursday at 4pm
-/// - not 3pm as I said": the time ruled out, even where a move would otherwise take it as the
-/// new time. Not "if not" or "or not", which offer the next one.
+/// The time ruled out ("so this would be 11:00 for you, not 10:00", "Wednesday, not
+/// Thursday", "Thursday at 4pm, dash, not 3pm as I said"), even where a move would otherwise
+/// take it as the new time. Not "if not" or "or not", which offer the next one.
 pub fn ruled_out(lower: &str, span: &Range<usize>) -> bool {
     let c = clause(lower, span);
     let b = lower[c.start..span.start].trim_end();
