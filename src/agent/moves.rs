@@ -3,7 +3,6 @@
 //!
 //! Pure: no database, no clock.
 
-use chrono::TimeDelta;
 use chrono_tz::Tz;
 
 use crate::availability::Interval;
@@ -56,14 +55,15 @@ fn same_clock_on_day(window: Interval, booking: Interval, zone: Tz) -> Option<In
         .and_local_timezone(zone)
         .earliest()?
         .to_utc();
+    // `starting_at` refuses an empty interval.
     let moved = Interval::starting_at(start, booking.duration())?;
-    (window.contains(&moved) && moved.duration() > TimeDelta::zero()).then_some(moved)
+    window.contains(&moved).then_some(moved)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
+    use chrono::{TimeDelta, TimeZone, Utc};
 
     fn utc(d: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap()

@@ -2262,14 +2262,15 @@ fn proposed_slots(
         // "fly to Salt Lake City on Thursday and be with you at 14:00 local time": the
         // place's clock, not the writer's.
         let end = written_end(f);
-        let sentence = sentence_of(lower, &(f.span.start..end));
+        let bounds = sentence_bounds(lower, &(f.span.start..end));
+        let sentence = &lower[bounds.clone()];
         // "We'll be in Karachi from 11 to 14 May. Could we visit on Tuesday at 14:00 local
         // time?": the place may be named a sentence earlier.
-        let bounds = sentence_bounds(lower, &(f.span.start..end));
         let with_before =
-            &lower[lower.floor_char_boundary(bounds.start.saturating_sub(300))..bounds.end];
+            || &lower[lower.floor_char_boundary(bounds.start.saturating_sub(300))..bounds.end];
         if lower[end..].trim_start().starts_with("local time")
-            && let Some(tz) = zones::place_zone(sentence).or_else(|| zones::place_zone(with_before))
+            && let Some(tz) =
+                zones::place_zone(sentence).or_else(|| zones::place_zone(with_before()))
         {
             zone = Zone::Iana(tz);
         } else if zone == sender_zone

@@ -83,7 +83,12 @@ fn word_after_is(text: &str, pos: usize, word: &str) -> bool {
 /// take it as the new time. Not "if not" or "or not", which offer the next one.
 pub fn ruled_out(lower: &str, span: &Range<usize>) -> bool {
     let c = clause(lower, span);
-    let b = lower[c.start..span.start].trim_end();
+    ruled_out_by(&lower[c.start..span.start])
+}
+
+/// [`ruled_out`], given the words of the time's clause before it.
+fn ruled_out_by(before: &str) -> bool {
+    let b = before.trim_end();
     (b.ends_with(", not") || b.ends_with(" - not") || b.trim_start() == "not")
         && !b.ends_with("if not")
         && !b.ends_with("or not")
@@ -244,7 +249,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if before.trim_end().ends_with("happy") {
         return Some(NotAProposal::Filler);
     }
-    if ruled_out(lower, span) {
+    if ruled_out_by(&lower[c.start..span.start]) {
         return Some(NotAProposal::Filler);
     }
     if is_deadline(before, whole) || contains_word(after_in_clause, "deadline") {
