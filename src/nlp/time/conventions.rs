@@ -130,7 +130,26 @@ pub struct Wording {
     pub written_hour: Option<u32>,
     /// "early is better, like 7:30": a bare hour of 5 to 7 is the morning's.
     pub early: bool,
+    /// The email writes other clocks in 24-hour form ("22:00", "08:00"), so its "7:30" is
+    /// the morning's: such a writer would have written 19:30. Set by the caller, which sees
+    /// the whole email.
+    pub writes_24h: bool,
+    /// The phrase writes minutes ("7:30", "7.30"), not a bare hour ("at 7").
+    pub minutes_written: bool,
 }
+
+/// A clock only a 24-hour writer writes: 13:00 to 23:59, or a leading zero ("08:00", "14h30").
+static CLOCK_24H: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:1[3-9]|2[0-3]|0\d)[:h][0-5]\d\b").unwrap_or_else(|_| unreachable!())
+});
+
+/// Whether the (lower-case) email writes its clocks in 24-hour form.
+pub fn writes_24h(lower: &str) -> bool {
+    CLOCK_24H.is_match(lower)
+}
+
+static MINUTES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d[:.]\d\d").unwrap_or_else(|_| unreachable!()));
 
 /// An hour written as a bare number ("at 3", "3:30", "2-4", "between 2 and 4"): the only
 /// writing whose am/pm the business-hour reading may decide. "in one hour" or "Earth Hour"
@@ -170,6 +189,8 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
                 .iter()
                 .any(|w| context_lower.contains(w)),
         between: lower.contains("between"),
+        writes_24h: false,
+        minutes_written: MINUTES.is_match(lower),
         // "07:00 PM" says its half of the day; only a bare 24-hour time fixes the hour.
         written_hour: if has_am_pm(lower) {
             None
@@ -273,6 +294,10 @@ fn business_hour(t: NaiveDateTime, words: Wording) -> NaiveDateTime {
         5..=7 if words.early => t,
         // Duckling's next "7:30" after a 7:55 a.m. email is 19:30.
         17..=19 if words.early => t - Duration::hours(12),
+        // "Tuesday at 8:00 (22:00 for me) or Thursday at 7:30": a 24-hour writer's morning.
+        1..=7 if words.writes_24h && words.minutes_written => t,
+        // Duckling's next "7:30" after a 9 a.m. email is 19:30; the 24-hour writer meant 07:30.
+        13..=19 if words.writes_24h && words.minutes_written => t - Duration::hours(12),
         // "12:41" read as the next 00:41 is 12:41 p.m.
         0..=7 => t + Duration::hours(12),
         20..=23 => t - Duration::hours(12),

@@ -47,6 +47,71 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 10: Dutch parts of day and "half 10", "1er", two days sharing a month in
+    // German, a length before a window, "Sept", a 24-hour writer's morning, working days,
+    // a month beside days, and "the same hours" in French.
+    (
+        "ber",
+        "Passt Ihnen der 2. oder 3. Dezember für eine Stunde?",
+        &[
+            ("2026-12-02T09:00+01:00", 480),
+            ("2026-12-03T09:00+01:00", 480),
+        ],
+    ),
+    (
+        "ber",
+        "Kunnen we donderdag 3 december 's ochtends even bellen?",
+        &[("2026-12-03T09:00+01:00", 180)],
+    ),
+    (
+        "ber",
+        "Kun je vrijdag 4 december om half 10 langskomen?",
+        &[("2026-12-04T09:30+01:00", 30)],
+    ),
+    (
+        "par",
+        "Seriez-vous libre le 1er décembre à 10 h ?",
+        &[("2026-12-01T10:00+01:00", 30)],
+    ),
+    (
+        "ldn",
+        "Would you have half an hour before the 9th December to look at the draft?",
+        &[("2026-11-26T09:00+00:00", 17760)],
+    ),
+    (
+        "ldn",
+        "Could we talk on 8 Sept at 3pm?",
+        &[("2027-09-08T15:00+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Ich kann Dienstag 1. Dezember um 21:00 oder Donnerstag 3. Dezember um 7:30.",
+        &[
+            ("2026-12-01T21:00+01:00", 30),
+            ("2026-12-03T07:30+01:00", 30),
+        ],
+    ),
+    (
+        "ldn",
+        "Could we meet Thursday 26 November at 2pm? I only work Mondays, Tuesdays and Thursdays.",
+        &[("2026-11-26T14:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Thanks for the notes you sent in October. Do you have time on Monday 30 November or Tuesday 1 December?",
+        &[
+            ("2026-11-30T09:00-05:00", 480),
+            ("2026-12-01T09:00-05:00", 480),
+        ],
+    ),
+    (
+        "par",
+        "Je propose le jeudi 3 décembre de 9h à 11h, sinon le vendredi 4 décembre aux mêmes heures.",
+        &[
+            ("2026-12-03T09:00+01:00", 120),
+            ("2026-12-04T09:00+01:00", 120),
+        ],
+    ),
     // A time ruled out with "not", and the reader's clock after a slash with a bare "you".
     (
         "ldn",

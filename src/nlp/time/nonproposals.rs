@@ -233,6 +233,9 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if let Some(why) = line_context(lower, span) {
         return Some(why);
     }
+    if working_days(lower, span) {
+        return Some(NotAProposal::Filler);
+    }
     let c = clause(lower, span);
     // Curly apostrophes ("I’m out") read as straight ones.
     let before = lower[c.start..span.start].replace('’', "'");
@@ -825,6 +828,41 @@ fn clause_has_any(lower: &str, span: &Range<usize>, words: &[&str]) -> bool {
     // cancelling verb usually comes first: look at the whole sentence.
     let s = sentence(lower, &c);
     words.iter().any(|w| lower[s.clone()].contains(w))
+}
+
+/// "I work Mondays, Tuesdays and Thursdays", "Ik werk op maandag, dinsdag en donderdag" (often
+/// under a signature): the writer's working days, not days offered. Only bare weekdays: "I
+/// work from home, so Tuesday at 3 suits me" still offers its clock.
+fn working_days(lower: &str, span: &Range<usize>) -> bool {
+    const SAYS: &[&str] = &[
+        "i work ",
+        "i only work ",
+        "i don't work ",
+        "i do not work ",
+        "my working days",
+        "my work days",
+        "my workdays",
+        "ik werk ",
+        "ich arbeite ",
+        "je travaille ",
+        "part-time",
+        "part time",
+    ];
+    let body = lower[span.clone()].trim().trim_end_matches('s');
+    let bare_weekday = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+    .contains(&body);
+    bare_weekday && {
+        let s = &lower[sentence(lower, span)].replace('’', "'");
+        SAYS.iter().any(|w| s.contains(w))
+    }
 }
 
 fn sentence(lower: &str, span: &Range<usize>) -> Range<usize> {

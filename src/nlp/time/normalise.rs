@@ -90,9 +90,20 @@ static WEEKEND_THEN_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "before the 12th of June": a deadline the resolver reads only as "before 12 June".
 static BEFORE_THE_NTH_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)\b(before|until|till|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+    Regex::new(r"(?i-u)\b(before|until|till|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// "Do you have an hour before the 4th?", "30 minutes after Friday": the length asked for,
+/// then a window. Read together they are clock arithmetic (an hour before midnight of the 3rd).
+static LENGTH_THEN_WINDOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b((?:an?|one|two|three|\d{1,3})\s+(?:hours?|hrs?|minutes?|mins?))\s+(before|after)\s+(the\s+\d|\d|mon|tue|wed|thu|fri|sat|sun|next|this|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "22 Sept", "Sept 22": a common abbreviation the resolver does not know.
+static SEPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(S|s)ept\b\.?").unwrap_or_else(|_| unreachable!()));
 
 /// "Tuesday, the 21st, in the morning": the comma keeps the resolver from joining weekday and
 /// day of the month (it reads the next Tuesday's morning).
@@ -564,6 +575,8 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     replace_once(&mut out, &TALK_THROUGH, "$1 $2 over");
     replace_once(&mut out, &DAY_AFT, "$1 afternoon");
     replace_once(&mut out, &BEFORE_THE_NTH_OF, "$1 $2 $3");
+    replace_once(&mut out, &LENGTH_THEN_WINDOW, "$1, any time $2 $3");
+    replace_once(&mut out, &SEPT, "${1}ep");
     replace_once(&mut out, &WEEKEND_THEN_DATE, "event$1$2");
     replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
         if day_kind(&c["a"]) == day_kind(&c["b"]) {

@@ -186,7 +186,7 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 /// "15. Juli", "19 de febrero", "14 septembre": a day number, then a foreign month name.
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:\.\s*|\s+de\s+|\s+)({})\b",
+        r"(?i)\b(\d{{1,2}})(?:er|ère|º|°)?(?:\.\s*|\s+de\s+|\s+)({})\b",
         alternation(MONTHS)
     ))
     .unwrap_or_else(|_| unreachable!())
@@ -305,6 +305,11 @@ const PHRASES: &[(&str, &str)] = &[
     ("trente minutes", "30 minutes"),
     ("vingt minutes", "20 minutes"),
     ("quinze minutes", "15 minutes"),
+    // "een uur of 2": about two hours.
+    ("een uur of twee", "two hours"),
+    ("een uur of 2", "two hours"),
+    ("een uur of drie", "three hours"),
+    ("een uur of 3", "three hours"),
     ("een half uurtje", "half an hour"),
     ("een half uur", "half an hour"),
     ("half uurtje", "half an hour"),
@@ -379,8 +384,12 @@ const PHRASES: &[(&str, &str)] = &[
     ("vandaag", "today"),
     ("volgende week", "next week"),
     ("'s ochtends", "in the morning"),
+    ("'s morgens", "in the morning"),
     ("'s middags", "in the afternoon"),
-    ("'s avonds", "in the evening"),
+    ("’s ochtends", "in the morning"),
+    ("’s morgens", "in the morning"),
+    ("’s middags", "in the afternoon"),
+    ("’s avonds", "in the evening"),
     ("een uur", "an hour"),
     ("un'ora", "an hour"),
     ("mezz'ora", "half an hour"),
@@ -427,6 +436,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("à mesma hora", "at the same time"),
     ("alla stessa ora", "at the same time"),
     ("op hetzelfde tijdstip", "at the same time"),
+    ("aux mêmes heures", "at the same time"),
+    ("aux mêmes horaires", "at the same time"),
+    ("a las mismas horas", "at the same time"),
+    ("zu den gleichen zeiten", "at the same time"),
     ("zur gleichen uhrzeit", "at the same time"),
     ("gleichen uhrzeit", "the same time"),
     ("gleichen zeit", "the same time"),
@@ -493,10 +506,22 @@ const PHRASES: &[(&str, &str)] = &[
     ("adiar", "move"),
     ("spostare", "move"),
     ("verplaatsen", "move"),
+    ("verzetten", "move"),
 ];
 
+/// A phrase starting with an apostrophe (Dutch "'s middags") has no word boundary before it
+/// after a space, so those are matched without one.
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(PHRASES))).unwrap_or_else(|_| unreachable!())
+    let (quoted, plain): (Vec<_>, Vec<_>) = PHRASES
+        .iter()
+        .copied()
+        .partition(|(k, _)| k.starts_with(['\'', '\u{2019}']));
+    Regex::new(&format!(
+        r"(?i)(?:\b(?:{})|(?:{}))\b",
+        alternation(&plain),
+        alternation(&quoted)
+    ))
+    .unwrap_or_else(|_| unreachable!())
 });
 
 /// "terça-feira, dia 21", "el día 14": a day of the month by its number.
@@ -597,7 +622,7 @@ static AS_OF: LazyLock<Regex> =
 /// "vor dem 20.", "avant le 20", "antes del 20", "prima del 20", "voor de 20e": the window
 /// that ends the day before, like "before the 20th". A month name after it is kept.
 static BEFORE_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:vor\s+dem|avant\s+le|antes\s+del|antes\s+do|antes\s+de|prima\s+del|voor\s+de)\s+(\d{1,2})(?:\.|e|er|º)?(\s|$|[,;?!)])")
+    Regex::new(r"(?i)\b(?:vor\s+dem|vóór|avant\s+le|antes\s+del|antes\s+do|antes\s+de|prima\s+del|voor\s+de)\s+(\d{1,2})(?:\.|e|er|º)?(\s|$|[,;?!)])")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -729,6 +754,18 @@ static CLOCK_IT_NL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "am 27. oder 28. August", "le 27 ou 28 août", "el 27 o 28 de agosto", "27 of 28 augustus":
+/// two day numbers sharing the month after the second.
+static DAY_OR_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})\.?\s+(?:oder|ou|o|of)\s+(\d{1,2})\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Dutch "om half 8" and German "um halb 8": half an hour before eight, 7:30.
+static HALF_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:om|um)\s+(?:half|halb)\s+(\d{1,2})\b").unwrap_or_else(|_| unreachable!())
+});
+
 fn ordinal_suffix(day: &str) -> &'static str {
     match day.parse::<u32>().unwrap_or(0) {
         1 | 21 | 31 => "st",
@@ -851,6 +888,8 @@ fn western(text: &str) -> Cow<'_, str> {
         &BEFORE_DAY,
         &MORGEN,
         &CLOCK_IT_NL,
+        &HALF_BEFORE,
+        &DAY_OR_DAY,
         &SPELLED_CLOCK,
         &SPELLED_CLOCK_FR,
         &BETWEEN,
@@ -897,6 +936,11 @@ fn western(text: &str) -> Cow<'_, str> {
     let t = DAY_TO_DAY.replace_all(&t, "$1's meeting to $2");
     let t = BEFORE_DAY.replace_all(&t, |c: &Captures| {
         format!("before the {}{}{}", &c[1], ordinal_suffix(&c[1]), &c[2])
+    });
+    let t = DAY_OR_DAY.replace_all(&t, "$1 or $2");
+    let t = HALF_BEFORE.replace_all(&t, |c: &Captures| {
+        let hour = c[1].parse::<u32>().unwrap_or(1);
+        format!("at {}:30", if hour <= 1 { 12 } else { hour - 1 })
     });
     let src = t.clone();
     let t = CLOCK_IT_NL.replace_all(&t, |c: &Captures| {
