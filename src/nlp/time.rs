@@ -1049,7 +1049,13 @@ fn share_across_or(clean: &str, out: &mut [Found]) {
                     .clock_from
                     .clone()
                     .unwrap_or_else(|| last_clock(&lower, &p.span));
+                // "our clocks go forward the weekend before": not a clock to borrow.
+                let filler = matches!(
+                    nonproposals::classify(&lower, &p.span),
+                    Some(nonproposals::NotAProposal::Filler)
+                );
                 (is_clock_value(&p.value)
+                    && !filler
                     && !is_restatement(clean, &lower, &p.span, earlier)
                     && !is_restatement(clean, &lower, &clock, earlier))
                 .then_some(p)
@@ -1437,6 +1443,56 @@ fn apply_same_weekday(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "I'm in Lagos 13-17 July ... Dinner on the Wednesday?": "the" weekday, after a run of days
+/// named before it, is that weekday inside the run, not the next one.
+fn apply_weekday_in_run(lower: &str, found: &mut [Found]) {
+    for i in 1..found.len() {
+        let span = found[i].span.clone();
+        let body = lower.get(span.clone()).unwrap_or("");
+        let head = lower.get(..span.start).unwrap_or("").trim_end();
+        let the = body.starts_with("the ") || body.starts_with("on the ") || head.ends_with(" the");
+        if !the || !is_bare_weekday(body) || body.contains("same") {
+            continue;
+        }
+        let Some(d) = day_of(&found[i].value) else {
+            continue;
+        };
+        let inside = (0..i).rev().find_map(|j| {
+            let TimeValue::Interval {
+                from:
+                    Some(TimePoint::Naive {
+                        value: a,
+                        grain: DGrain::Day,
+                    }),
+                to: Some(TimePoint::Naive { value: b, .. }),
+                ..
+            } = &found[j].value
+            else {
+                return None;
+            };
+            let (first, last) = (a.date(), b.date());
+            // Duckling closes a run of days at the day after it, or on its last day.
+            (1..=14)
+                .contains(&(last - first).num_days())
+                .then(|| {
+                    first
+                        .iter_days()
+                        .take_while(|x| {
+                            *x < last || (*x == last && b.time() != chrono::NaiveTime::MIN)
+                        })
+                        .find(|x| x.weekday() == d.weekday())
+                })
+                .flatten()
+        });
+        if let Some(day) = inside
+            && day != d
+            && let Some(moved) = on_date(&found[i].value, day)
+        {
+            found[i].value = moved;
+        }
+    }
+}
+
 /// "next Tuesday, 9 March? 10am would be ideal, otherwise 11am": a clock offered as the
 /// fallback to a clock a day borrowed is on that day too, not today.
 fn fallback_clock_on_lent_day(lower: &str, found: &mut [Found]) {
@@ -1668,6 +1724,10 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             "which would be",
             "that'd be",
             "that would be",
+            "that will be",
+            "that'll be",
+            "that should be",
+            "this will be",
             "this is",
             "this would be",
             "makes it",
@@ -1993,6 +2053,7 @@ fn proposed_slots(
     apply_next_week(lower, &mut found);
     apply_dated_week(lower, &mut found);
     apply_same_weekday(lower, &mut found);
+    apply_weekday_in_run(lower, &mut found);
     fallback_clock_on_lent_day(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
 

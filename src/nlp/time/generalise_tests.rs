@@ -47,6 +47,41 @@ fn context(key: &str) -> TimeContext {
 type Probe = (&'static str, &'static str, &'static [(&'static str, i64)]);
 
 const PROBES: &[Probe] = &[
+    // Session 10: a restatement with "that will be", a clock change, someone else's move, a
+    // ride to the meeting, a holiday named alone, and "the Thursday" of a stay.
+    (
+        "ldn",
+        "Would Monday 30 November at 16:00 Singapore time work? That will be 08:00 in London. Otherwise Tuesday 1 December at the same time.",
+        &[
+            ("2026-11-30T16:00+08:00", 30),
+            ("2026-12-01T16:00+08:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Let's talk Monday 30 November at 11am. Heads up, our clocks change the weekend before, so check the invite.",
+        &[("2026-11-30T11:00-05:00", 30)],
+    ),
+    (
+        "la",
+        "The board moved the budget review to this Friday, so could we push our sync to Monday 30 November at 9am?",
+        &[("2026-11-30T09:00-08:00", 30)],
+    ),
+    (
+        "ldn",
+        "Shall we say Tuesday 1 December at 10:00 at the plant? I can pick you up at the station at 9:15.",
+        &[("2026-12-01T10:00+00:00", 30)],
+    ),
+    (
+        "ldn",
+        "Note Christmas: the office is closed then. Could we meet on Monday 21 December at 3pm?",
+        &[("2026-12-21T15:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "I'm in town 7-11 December for the trade show. Could we meet on the Thursday at 8am?",
+        &[("2026-12-10T08:00-05:00", 30)],
+    ),
     // Session 10: Dutch parts of day and "half 10", "1er", two days sharing a month in
     // German, a length before a window, "Sept", a 24-hour writer's morning, working days,
     // a month beside days, and "the same hours" in French.

@@ -233,7 +233,7 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if let Some(why) = line_context(lower, span) {
         return Some(why);
     }
-    if working_days(lower, span) {
+    if working_days(lower, span) || clock_change(lower, span) {
         return Some(NotAProposal::Filler);
     }
     let c = clause(lower, span);
@@ -253,6 +253,9 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
         return Some(NotAProposal::Filler);
     }
     if ruled_out_by(&lower[c.start..span.start]) {
+        return Some(NotAProposal::Filler);
+    }
+    if moved_by_others(before) || logistics(whole) || holiday_as_context(lower, body, whole) {
         return Some(NotAProposal::Filler);
     }
     if is_deadline(before, whole) || contains_word(after_in_clause, "deadline") {
@@ -863,6 +866,107 @@ fn working_days(lower: &str, span: &Range<usize>) -> bool {
         let s = &lower[sentence(lower, span)].replace('’', "'");
         SAYS.iter().any(|w| s.contains(w))
     }
+}
+
+/// "our clocks go forward on the 27th", "as the clocks change the weekend before": the day a
+/// zone changes its offset, said to warn about the gap, is not offered.
+fn clock_change(lower: &str, span: &Range<usize>) -> bool {
+    const SAYS: &[&str] = &[
+        "clocks go",
+        "clocks move",
+        "clocks change",
+        "clocks spring",
+        "clocks fall",
+        "clocks are changing",
+        "clocks have changed",
+        "clock change",
+        "clocks went",
+        "daylight saving",
+        "summer time starts",
+        "summer time ends",
+        "dst starts",
+        "dst ends",
+        "dst change",
+    ];
+    let c = clause(lower, span);
+    SAYS.iter().any(|w| lower[c.clone()].contains(w))
+}
+
+/// "council moved the budget hearing to this Thursday": someone else's event, moved, is a
+/// fact. "I've moved our call to Thursday" is the writer's move, and offered.
+fn moved_by_others(before: &str) -> bool {
+    static MOVED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b([a-z']+)\s+(?:(?:has|have|had|just|been|was|were|got)\s+)*moved\s+[^,;]*?\bto\s+(?:this\s+|next\s+|the\s+|on\s+)?$")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    MOVED.captures(before).is_some_and(|c| {
+        ![
+            "i", "we", "i've", "we've", "i'd", "we'd", "i'll", "we'll", "you", "you've",
+        ]
+        .contains(&&c[1])
+    })
+}
+
+/// "We can pick you up at the hotel at 9:30": the guest's ride to the meeting. Not "the
+/// pickup Thurs between 7 and 9am", where the pickup is what is being arranged.
+fn logistics(clause: &str) -> bool {
+    ["pick you up", "collect you", "drop you off", "drop you at"]
+        .iter()
+        .any(|w| clause.contains(w))
+}
+
+/// "Also note Easter: we close on Thursday": a holiday named alone, in a clause that asks for
+/// nothing, is a date on the calendar, not an offer. "Could we meet on Easter Monday?" and
+/// "after Easter" keep theirs, and so does a holiday given as the whole text to resolve.
+fn holiday_as_context(lower: &str, body: &str, clause: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "meet",
+        "call",
+        "talk",
+        "catch up",
+        "see you",
+        "free",
+        "available",
+        "suit",
+        "work for",
+        "how about",
+        "could we",
+        "can we",
+        "shall we",
+        "let's",
+        "lunch",
+        "coffee",
+        "dinner",
+    ];
+    is_holiday_name(body) && lower.trim() != body.trim() && !ASKS.iter().any(|w| clause.contains(w))
+}
+
+fn is_holiday_name(body: &str) -> bool {
+    let b = body
+        .trim()
+        .trim_start_matches("on ")
+        .trim_start_matches("at ");
+    [
+        "easter",
+        "easter sunday",
+        "easter monday",
+        "good friday",
+        "christmas",
+        "christmas day",
+        "christmas eve",
+        "boxing day",
+        "new year",
+        "new year's",
+        "new year's day",
+        "new year's eve",
+        "thanksgiving",
+        "halloween",
+        "labor day",
+        "labour day",
+        "memorial day",
+        "independence day",
+    ]
+    .contains(&b)
 }
 
 fn sentence(lower: &str, span: &Range<usize>) -> Range<usize> {
