@@ -411,7 +411,8 @@ fn forward_choice(
     if original.is_empty() || note.is_empty() {
         return None;
     }
-    let lower = note_text.to_lowercase();
+    // The note's times were read from its English ("El martes" -> "El Tuesday").
+    let lower = time::in_english(note_text).to_lowercase();
     let mut chosen: Vec<&ProposedSlot> = Vec::new();
     // "I'd rather not do the Friday": that one goes last; "not the Monday one": it goes.
     let mut demoted: Vec<&ProposedSlot> = Vec::new();
@@ -436,6 +437,12 @@ fn forward_choice(
         let after = found_at
             .map(|at| lower[at + needle.len()..].trim_start())
             .unwrap_or("");
+        // "On Wednesday I'm with the auditors all day", "El martes estoy en obra todo el día".
+        let rest_of_sentence = after
+            .split(['.', '?', '!', '\n', ';', ',', '-', '\u{2013}'])
+            .next()
+            .unwrap_or("");
+        let straight = after.replace('\u{2019}', "'");
         let busy = [
             "i'm in ",
             "i am in ",
@@ -445,9 +452,35 @@ fn forward_choice(
             "i'm already",
             "i have ",
             "i've got",
+            "i'm with ",
+            "i am with ",
+            "i'm out",
+            "i'm away",
+            "i'm travel",
+            "i'm tied up",
+            "i'm booked",
+            "i'm off",
+            "i'm on site",
+            "estoy ",
+            "je suis ",
+            "ich bin ",
+            "sono ",
+            "estou ",
         ]
         .iter()
-        .any(|w| after.starts_with(w));
+        .any(|w| straight.starts_with(w))
+            || [
+                "all day",
+                "the whole day",
+                "todo el día",
+                "toute la journée",
+                "den ganzen tag",
+                "tutto il giorno",
+                "o dia todo",
+                "o dia inteiro",
+            ]
+            .iter()
+            .any(|w| rest_of_sentence.contains(w));
         let not = busy
             || ["not ", "n't", "avoid", "except", "no "]
                 .iter()

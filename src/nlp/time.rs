@@ -261,6 +261,12 @@ pub fn read_times(text: &str, ctx: &TimeContext) -> TimeReading {
 
 /// Whether a text, in any language the layer reads, asks for "the same time" as before
 /// ("Friday at the same time", "a la misma hora").
+/// A text in the English the time layer reads (foreign date and clock words rewritten), for
+/// callers that match a reading's spans against the words around them.
+pub fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
+    translate::to_english(text)
+}
+
 pub fn says_same_time(text: &str) -> bool {
     let english = translate::to_english(text).to_lowercase();
     english.contains("same time") || english.contains("same hour")

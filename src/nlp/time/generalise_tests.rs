@@ -82,6 +82,17 @@ const PROBES: &[Probe] = &[
         "I'm in town 7-11 December for the trade show. Could we meet on the Thursday at 8am?",
         &[("2026-12-10T08:00-05:00", 30)],
     ),
+    // "from 2pm" with no end runs to 17:00, in German and Dutch too.
+    (
+        "ber",
+        "Hätten Sie am Dienstag, 1. Dezember, ab 14 Uhr Zeit?",
+        &[("2026-12-01T14:00+01:00", 180)],
+    ),
+    (
+        "ber",
+        "Kunnen we woensdag 2 december vanaf 13.30 uur afspreken?",
+        &[("2026-12-02T13:30+01:00", 210)],
+    ),
     // Session 10: Dutch parts of day and "half 10", "1er", two days sharing a month in
     // German, a length before a window, "Sept", a 24-hour writer's morning, working days,
     // a month beside days, and "the same hours" in French.

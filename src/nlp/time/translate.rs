@@ -405,6 +405,9 @@ const PHRASES: &[(&str, &str)] = &[
     ("woche vom", "week of"),
     // "a partir das 14h30": from that time on, as "from 2:30pm" is.
     ("a partir das", "from"),
+    ("vanaf", "from"),
+    // German "ab 14 Uhr", "ab Montag".
+    ("ab", "from"),
     ("à partir de", "from"),
     ("der woche ab dem", "the week of"),
     ("die woche ab dem", "the week of"),
