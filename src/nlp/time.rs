@@ -1499,6 +1499,44 @@ fn apply_weekday_in_run(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "Thursday 23 April at 10:00? If not, 14:00 the same day": a clock said to be on "the same
+/// day" is on the last day named before it, not today.
+fn apply_same_day(lower: &str, found: &mut [Found]) {
+    for k in 1..found.len() {
+        if !found[k].clock_only {
+            continue;
+        }
+        let span = found[k].span.clone();
+        let after = lower.get(span.end..).unwrap_or("").trim_start();
+        let before = lower.get(..span.start).unwrap_or("").trim_end();
+        let same_day = [
+            "the same day",
+            "same day",
+            "that same day",
+            "on the same day",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+            || ["same day at", "same day,", "same day"]
+                .iter()
+                .any(|w| before.ends_with(w));
+        if !same_day {
+            continue;
+        }
+        let day = found[..k]
+            .iter()
+            .rev()
+            .filter(|f| !f.clock_only)
+            .find_map(|f| day_of(&f.value));
+        if let Some(day) = day
+            && let Some(moved) = on_date(&found[k].value, day)
+        {
+            found[k].value = moved;
+            found[k].clock_only = false;
+        }
+    }
+}
+
 /// "next Tuesday, 9 March? 10am would be ideal, otherwise 11am": a clock offered as the
 /// fallback to a clock a day borrowed is on that day too, not today.
 fn fallback_clock_on_lent_day(lower: &str, found: &mut [Found]) {
@@ -2060,6 +2098,7 @@ fn proposed_slots(
     apply_dated_week(lower, &mut found);
     apply_same_weekday(lower, &mut found);
     apply_weekday_in_run(lower, &mut found);
+    apply_same_day(lower, &mut found);
     fallback_clock_on_lent_day(lower, &mut found);
     let move_targets = apply_moves(lower, &mut found);
 

@@ -82,6 +82,20 @@ const PROBES: &[Probe] = &[
         "I'm in town 7-11 December for the trade show. Could we meet on the Thursday at 8am?",
         &[("2026-12-10T08:00-05:00", 30)],
     ),
+    // "the same day" and "12 noon".
+    (
+        "ldn",
+        "Would Thursday 3 December at 10:00 suit you? If not, 14:00 the same day also works.",
+        &[
+            ("2026-12-03T10:00+00:00", 30),
+            ("2026-12-03T14:00+00:00", 30),
+        ],
+    ),
+    (
+        "ny",
+        "Would Saturday 5th Dec, 12 noon at your office work?",
+        &[("2026-12-05T12:00-05:00", 30)],
+    ),
     // "from 2pm" with no end runs to 17:00, in German and Dutch too.
     (
         "ber",

@@ -101,6 +101,13 @@ static LENGTH_THEN_WINDOW: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "Saturday 21st Nov, 12 noon": the hour and the word say one time; read apart, the "12"
+/// joins the date and "noon" becomes today's.
+static TWELVE_NOON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b12(?:[:.]00)?\s*(noon|midday|midnight)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "22 Sept", "Sept 22": a common abbreviation the resolver does not know.
 static SEPT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(S|s)ept\b\.?").unwrap_or_else(|_| unreachable!()));
@@ -577,6 +584,7 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     replace_once(&mut out, &BEFORE_THE_NTH_OF, "$1 $2 $3");
     replace_once(&mut out, &LENGTH_THEN_WINDOW, "$1, any time $2 $3");
     replace_once(&mut out, &SEPT, "${1}ep");
+    replace_once(&mut out, &TWELVE_NOON, "$1");
     replace_once(&mut out, &WEEKEND_THEN_DATE, "event$1$2");
     replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
         if day_kind(&c["a"]) == day_kind(&c["b"]) {
