@@ -96,6 +96,14 @@ const PROBES: &[Probe] = &[
         "Would Saturday 5th Dec, 12 noon at your office work?",
         &[("2026-12-05T12:00-05:00", 30)],
     ),
+    (
+        "mad",
+        "¿Le viene bien el jueves 3 de diciembre a las 10:00? Si no, el mismo día a las 16:00.",
+        &[
+            ("2026-12-03T10:00+01:00", 30),
+            ("2026-12-03T16:00+01:00", 30),
+        ],
+    ),
     // "from 2pm" with no end runs to 17:00, in German and Dutch too.
     (
         "ber",
