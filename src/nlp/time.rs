@@ -1499,6 +1499,12 @@ fn apply_weekday_in_run(lower: &str, found: &mut [Found]) {
     }
 }
 
+/// "in my morning", "during the afternoon": a part of day said after the days it narrows.
+static MY_PART_OF_DAY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:in|during)\s+(?:my|the)\s+(morning|afternoon|evening)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "Thursday 23 April at 10:00? If not, 14:00 the same day": a clock said to be on "the same
 /// day" is on the last day named before it, not today.
 fn apply_same_day(lower: &str, found: &mut [Found]) {
@@ -2254,6 +2260,23 @@ fn proposed_slots(
             }) {
                 around.push(' ');
                 around.push_str(meal);
+            } else if let Some(part) = lower
+                .get(f.span.end..sentence_bounds(lower, &f.span).end)
+                .map(|rest| rest.split([';', ':']).next().unwrap_or(""))
+                .and_then(|rest| {
+                    let c = MY_PART_OF_DAY.captures(rest)?;
+                    // "Tuesday works, in the morning I have the dentist": the busy part.
+                    let after = rest[c.get(0)?.end()..].trim_start();
+                    let busy = ["i ", "i'm", "i am", "i've", "we ", "we're", "we've"]
+                        .iter()
+                        .any(|w| after.starts_with(w));
+                    (!busy).then(|| c[1].to_string())
+                })
+            {
+                // "some time Tuesday or Wednesday next week for a call, in my morning?": the
+                // part of day the writer names for the days asked about.
+                around.push(' ');
+                around.push_str(&part);
             }
         }
         let mut words = conventions::wording(body, &around);

@@ -104,6 +104,15 @@ const PROBES: &[Probe] = &[
             ("2026-12-03T16:00+01:00", 30),
         ],
     ),
+    // A part of day said after the days it narrows.
+    (
+        "la",
+        "Would you have a moment Monday or Tuesday next week for a call, in my morning?",
+        &[
+            ("2026-11-30T09:00-08:00", 180),
+            ("2026-12-01T09:00-08:00", 180),
+        ],
+    ),
     // "from 2pm" with no end runs to 17:00, in German and Dutch too.
     (
         "ber",
