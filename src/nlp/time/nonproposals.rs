@@ -852,16 +852,7 @@ fn working_days(lower: &str, span: &Range<usize>) -> bool {
         "part time",
     ];
     let body = lower[span.clone()].trim().trim_end_matches('s');
-    let bare_weekday = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-    .contains(&body);
+    let bare_weekday = super::normalise::DAY_WORDS[..7].contains(&body);
     bare_weekday && {
         let s = &lower[sentence(lower, span)].replace('’', "'");
         SAYS.iter().any(|w| s.contains(w))

@@ -14,8 +14,8 @@ use regex::{Captures, Regex};
 
 use super::zones::Zone;
 
-/// Day words a typo is corrected to.
-const DAY_WORDS: [&str; 8] = [
+/// Day words a typo is corrected to: the weekdays, Monday first, then "tomorrow".
+pub(super) const DAY_WORDS: [&str; 8] = [
     "monday",
     "tuesday",
     "wednesday",
