@@ -519,8 +519,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("verzetten", "move"),
 ];
 
-/// A phrase starting with an apostrophe (Dutch "'s middags") has no word boundary before it
-/// after a space, so those are matched without one.
+/// The phrases, longest first, so a longer one is never read as a shorter one it starts with
+/// ("el mismo día" before "el mismo", "een uur of 2" before "een uur"). A phrase starting with
+/// an apostrophe (Dutch "'s middags") has no word boundary before it after a space, so those
+/// are matched without one.
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     let (quoted, plain): (Vec<_>, Vec<_>) = PHRASES
         .iter()
@@ -528,8 +530,8 @@ static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
         .partition(|(k, _)| k.starts_with(['\'', '\u{2019}']));
     Regex::new(&format!(
         r"(?i)(?:\b(?:{})|(?:{}))\b",
-        alternation(&plain),
-        alternation(&quoted)
+        longest_first(&plain),
+        longest_first(&quoted)
     ))
     .unwrap_or_else(|_| unreachable!())
 });
