@@ -51,21 +51,24 @@ const PROBES: &[Probe] = &[
     // ride to the meeting, a holiday named alone, and "the Thursday" of a stay.
     (
         "ldn",
-        "Would Monday 30 November at 16:00 Singapore time work? That will be 08:00 in London. Otherwise Tuesday 1 December at the same time.",
+        "Would Monday 30 November at 16:00 Singapore time work? That will be 09:00 in Zurich, as I'm travelling. Otherwise Tuesday 1 December at the same time.",
         &[
             ("2026-11-30T16:00+08:00", 30),
             ("2026-12-01T16:00+08:00", 30),
         ],
     ),
     (
-        "ny",
-        "Let's talk Monday 30 November at 11am. Heads up, our clocks change the weekend before, so check the invite.",
-        &[("2026-11-30T11:00-05:00", 30)],
+        "ldn",
+        "Would Monday 30 November at 16:00 Singapore time suit you? Our clocks go back on the weekend before. Otherwise Tuesday 1 December at the same time.",
+        &[
+            ("2026-11-30T16:00+08:00", 30),
+            ("2026-12-01T16:00+08:00", 30),
+        ],
     ),
     (
         "la",
-        "The board moved the budget review to this Friday, so could we push our sync to Monday 30 November at 9am?",
-        &[("2026-11-30T09:00-08:00", 30)],
+        "Sorry - council moved the budget hearing to this Thursday, so I need to bump our follow-up call. Could we do Monday, November 30 at the same time, 8am Pacific?",
+        &[("2026-11-30T08:00-08:00", 30)],
     ),
     (
         "ldn",
@@ -74,7 +77,7 @@ const PROBES: &[Probe] = &[
     ),
     (
         "ldn",
-        "Note Christmas: the office is closed then. Could we meet on Monday 21 December at 3pm?",
+        "Also note Christmas: the plant shuts for a week. Could we meet on Monday 21 December at 3pm?",
         &[("2026-12-21T15:00+00:00", 30)],
     ),
     (
@@ -170,7 +173,7 @@ const PROBES: &[Probe] = &[
     ),
     (
         "ldn",
-        "Could we meet Thursday 26 November at 2pm? I only work Mondays, Tuesdays and Thursdays.",
+        "Could we meet Thursday 26 November at 2pm? My working days are Monday, Tuesday and Thursday.",
         &[("2026-11-26T14:00+00:00", 30)],
     ),
     (
