@@ -107,6 +107,17 @@ const PROBES: &[Probe] = &[
             ("2026-12-03T16:00+01:00", 30),
         ],
     ),
+    // A clock range whose half of the day is said once, after it; a start and a finish.
+    (
+        "ldn",
+        "Could I drop by on Friday 4 December, some time between 9 and 11 in the morning?",
+        &[("2026-12-04T09:00+00:00", 120)],
+    ),
+    (
+        "ldn",
+        "Could you host us on Tuesday 1 December? We would start at 9:30 and finish by 15:00.",
+        &[("2026-12-01T09:30+00:00", 330)],
+    ),
     // A part of day said after the days it narrows.
     (
         "la",

@@ -108,6 +108,19 @@ static TWELVE_NOON: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "between 9 and 11 in the morning", "from 2 to 4 in the afternoon": the part of day says
+/// the half of the day for both ends; read apart, the resolver drops the range for the part.
+static RANGE_THEN_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(between|from)\s+(\d{1,2}(?::\d\d)?)\s+(and|to|-)\s+(\d{1,2}(?::\d\d)?)\s+in\s+the\s+(morning|afternoon|evening)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "We would start at 9:00 and finish by 16:00": the meeting's own start and end.
+static START_AND_FINISH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\bstart(?:ing)?\s+at\s+(\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)\s+and\s+(?:finish|end|wrap\s+up|be\s+done)(?:ing)?\s+(?:by|at|around)\s+(\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "22 Sept", "Sept 22": a common abbreviation the resolver does not know.
 static SEPT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(S|s)ept\b\.?").unwrap_or_else(|_| unreachable!()));
@@ -585,6 +598,15 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     replace_once(&mut out, &LENGTH_THEN_WINDOW, "$1, any time $2 $3");
     replace_once(&mut out, &SEPT, "${1}ep");
     replace_once(&mut out, &TWELVE_NOON, "$1");
+    replace_once(&mut out, &RANGE_THEN_PART, |c: &Captures| {
+        let half = if c[5].eq_ignore_ascii_case("morning") {
+            "am"
+        } else {
+            "pm"
+        };
+        format!("{} {}{half} {} {}{half}", &c[1], &c[2], &c[3], &c[4])
+    });
+    replace_once(&mut out, &START_AND_FINISH, "from $1 to $2");
     replace_once(&mut out, &WEEKEND_THEN_DATE, "event$1$2");
     replace_twice(&mut out, &DAY_LIST, |c: &Captures| {
         if day_kind(&c["a"]) == day_kind(&c["b"]) {
