@@ -138,14 +138,10 @@ pub struct Wording {
     pub minutes_written: bool,
 }
 
-/// A clock only a 24-hour writer writes: 13:00 to 23:59, or a leading zero ("08:00", "14h30").
-static CLOCK_24H: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:1[3-9]|2[0-3]|0\d)[:h][0-5]\d\b").unwrap_or_else(|_| unreachable!())
-});
-
-/// Whether the (lower-case) email writes its clocks in 24-hour form.
+/// Whether the (lower-case) email writes its clocks in 24-hour form anywhere: the test a
+/// phrase's own clock gets, over the whole text.
 pub fn writes_24h(lower: &str) -> bool {
-    CLOCK_24H.is_match(lower)
+    twenty_four_hour(lower)
 }
 
 static MINUTES: LazyLock<Regex> =

@@ -233,10 +233,10 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if let Some(why) = line_context(lower, span) {
         return Some(why);
     }
-    if working_days(lower, span) || clock_change(lower, span) {
+    let c = clause(lower, span);
+    if working_days(lower, span) || clock_change(&lower[c.clone()]) {
         return Some(NotAProposal::Filler);
     }
-    let c = clause(lower, span);
     // Curly apostrophes ("I’m out") read as straight ones.
     let before = lower[c.start..span.start].replace('’', "'");
     let after_in_clause = &lower[span.end..c.end];
@@ -861,7 +861,7 @@ fn working_days(lower: &str, span: &Range<usize>) -> bool {
 
 /// "our clocks go forward on the 27th", "as the clocks change the weekend before": the day a
 /// zone changes its offset, said to warn about the gap, is not offered.
-fn clock_change(lower: &str, span: &Range<usize>) -> bool {
+fn clock_change(clause: &str) -> bool {
     const SAYS: &[&str] = &[
         "clocks go",
         "clocks move",
@@ -879,8 +879,7 @@ fn clock_change(lower: &str, span: &Range<usize>) -> bool {
         "dst ends",
         "dst change",
     ];
-    let c = clause(lower, span);
-    SAYS.iter().any(|w| lower[c.clone()].contains(w))
+    SAYS.iter().any(|w| clause.contains(w))
 }
 
 /// "council moved the budget hearing to this Thursday": someone else's event, moved, is a
