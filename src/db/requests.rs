@@ -134,13 +134,16 @@ pub async fn record(
     }
     // Confidence is DECIMAL(3,2): round here so what is stored is what the decision used.
     let confidence = (r.confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0;
-    let id: Uuid = sqlx::query_scalar(
+    // Two attempts can pass the check above together (a restarted worker and the job the
+    // killed one held): the loser finds the winner's row instead of failing on the constraint.
+    let id: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO availability_requests
             (user_id, inbound_message_id, email_message_id, thread_id, from_email, from_name,
              guest_email, guest_name, cc_emails, subject, body, parsed_data, priority,
              detected_intent, confidence_score, auto_respond, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
                  $15::float8::numeric(3,2), $16, 'processing')
+         ON CONFLICT ON CONSTRAINT unique_request_message_per_user DO NOTHING
          RETURNING id",
     )
     .bind(r.user_id)
@@ -159,8 +162,11 @@ pub async fn record(
     .bind(r.intent)
     .bind(confidence)
     .bind(r.auto_respond)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(id) = id else {
+        return Box::pin(record(conn, r, slots)).await;
+    };
     for s in slots {
         sqlx::query(
             "INSERT INTO proposed_time_slots
