@@ -258,6 +258,10 @@ pub enum NlpCommand {
         /// Also list every email read wrongly.
         #[arg(long)]
         mistakes: bool,
+        /// Read with this intent model (a model.json) instead of the embedded one: to measure a
+        /// split with a model that never saw it.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Write, for each email of a labelled corpus, the intent training example the real reading
     /// pipeline sees (JSON lines, `"origin": "corpus"`).
@@ -602,8 +606,24 @@ fn nlp(command: NlpCommand) -> anyhow::Result<()> {
             }
             out.flush()?;
         }
-        NlpCommand::Eval { labels, mistakes } => {
-            let e = crate::nlp::evaluate::evaluate_corpus(&reader()?, &labels)?;
+        NlpCommand::Eval {
+            labels,
+            mistakes,
+            model,
+        } => {
+            let reader = match model {
+                None => reader()?,
+                Some(path) => {
+                    let json = std::fs::read_to_string(&path)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                    let model = crate::nlp::intent::Model::from_json(&json)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    let engine = crate::nlp::intent::RuleModelEngine::new(model)
+                        .map_err(|e| anyhow::anyhow!("cannot build the intent engine: {e}"))?;
+                    crate::nlp::request::Reader::with_engine(std::sync::Arc::new(engine))
+                }
+            };
+            let e = crate::nlp::evaluate::evaluate_corpus(&reader, &labels)?;
             print!("{e}");
             if mistakes {
                 for m in &e.mistakes {
