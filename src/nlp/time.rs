@@ -1807,8 +1807,15 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         || (after.starts_with("yours")
             && !after[5..].starts_with(|c: char| c.is_ascii_alphanumeric()))
         // "3pm Pacific works - noon for me": the writer's own clock for the time just named.
+        // Not "If mornings suit you better, Thursday the 22nd at 8:30am my time": no clock
+        // just before, nothing to restate.
         || (before.ends_with(['-', '\u{2013}', '\u{2014}', ','])
-            && (after.starts_with("for me") || after.starts_with("my time")))
+            && (after.starts_with("for me") || after.starts_with("my time"))
+            && holds_clock(
+                &before[before
+                    .ceil_char_boundary(before.len().saturating_sub(40))
+                    .max(before.rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1))..],
+            ))
         // "Copenhagen time - so 13:00 in Lisbon": "so" and a place's clock say it again.
         || ((before.ends_with("- so") || before.ends_with(", so") || before.ends_with("\u{2013} so"))
             && clock_word(lower, span)
@@ -1829,7 +1836,14 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
         ]
         .iter()
         .any(|w| before.ends_with(w))
+        // "Bei Ihnen wäre das 10 Uhr", "bei dir wäre es dann 17 Uhr": the reader's clock.
+        || READERS_CLOCK_DE.is_match(before)
 }
+
+static READERS_CLOCK_DE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:bei (?:ihnen|dir|euch)|für (?:sie|dich|euch)),?\s+(?:wäre|wären|ist|sind)\s+(?:das|es)(?:\s+(?:dann|also|ja))?(?:\s+um)?$")
+        .unwrap_or_else(|_| unreachable!())
+});
 
 /// Whether the time at `span` is a clock alone ("10:00", "3pm"), with no day of its own.
 fn clock_word(lower: &str, span: &Range<usize>) -> bool {
@@ -2524,6 +2538,9 @@ fn proposed_slots(
             !matches!(s.grain, Grain::Day | Grain::Week | Grain::Hour)
                 || !s.flexible
                 || offered_as_alternative(lower, span)
+                // "Wednesday after 2, or Tuesday at 9": a window opened by a clock is
+                // written as an option, not context.
+                || (s.grain == Grain::Hour && CLOCK_BOUND.is_match(&lower[span.clone()]))
                 || (s.grain == Grain::Hour
                     && [
                         "lunch",
@@ -2589,6 +2606,11 @@ fn proposed_slots(
     out.sort_by_key(|s| s.rank);
     (out, range_minutes)
 }
+
+/// A window opened by a clock: "after 2". Not "from 12 until about 2", which is as often
+/// the writer's busy time as an offer.
+static CLOCK_BOUND: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\bafter\s+\d").unwrap_or_else(|_| unreachable!()));
 
 /// Whether the words before a window in its sentence offer it as another option: "or
 /// Monday", "otherwise Thursday", "if not, any day next week", "alternatively Wednesday".

@@ -136,6 +136,9 @@ pub struct Wording {
     pub writes_24h: bool,
     /// The phrase writes minutes ("7:30", "7.30"), not a bare hour ("at 7").
     pub minutes_written: bool,
+    /// "from 10:00" (also "ab 10 Uhr", "vanaf 10"), not "after 10": with a stated length it
+    /// is the meeting's start.
+    pub from_clock: bool,
 }
 
 /// Whether the (lower-case) email writes its clocks in 24-hour form anywhere: the test a
@@ -143,6 +146,9 @@ pub struct Wording {
 pub fn writes_24h(lower: &str) -> bool {
     twenty_four_hour(lower)
 }
+
+static FROM_CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bfrom\s+\d").unwrap_or_else(|_| unreachable!()));
 
 static MINUTES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d[:.]\d\d").unwrap_or_else(|_| unreachable!()));
@@ -187,6 +193,7 @@ pub fn wording(lower: &str, context_lower: &str) -> Wording {
         between: lower.contains("between"),
         writes_24h: false,
         minutes_written: MINUTES.is_match(lower),
+        from_clock: FROM_CLOCK.is_match(lower),
         // "07:00 PM" says its half of the day; only a bare 24-hour time fixes the hour.
         written_hour: if has_am_pm(lower) {
             None
@@ -240,6 +247,15 @@ pub fn apply(
             let to = to.as_ref().map(|p| (to_local(p), p.grain()));
             match (from, to) {
                 (Some(f), Some(t)) => closed(f, t, words, facts),
+                // "Tuesday 20 January from 10:00 ... three hours should be enough": the
+                // stated length runs from that clock.
+                (Some(f), None)
+                    if words.from_clock
+                        && facts.stated_minutes.is_some()
+                        && matches!(f.1, DGrain::Minute | DGrain::Hour) =>
+                {
+                    single(f.0, f.1, words, facts)
+                }
                 (Some(f), None) => after(f, words),
                 (None, Some(t)) => before(t, words, facts),
                 (None, None) => None,

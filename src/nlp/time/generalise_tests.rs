@@ -1482,6 +1482,40 @@ const PROBES: &[Probe] = &[
         "Could we meet Tuesday? I'm out in the morning, unfortunately.",
         &[("2026-12-01T09:00-05:00", 480)],
     ),
+    // Session 11: a conditional before "my time" is no restatement; "any time after" and
+    // "say" beside their day; a window opened by a clock beside an exact option; German
+    // "bei dir wäre das"; "from" with a stated length.
+    (
+        "ny",
+        "Happy to talk Monday the 30th at 4pm. Should an earlier hour be easier, Tuesday the 1st at 9:15am my time works as well.",
+        &[
+            ("2026-11-30T16:00-05:00", 30),
+            ("2026-12-01T09:15-05:00", 30),
+        ],
+    ),
+    (
+        "ldn",
+        "We could drop by on Friday 4 December anytime after 3, or on Monday 7 December at 11.",
+        &[
+            ("2026-12-04T15:00+00:00", 120),
+            ("2026-12-07T11:00+00:00", 30),
+        ],
+    ),
+    (
+        "ldn",
+        "Could I come over Thursday 3 December first thing - say 8.45?",
+        &[("2026-12-03T08:45+00:00", 30)],
+    ),
+    (
+        "ber",
+        "Können wir am Montag, dem 7. Dezember, um 14 Uhr sprechen? Bei dir wäre das 13 Uhr.",
+        &[("2026-12-07T14:00+01:00", 30)],
+    ),
+    (
+        "par",
+        "Thursday 3 December from 9:30 would work for us; we'll need about two hours on site.",
+        &[("2026-12-03T09:30+01:00", 120)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

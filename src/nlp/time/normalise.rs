@@ -101,6 +101,20 @@ static LENGTH_THEN_WINDOW: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "Wednesday 11 February any time after 2": written straight after its day, "any time"
+/// only says the window is open; Duckling joins the day and the bound without it.
+static DAY_ANY_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|\d{1,2}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\s+any\s?time\s+(after|from)\s+(\d)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "on Tuesday 17 February first thing - say 9.30", "Thursday, say 10": the hedged clock is
+/// the day's.
+static DAY_SAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|\d{1,2}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+first\s+thing)?\s*(?:,|-|\x{2013})?\s*say\s+(\d)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// "Saturday 21st Nov, 12 noon": the hour and the word say one time; read apart, the "12"
 /// joins the date and "noon" becomes today's.
 static TWELVE_NOON: LazyLock<Regex> = LazyLock::new(|| {
@@ -596,6 +610,8 @@ pub fn normalise<'a>(text: &'a str, sender: &Zone, today: NaiveDate) -> Cow<'a, 
     replace_once(&mut out, &DAY_AFT, "$1 afternoon");
     replace_once(&mut out, &BEFORE_THE_NTH_OF, "$1 $2 $3");
     replace_once(&mut out, &LENGTH_THEN_WINDOW, "$1, any time $2 $3");
+    replace_once(&mut out, &DAY_ANY_TIME, "$1 $2 $3");
+    replace_once(&mut out, &DAY_SAY, "$1 at $2");
     replace_once(&mut out, &SEPT, "${1}ep");
     replace_once(&mut out, &TWELVE_NOON, "$1");
     replace_once(&mut out, &RANGE_THEN_PART, |c: &Captures| {
