@@ -1181,15 +1181,19 @@ fn holds_clock(text: &str) -> bool {
 /// A found time said again for the reader: the whole span, or, for a date joined to a
 /// clock by segmenting, the clock alone ("Wednesday 11 March at 10:00 Morocco time, 13:00
 /// in Doha": the 13:00 restates).
-fn restates(clean: &str, lower: &str, f: &Found, earlier: bool) -> bool {
+/// Returns the words that restate: the whole span, or the clock alone. A zone written
+/// before that clock ("Thursday 3 December at 3pm London time - 10am with you") is the
+/// first time's, not the restatement's.
+fn restates(clean: &str, lower: &str, f: &Found, earlier: bool) -> Option<Range<usize>> {
     if is_restatement(clean, lower, &f.span, earlier) {
-        return true;
+        return Some(f.span.clone());
     }
     let clock = last_clock(lower, &f.span);
-    f.combined
+    (f.combined
         && f.clock_from.is_none()
         && holds_clock(&lower[f.span.start..clock.start])
-        && is_restatement(clean, lower, &clock, earlier)
+        && is_restatement(clean, lower, &clock, earlier))
+    .then_some(clock)
 }
 
 /// The sentence holding `span`: from the last sentence end before it to the next one after
@@ -1796,6 +1800,7 @@ fn is_restatement(clean: &str, lower: &str, span: &Range<usize>, earlier_time: b
             "in london",
             "your end",
             "on your side",
+            "with you",
         ]
         .iter()
         .any(|w| after.starts_with(w))
@@ -2173,11 +2178,12 @@ fn proposed_slots(
             Some(before)
         })
         .collect();
-    let mut is_restated: Vec<bool> = found
+    let mut restating: Vec<Option<Range<usize>>> = found
         .iter()
         .enumerate()
         .map(|(k, f)| restates(clean, lower, f, offered_before[k]))
         .collect();
+    let mut is_restated: Vec<bool> = restating.iter().map(Option::is_some).collect();
     // "Wednesday at 14:00 or Thursday at 10:00, Copenhagen time - so 13:00 or 09:00 in
     // Lisbon": a clock listed after a restating one, before a zone, restates too.
     for k in 1..found.len() {
@@ -2191,14 +2197,10 @@ fn proposed_slots(
             && clock_word(lower, &found[k].span)
         {
             is_restated[k] = true;
+            restating[k] = Some(found[k].span.clone());
         }
     }
-    let restated: Vec<Range<usize>> = found
-        .iter()
-        .zip(&is_restated)
-        .filter(|(_, r)| **r)
-        .map(|(f, _)| f.span.clone())
-        .collect();
+    let restated: Vec<Range<usize>> = restating.into_iter().flatten().collect();
     let own_mentions: Vec<zones::ZoneMention> = mentions
         .iter()
         .filter(|m| {
@@ -2497,10 +2499,10 @@ fn proposed_slots(
         .map(|(_, s)| (s.start.weekday(), s.start.date_naive()))
         .collect();
     slots.retain(|(span, s)| {
+        // Likewise "... on Tuesday 18 August at 12:30? If Tuesday is tight, ...".
+        let before = lower[..span.start.min(lower.len())].trim_end();
         let pointer = s.grain == Grain::Day
-            && lower[..span.start.min(lower.len())]
-                .trim_end()
-                .ends_with(" the")
+            && (before.ends_with(" the") || before.ends_with(" if") || before.ends_with("\nif"))
             && !has_date_number(&lower[span.clone()]);
         !pointer
             || !dated

@@ -1516,6 +1516,51 @@ const PROBES: &[Probe] = &[
         "Thursday 3 December from 9:30 would work for us; we'll need about two hours on site.",
         &[("2026-12-03T09:30+01:00", 120)],
     ),
+    // Session 11, second batch: absences and holidays beside a run or an offer, "with you",
+    // Sonora's clock, Turkish "öğleden önce", clashes and regret, "If Thursday is hard".
+    (
+        "ny",
+        "Which days between Monday 30 November and Friday 4 December suit you? Our chair is away on Wednesday 2 December, but otherwise the week is open.",
+        &[("2026-11-30T09:00-05:00", 6240)],
+    ),
+    (
+        "ny",
+        "Monday 30 November is a bank holiday here and I promised the kids a day out. Could we meet on video on Tuesday 1 December instead, at 3pm?",
+        &[("2026-12-01T15:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Shall we speak Thursday 3 December at 3pm London time - 10am with you, if I have it right?",
+        &[("2026-12-03T15:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "Would Tuesday 1 December at 9:00 Hermosillo time suit you for a video call?",
+        &[("2026-12-01T09:00-07:00", 30)],
+    ),
+    (
+        "ber",
+        "Bilginiz için teşekkürler. 2 Aralık Çarşamba günü öğleden önce ofisinize gelebilirim.",
+        &[("2026-12-02T09:00+01:00", 180)],
+    ),
+    (
+        "ny",
+        "Thursday 10am clashes with our board call. Could we try Friday 4 December at 10am instead?",
+        &[("2026-12-04T10:00-05:00", 30)],
+    ),
+    (
+        "ny",
+        "Wednesday the 2nd is our stock count, unfortunately. Could you do Thursday 3 December instead, any time between 10 and 2?",
+        &[("2026-12-03T10:00-05:00", 240)],
+    ),
+    (
+        "ny",
+        "Can we meet for coffee on Thursday 3 December at 8:30? If Thursday is hard, Friday the 4th at the same time is fine too.",
+        &[
+            ("2026-12-03T08:30-05:00", 30),
+            ("2026-12-04T08:30-05:00", 30),
+        ],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

@@ -353,7 +353,13 @@ pub fn classify(lower: &str, span: &Range<usize>) -> Option<NotAProposal> {
     if EXCEPT.iter().any(|w| before.trim_end().ends_with(w)) {
         return Some(NotAProposal::Excluded);
     }
-    if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(whole) {
+    // "Wednesday the 4th is our packhouse audit, unfortunately.": regret said after the clause.
+    let regret_after = lower
+        .get(c.end..)
+        .map(|r| r.trim_start_matches([',', ' ']))
+        .and_then(|r| r.strip_prefix("unfortunately"))
+        .is_some_and(|r| r.is_empty() || r.starts_with(['.', '!', '\n']));
+    if UNAVAILABLE.iter().any(|w| whole.contains(w)) || tied_up_all_day(whole) || regret_after {
         return Some(NotAProposal::Unavailable);
     }
     // "I was thinking Tuesday at 11", "we were hoping for Friday": a polite offer, not the
@@ -542,6 +548,19 @@ const UNAVAILABLE: &[&str] = &[
     "we're away",
     "we are away",
     "we'll be away",
+    // "The Dean is away on Ash Wednesday, 18 February": someone the meeting needs.
+    "is away",
+    "are away",
+    "will be away",
+    // "Friday 8am clashes with our weekly ops review".
+    "clashes with",
+    "clash with",
+    "conflicts with",
+    "unfortunately",
+    // "Monday 4 May is a bank holiday here".
+    "is a bank holiday",
+    "is a public holiday",
+    "is a holiday",
     "can't do",
     "cannot do",
     "annual leave",

@@ -259,6 +259,9 @@ const CITIES: &[(&str, Tz)] = &[
     ("las vegas", Tz::America__Los_Angeles),
     ("anchorage", Tz::America__Anchorage),
     ("guadalajara", Tz::America__Mexico_City),
+    // Sonora keeps -07:00 all year, like Arizona; Baja California follows the US changes.
+    ("hermosillo", Tz::America__Hermosillo),
+    ("tijuana", Tz::America__Tijuana),
     ("monterrey", Tz::America__Monterrey),
     ("havana", Tz::America__Havana),
     ("caracas", Tz::America__Caracas),

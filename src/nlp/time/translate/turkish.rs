@@ -41,6 +41,7 @@ const MONTHS: &[(&str, &str)] = &[
 /// Phrases, longest first where one holds another.
 const PHRASES: &[(&str, &str)] = &[
     ("öğleden sonra", "in the afternoon"),
+    ("öğleden önce", "in the morning"),
     ("öğle yemeği", "lunch"),
     ("gelecek hafta", "next week"),
     ("önümüzdeki hafta", "next week"),
