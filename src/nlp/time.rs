@@ -2588,11 +2588,16 @@ fn proposed_slots(
         .map(|(_, s)| (s.start, s.end, s.flexible))
         .collect();
     slots.retain(|(_, s)| {
+        // A whole day holds whatever is offered on that date ("Tuesday 5 May ... between
+        // 8 and 12"), though the day's 09:00 starts after the 8.
+        let day = s.grain == Grain::Day && s.start.date_naive() == s.end.date_naive();
         !s.flexible
             || !precise.iter().any(|&(a, b, flexible)| {
                 (a, b) != (s.start, s.end)
-                    && s.start <= a
-                    && (b <= s.end || (!flexible && a < s.end))
+                    && ((s.start <= a && (b <= s.end || (!flexible && a < s.end)))
+                        || (day
+                            && a.date_naive() == s.start.date_naive()
+                            && b - a < s.end - s.start))
             })
     });
     let spans: Vec<Range<usize>> = slots.iter().map(|(r, _)| r.clone()).collect();

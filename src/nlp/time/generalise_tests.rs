@@ -1561,6 +1561,23 @@ const PROBES: &[Probe] = &[
             ("2026-12-04T08:30-05:00", 30),
         ],
     ),
+    // Session 11, third batch: a whole day holds a window on its date that starts before
+    // 09:00; Czech, with and without its diacritics.
+    (
+        "ber",
+        "Thursday 3 December is still open for us. The engineer can come on Thursday 3 December between 7:30 and 10.",
+        &[("2026-12-03T07:30+01:00", 150)],
+    ),
+    (
+        "ber",
+        "Dobrý den, šlo by to ve čtvrtek 3. prosince v 8:30? Jinak bychom to museli nechat až na leden. Stačí půl hodiny.",
+        &[("2026-12-03T08:30+01:00", 30)],
+    ),
+    (
+        "ber",
+        "mas ve stredu odpoledne chvilku? Chci s tebou projit rozpocet, staci pul hodiny.",
+        &[("2026-12-02T12:00+01:00", 300)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

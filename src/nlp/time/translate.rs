@@ -848,6 +848,7 @@ fn east_asian_clock(c: &Captures, morning: &[&str]) -> String {
 
 mod arabic;
 mod chinese;
+mod czech;
 mod indic;
 mod indonesian;
 mod japanese;
@@ -859,9 +860,9 @@ mod turkish;
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
     // Japanese (before Chinese, which reads only text without kana), Chinese, Arabic, Hindi and
-    // Marathi, Korean, Nordic, Polish, Turkish and Indonesian first: their passes leave English the western
+    // Marathi, Korean, Nordic, Polish, Czech, Turkish and Indonesian first: their passes leave English the western
     // pass then reads. Each leaves text not in its language borrowed, untouched.
-    let passes: [fn(&str) -> Cow<'_, str>; 10] = [
+    let passes: [fn(&str) -> Cow<'_, str>; 11] = [
         japanese::rewrite,
         chinese::rewrite,
         arabic::rewrite,
@@ -869,6 +870,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         korean::rewrite,
         nordic::rewrite,
         polish::rewrite,
+        czech::rewrite,
         turkish::rewrite,
         indonesian::rewrite,
         western,
