@@ -1578,6 +1578,23 @@ const PROBES: &[Probe] = &[
         "mas ve stredu odpoledne chvilku? Chci s tebou projit rozpocet, staci pul hodiny.",
         &[("2026-12-02T12:00+01:00", 300)],
     ),
+    // Session 11, fourth batch: Swahili (hours counted from dawn), Malay, and "the meeting
+    // ... moved to", which is the meeting in hand.
+    (
+        "cai",
+        "Habari Amina, naomba tuzungumze kwa simu Jumatano tarehe 2 Desemba, saa tatu asubuhi, kuhusu mkataba. Asante sana.",
+        &[("2026-12-02T09:00+02:00", 30)],
+    ),
+    (
+        "sha",
+        "Encik Farid, mesyuarat bulanan dipindahkan ke Khamis 3 Disember, pukul 10 pagi. Boleh tak?",
+        &[("2026-12-03T10:00+08:00", 30)],
+    ),
+    (
+        "ny",
+        "Quick update: the Thursday meeting with the auditors moved to Monday 30 November at 11am.",
+        &[("2026-11-30T11:00-05:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

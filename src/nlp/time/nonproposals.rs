@@ -908,11 +908,30 @@ fn moved_by_others(before: &str) -> bool {
         regex::Regex::new(r"\b([a-z']+)\s+(?:(?:has|have|had|just|been|was|were|got)\s+)*moved\s+[^,;]*?\bto\s+(?:this\s+|next\s+|the\s+|on\s+)?$")
             .unwrap_or_else(|_| unreachable!())
     });
+    // "the Friday meeting with the supervisors moved to Monday 25 May": the meeting in hand,
+    // not someone else's event.
     MOVED.captures(before).is_some_and(|c| {
-        ![
-            "i", "we", "i've", "we've", "i'd", "we'd", "i'll", "we'll", "you", "you've",
+        let subject = &before[..c.get(0).map_or(0, |m| m.start())];
+        let subject = &subject[subject.rfind(['.', '?', '!', '\n']).map_or(0, |k| k + 1)..];
+        let ours = [
+            "meeting",
+            "call",
+            "appointment",
+            "session",
+            "catch-up",
+            "sync",
         ]
-        .contains(&&c[1])
+        .iter()
+        .any(|w| {
+            subject
+                .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '-')
+                .any(|t| t == *w)
+        }) || ["meeting", "call", "appointment", "session"].contains(&&c[1]);
+        !ours
+            && ![
+                "i", "we", "i've", "we've", "i'd", "we'd", "i'll", "we'll", "you", "you've",
+            ]
+            .contains(&&c[1])
     })
 }
 

@@ -855,14 +855,15 @@ mod japanese;
 mod korean;
 mod nordic;
 mod polish;
+mod swahili;
 mod turkish;
 
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
     // Japanese (before Chinese, which reads only text without kana), Chinese, Arabic, Hindi and
-    // Marathi, Korean, Nordic, Polish, Czech, Turkish and Indonesian first: their passes leave English the western
+    // Marathi, Korean, Nordic, Polish, Czech, Turkish, Indonesian and Swahili first: their passes leave English the western
     // pass then reads. Each leaves text not in its language borrowed, untouched.
-    let passes: [fn(&str) -> Cow<'_, str>; 11] = [
+    let passes: [fn(&str) -> Cow<'_, str>; 12] = [
         japanese::rewrite,
         chinese::rewrite,
         arabic::rewrite,
@@ -873,6 +874,7 @@ pub fn to_english(text: &str) -> Cow<'_, str> {
         czech::rewrite,
         turkish::rewrite,
         indonesian::rewrite,
+        swahili::rewrite,
         western,
     ];
     let mut out = Cow::Borrowed(text);
