@@ -1236,7 +1236,11 @@ fn apply_moves(lower: &str, found: &mut Vec<Found>) -> Vec<Range<usize>> {
             .take_while(|&k| found[k].span.start < hi)
             .collect();
         let next = i + same.len().max(1);
-        let Some(verb) = MOVE_VERB.find(&lower[lo..hi]) else {
+        // "we switch to daylight time on the 8th": the clocks move, not a meeting.
+        let Some(verb) = MOVE_VERB
+            .find(&lower[lo..hi])
+            .filter(|_| !nonproposals::clock_change(&lower[lo..hi]))
+        else {
             i = next;
             continue;
         };
@@ -2241,7 +2245,12 @@ fn proposed_slots(
         {
             excluded_days.push(d);
         }
-        if why.is_some() || after_deadline {
+        // A clock borrowed from the guest's ride is the ride's.
+        let borrowed_ride = f
+            .clock_from
+            .as_ref()
+            .is_some_and(|c| nonproposals::logistics_at(lower, c));
+        if why.is_some() || after_deadline || borrowed_ride {
             continue;
         }
         if is_restated[k] {

@@ -1595,6 +1595,18 @@ const PROBES: &[Probe] = &[
         "Quick update: the Thursday meeting with the auditors moved to Monday 30 November at 11am.",
         &[("2026-11-30T11:00-05:00", 30)],
     ),
+    // Session 11, fifth batch: a switch to daylight time is no move; a clock borrowed from
+    // the guest's ride is the ride's.
+    (
+        "ny_dst",
+        "We switch to daylight time on Sunday the 8th, so could we aim for a call the week of March 16?",
+        &[("2026-03-16T09:00-04:00", 6240)],
+    ),
+    (
+        "ny",
+        "Friday 4 December at 10 would be ideal - the showroom is restocked on Thursdays. I'll send a car to your hotel at 9:15.",
+        &[("2026-12-04T10:00-05:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

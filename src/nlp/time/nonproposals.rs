@@ -880,7 +880,7 @@ fn working_days(lower: &str, span: &Range<usize>) -> bool {
 
 /// "our clocks go forward on the 27th", "as the clocks change the weekend before": the day a
 /// zone changes its offset, said to warn about the gap, is not offered.
-fn clock_change(clause: &str) -> bool {
+pub(super) fn clock_change(clause: &str) -> bool {
     const SAYS: &[&str] = &[
         "clocks go",
         "clocks move",
@@ -892,6 +892,8 @@ fn clock_change(clause: &str) -> bool {
         "clock change",
         "clocks went",
         "daylight saving",
+        "daylight time",
+        "switch to summer time",
         "summer time starts",
         "summer time ends",
         "dst starts",
@@ -935,12 +937,27 @@ fn moved_by_others(before: &str) -> bool {
     })
 }
 
+/// Whether the clause around `span` arranges the guest's ride (see `logistics`): for a clock
+/// another time borrowed ("cleaned on Thursdays ... a driver to your hotel at 8:45").
+pub fn logistics_at(lower: &str, span: &Range<usize>) -> bool {
+    logistics(&lower[clause(lower, span)])
+}
+
 /// "We can pick you up at the hotel at 9:30": the guest's ride to the meeting. Not "the
 /// pickup Thurs between 7 and 9am", where the pickup is what is being arranged.
 fn logistics(clause: &str) -> bool {
-    ["pick you up", "collect you", "drop you off", "drop you at"]
-        .iter()
-        .any(|w| clause.contains(w))
+    [
+        "pick you up",
+        "collect you",
+        "drop you off",
+        "drop you at",
+        // "I'll send a driver to your hotel at 8:45".
+        "send a driver",
+        "send a car",
+        "send a taxi",
+    ]
+    .iter()
+    .any(|w| clause.contains(w))
 }
 
 /// "Also note Easter: we close on Thursday": a holiday named alone, in a clause that asks for
