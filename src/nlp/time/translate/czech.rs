@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use super::super::normalise::MONTH_NAMES;
+
 /// Every form of a weekday name that a date takes ("v pátek", "ve středu", "do neděle").
 const WEEKDAYS: &[(&str, &str)] = &[
     ("pondělí", "Monday"),
@@ -82,21 +84,6 @@ const MONTHS: &[(&str, &str)] = &[
     ("prosince", "December"),
     ("prosinec", "December"),
     ("prosinci", "December"),
-];
-
-const MONTH_NUMBERS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// Phrases, longest first where one holds another.
@@ -249,7 +236,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         let month = c[2]
             .parse::<usize>()
             .ok()
-            .and_then(|m| MONTH_NUMBERS.get(m.wrapping_sub(1)));
+            .and_then(|m| MONTH_NAMES.get(m.wrapping_sub(1)));
         match (c[1].parse::<u32>(), month) {
             (Ok(d), Some(m)) if (1..=31).contains(&d) => match c.get(3) {
                 Some(y) => format!("{d} {m} {}", y.as_str()),
@@ -283,7 +270,7 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     let t = CLOCK.replace_all(&t, |c: &Captures| {
         // "do 14 May" (after the day and month above): until a day, not a clock.
         let rest = src[c.get(0).map_or(0, |m| m.end())..].trim_start();
-        if MONTH_NUMBERS.iter().any(|m| rest.starts_with(m)) {
+        if MONTH_NAMES.iter().any(|m| rest.starts_with(m)) {
             return c[0].to_string();
         }
         let word = match c[1].to_lowercase().as_str() {
