@@ -21,7 +21,9 @@ for _ in $(seq "$repeat"); do cat "$work/once.jsonl"; done > "$work/in.jsonl"
 lines=$(wc -l < "$work/in.jsonl")
 # CPU seconds (user + system) as well as wall time: on a shared machine the wall clock counts
 # the time other processes held the core.
-/usr/bin/time -o "$work/time" -f '%e %U %S' taskset -c 0 "$bin" nlp extract < "$work/in.jsonl" > "$work/out.jsonl"
+# CAMS_BIN names the binary for this script; cams itself reads every CAMS_ variable as its
+# configuration and refuses unknown keys, so it must not see it.
+/usr/bin/time -o "$work/time" -f '%e %U %S' env -u CAMS_BIN taskset -c 0 "$bin" nlp extract < "$work/in.jsonl" > "$work/out.jsonl"
 read -r wall user sys < "$work/time"
 out=$(wc -l < "$work/out.jsonl")
 errors=$(jq -c 'select(.error != null)' "$work/out.jsonl" | wc -l)
