@@ -858,8 +858,45 @@ mod polish;
 mod swahili;
 mod turkish;
 
+/// How many recent translations each thread keeps.
+const REMEMBERED: usize = 4;
+
+thread_local! {
+    /// The last texts translated on this thread and their English (`None`: unchanged). Reading
+    /// one email asks for the same text's English several times (its times, its zone words,
+    /// its meeting length, the quoted thread), and the regex passes are a quarter of the
+    /// reading's time.
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(String, Option<String>)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 /// The text with foreign date and clock words in English; borrowed when nothing changed.
 pub fn to_english(text: &str) -> Cow<'_, str> {
+    let known = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, english)| english.clone())
+    });
+    if let Some(english) = known {
+        return english.map_or(Cow::Borrowed(text), Cow::Owned);
+    }
+    let out = translate_passes(text);
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() == REMEMBERED {
+            r.pop_back();
+        }
+        let english = match &out {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(s) => Some(s.clone()),
+        };
+        r.push_front((text.to_string(), english));
+    });
+    out
+}
+
+fn translate_passes(text: &str) -> Cow<'_, str> {
     // Japanese (before Chinese, which reads only text without kana), Chinese, Arabic, Hindi and
     // Marathi, Korean, Nordic, Polish, Czech, Turkish, Indonesian and Swahili first: their passes leave English the western
     // pass then reads. Each leaves text not in its language borrowed, untouched.
@@ -1175,6 +1212,22 @@ mod tests {
             to_english("somos dos y media docena"),
             "somos dos y media docena"
         );
+    }
+
+    #[test]
+    fn remembered_translations_are_the_translations() {
+        let german = "Passt Ihnen Dienstag um 10 Uhr?";
+        let english = "Does Tuesday at 10am suit you?";
+        let first = translate_passes(german).into_owned();
+        // More texts than are remembered, then the first again: each answer is the one the
+        // passes give, and an unchanged text stays borrowed.
+        for k in 0..REMEMBERED + 2 {
+            let other = format!("Können wir am Mittwoch um {} Uhr telefonieren?", 9 + k);
+            assert_eq!(to_english(&other), translate_passes(&other));
+            assert_eq!(to_english(german), first);
+            assert!(matches!(to_english(english), Cow::Borrowed(_)));
+        }
+        assert_ne!(first, german);
     }
 
     #[test]
