@@ -140,6 +140,12 @@ fn lookup(table: &[(&str, &'static str)], word: &str) -> Option<&'static str> {
 /// A table's keys as one regex alternation, the longest first, so a longer form is never
 /// read as a shorter one it starts with ("cumartesi" before "cuma", "poniedziałku" before
 /// "poniedziałek"). For the passes of one language each.
+/// A case-insensitive regex matching any of `table`'s words as whole words, longest first:
+/// the phrase table every language pass has.
+fn words_regex(table: &[(&str, &str)]) -> Regex {
+    Regex::new(&format!(r"(?i)\b(?:{})\b", longest_first(table))).unwrap_or_else(|_| unreachable!())
+}
+
 fn longest_first(table: &[(&str, &str)]) -> String {
     let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
     keys.sort_by_key(|k| std::cmp::Reverse(k.len()));

@@ -186,10 +186,7 @@ fn looks_czech(text: &str) -> bool {
         || super::has_common_words(text, WORDS, 3)
 }
 
-static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
-        .unwrap_or_else(|_| unreachable!())
-});
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| super::words_regex(PHRASES));
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:(?:v|ve|na)\s+)?({})\b",
@@ -266,10 +263,9 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
     let t = MONTH.replace_all(&t, |c: &Captures| {
         format!("in {}", super::english(MONTHS, &c[1]))
     });
-    let src = t.clone().into_owned();
     let t = CLOCK.replace_all(&t, |c: &Captures| {
         // "do 14 May" (after the day and month above): until a day, not a clock.
-        let rest = src[c.get(0).map_or(0, |m| m.end())..].trim_start();
+        let rest = t[c.get(0).map_or(0, |m| m.end())..].trim_start();
         if MONTH_NAMES.iter().any(|m| rest.starts_with(m)) {
             return c[0].to_string();
         }

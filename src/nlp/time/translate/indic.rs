@@ -82,10 +82,7 @@ static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:(सुबह|सकाळी|दोपहर|दुपारी|शाम|संध्याकाळी|रात|subah|dopahar|shaam|sham|raat)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(?:बजे|वाजता|वाजले|baje)")
         .unwrap_or_else(|_| unreachable!())
 });
-static LATIN_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(LATIN)))
-        .unwrap_or_else(|_| unreachable!())
-});
+static LATIN_WORD: LazyLock<Regex> = LazyLock::new(|| super::words_regex(LATIN));
 
 /// A whole Devanagari word (letters and vowel signs).
 static DEVANAGARI_WORD: LazyLock<Regex> = LazyLock::new(|| {

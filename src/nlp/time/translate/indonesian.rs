@@ -126,10 +126,7 @@ fn looks_indonesian(text: &str) -> bool {
     super::has_common_words(text, WORDS, 3)
 }
 
-static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
-        .unwrap_or_else(|_| unreachable!())
-});
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| super::words_regex(PHRASES));
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:hari\s+)?({})\b",

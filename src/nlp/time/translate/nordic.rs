@@ -180,10 +180,7 @@ static MONTH: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap_or_else(|_| unreachable!())
 });
-static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
-        .unwrap_or_else(|_| unreachable!())
-});
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| super::words_regex(PHRASES));
 /// "klo 10", "kl. 13.30", "kello 9:15": a clock.
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:klo|kello|kl)\.?\s*(\d{1,2})(?:[.:](\d{2}))?\b")

@@ -115,10 +115,7 @@ fn looks_turkish(text: &str) -> bool {
 const ENDING: &str =
     r"(?:'?(?:ya|ye|yı|yi|a|e|da|de|ta|te|dan|den|tan|ten|ki|nın|nin|ın|in|un|ün))?";
 
-static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", super::longest_first(PHRASES)))
-        .unwrap_or_else(|_| unreachable!())
-});
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| super::words_regex(PHRASES));
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b({}){ENDING}(?:\s+gün(ü|kü))?\b",
