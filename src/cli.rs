@@ -391,6 +391,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     telemetry::init_logging(&config.log);
+    // Only the text-in, text-out commands: elsewhere a broken pipe is a socket's, and an error.
+    let writes_to_a_pipe = matches!(cli.command, Command::Nlp { .. });
     let result = match cli.command {
         Command::Serve => app::serve(config).await,
         Command::Demo { dir } => crate::agent::commands::demo(&config, &dir).await,
@@ -438,11 +440,22 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`cams nlp extract | head`): it has what it asked
+        // for, so this is no error to report; 141 is what a shell shows for such a tool.
+        Err(e) if writes_to_a_pipe && is_closed_stdout(&e) => ExitCode::from(141),
         Err(e) => {
             eprintln!("cams: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_closed_stdout(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {

@@ -368,3 +368,39 @@ fn tempdir() -> String {
     std::fs::create_dir_all(&d).unwrap();
     d.to_string_lossy().into_owned()
 }
+
+/// `cams nlp extract < big | head -1`: the reader closes the pipe after one line. cams must end
+/// quietly, as a Unix filter does, not print a panic or an error about the broken pipe.
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic_or_error() {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = cams()
+        .args(["nlp", "extract"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cams starts");
+    let mut stdin = child.stdin.take().unwrap();
+    // More output than a pipe holds, written from a thread: cams buffers its output, so the
+    // first line only arrives once it has read a good deal of input.
+    let writer = std::thread::spawn(move || {
+        let line = r#"{"id": 1, "text": "could we meet Tuesday at 3pm?", "ref": "2026-03-02T09:00:00-05:00"}"#;
+        for _ in 0..5_000 {
+            if writeln!(stdin, "{line}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"intent\":\"schedule\""), "{first}");
+    drop(stdout);
+    writer.join().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
