@@ -1607,6 +1607,22 @@ const PROBES: &[Probe] = &[
         "Friday 4 December at 10 would be ideal - the showroom is restocked on Thursdays. I'll send a car to your hotel at 9:15.",
         &[("2026-12-04T10:00-05:00", 30)],
     ),
+    // Session 12: a guest arriving in a city for an in-person meeting meets on its clock.
+    (
+        "ny",
+        "Our flight now gets into Lisbon late on Sunday, so could we come by the factory on Monday 30 November at 10am?",
+        &[("2026-11-30T10:00+00:00", 30)],
+    ),
+    (
+        "ny",
+        "We land in Madrid on the 29th - could we stop by the plant on Tuesday 1 December at 9:30?",
+        &[("2026-12-01T09:30+01:00", 30)],
+    ),
+    (
+        "par",
+        "Je serai au Japon du 28 novembre au 5 décembre. Pourrions-nous passer à la brasserie le jeudi 3 décembre vers 14h ?",
+        &[("2026-12-03T14:00+09:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

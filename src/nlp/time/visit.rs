@@ -24,6 +24,11 @@ static STAY: LazyLock<Regex> = LazyLock::new(|| {
           | \bje\ serai(?:\ de\ passage)?\ à | \bnous\ serons(?:\ de\ passage)?\ à
           | \bestar[ée]\ en | \bestaremos\ en | \bvou\ estar\ em | \bestarei\ em | \bvamos\ estar\ em
           | \bsarò\ a | \bsaremo\ a | \bich\ bin\ (?:nächste\ woche\ )?in | \bik\ ben\ (?:volgende\ week\ )?in
+          # Arriving: our flight now gets into Osaka late on the 31st; we land in Lyon.
+          | \b(?:we|i)\ (?:arrive|land|get)\ in(?:to)? | \b(?:arriving|landing)\ in(?:to)?
+          | \b(?:gets|arrives|lands)\ in(?:to)?
+          | \bje\ serai\ (?:au|en|aux) | \bnous\ serons\ (?:au|en|aux)
+          | \bviajo\ a | \bviajamos\ a | \bllego\ a | \bllegamos\ a
         )\s",
     )
     .unwrap_or_else(|_| unreachable!())
