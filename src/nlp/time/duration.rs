@@ -236,6 +236,22 @@ fn is_meeting_length(lower: &str, start: usize, end: usize) -> bool {
         "ahead of",
         "delay",
         "apart",
+        // The same gaps as a translated length leaves them: "tres horas adelante", "trois
+        // heures d'avance", "drei Stunden voraus", "tre ore avanti", "três horas à frente".
+        "adelante",
+        "atrás",
+        "de diferencia",
+        "d'avance",
+        "de retard",
+        "de décalage",
+        "voraus",
+        "zurück",
+        "unterschied",
+        "avanti",
+        "indietro",
+        "di differenza",
+        "à frente",
+        "de diferença",
     ]
     .iter()
     .any(|w| after.starts_with(w));

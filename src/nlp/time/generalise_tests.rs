@@ -1623,6 +1623,33 @@ const PROBES: &[Probe] = &[
         "Je serai au Japon du 28 novembre au 5 décembre. Pourrions-nous passer à la brasserie le jeudi 3 décembre vers 14h ?",
         &[("2026-12-03T14:00+09:00", 30)],
     ),
+    // German "halb" after any preposition and alone, "um 10" without "Uhr", spoken "ne
+    // Stunde"; lengths counted in words in four languages; a zone gap is no length.
+    (
+        "ber",
+        "Passt dir Freitag 27.11. gegen halb 3? Wir bräuchten ne halbe Stunde.",
+        &[("2026-11-27T14:30+01:00", 30)],
+    ),
+    (
+        "ber",
+        "Die Besprechung morgen muss ich leider verschieben. Geht Dienstag um 9 statt morgen? Dauert nur ne Stunde.",
+        &[("2026-12-01T09:00+01:00", 60)],
+    ),
+    (
+        "mad",
+        "¿Nos vemos el jueves 3 de diciembre a las 9:30? Calculamos unas cuatro horas para la visita.",
+        &[("2026-12-03T09:30+01:00", 240)],
+    ),
+    (
+        "par",
+        "Pourrions-nous faire l'audit le mardi 1er décembre à 8h30 ? Comptez environ trois heures.",
+        &[("2026-12-01T08:30+01:00", 180)],
+    ),
+    (
+        "mad",
+        "¿Una llamada el viernes 4 de diciembre a las 16:00? Ojo, ahora estamos seis horas adelante de ustedes.",
+        &[("2026-12-04T16:00+01:00", 30)],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

@@ -225,6 +225,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("anderhalf uur", "an hour and a half"),
     ("eine stunde", "an hour"),
     ("einer stunde", "an hour"),
+    // Spoken German drops the "ei": "dauert nur ne Stunde".
+    ("ne stunde", "an hour"),
     ("una hora", "an hour"),
     ("une heure", "an hour"),
     // "une petite heure", "eine knappe Stunde": about an hour, an hour for the calendar.
@@ -293,11 +295,36 @@ const PHRASES: &[(&str, &str)] = &[
     ("media hora", "half an hour"),
     ("meia hora", "half an hour"),
     ("einer halben stunde", "half an hour"),
+    ("ne halbe stunde", "half an hour"),
     ("eine halbe stunde", "half an hour"),
     ("dos horas", "two hours"),
     ("duas horas", "two hours"),
     ("deux heures", "two hours"),
     ("zwei stunden", "two hours"),
+    ("due ore", "two hours"),
+    ("tres horas", "three hours"),
+    ("três horas", "three hours"),
+    ("trois heures", "three hours"),
+    ("drei stunden", "three hours"),
+    ("tre ore", "three hours"),
+    ("cuatro horas", "four hours"),
+    ("quatro horas", "four hours"),
+    ("quatre heures", "four hours"),
+    ("vier stunden", "four hours"),
+    ("quattro ore", "four hours"),
+    ("cinco horas", "five hours"),
+    ("cinq heures", "five hours"),
+    ("fünf stunden", "five hours"),
+    ("cinque ore", "five hours"),
+    ("seis horas", "six hours"),
+    ("six heures", "six hours"),
+    ("sechs stunden", "six hours"),
+    ("sei ore", "six hours"),
+    ("ocho horas", "eight hours"),
+    ("oito horas", "eight hours"),
+    ("huit heures", "eight hours"),
+    ("acht stunden", "eight hours"),
+    ("otto ore", "eight hours"),
     ("de manhã", "morning"),
     ("pela manhã", "in the morning"),
     ("à tarde", "in the afternoon"),
@@ -766,9 +793,9 @@ static MORGEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(guten\s+)?morgen\b").unwrap_or_else(|_| unreachable!()));
 
 /// Italian and Dutch clocks: "alle 15", "alle 15:30", "om 14:00 uur", "om 14 uur", and the
-/// Flemish "om 10u".
+/// Flemish "om 10u"; German "um 10" without its "Uhr" ("Geht Montag um 10 statt morgen?").
 static CLOCK_IT_NL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:alle|om)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur|u)?\b")
+    Regex::new(r"(?i)\b(?:alle|om|um)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur|u)?\b")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -779,9 +806,14 @@ static DAY_OR_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// Dutch "om half 8" and German "um halb 8": half an hour before eight, 7:30.
+/// Dutch "om half 8" and German "um halb 8", "ab halb 7", "gegen halb 3": half an hour before
+/// the hour, 7:30. German "halb" means that without a preposition too ("Do halb 7"); Dutch
+/// "half" only after one, since English "half 7" is 7:30.
 static HALF_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:om|um)\s+(?:half|halb)\s+(\d{1,2})\b").unwrap_or_else(|_| unreachable!())
+    Regex::new(
+        r"(?i)\b(?:(om|um|ab|vanaf|gegen|tegen|rond|bis|tot)\s+(?:half|halb)|halb)\s+(\d{1,2})\b",
+    )
+    .unwrap_or_else(|_| unreachable!())
 });
 
 fn ordinal_suffix(day: &str) -> &'static str {
@@ -998,17 +1030,26 @@ fn western(text: &str) -> Cow<'_, str> {
     });
     let t = DAY_OR_DAY.replace_all(&t, "$1 or $2");
     let t = HALF_BEFORE.replace_all(&t, |c: &Captures| {
-        let hour = c[1].parse::<u32>().unwrap_or(1);
-        format!("at {}:30", if hour <= 1 { 12 } else { hour - 1 })
+        let hour = c[2].parse::<u32>().unwrap_or(1);
+        let word = match c.get(1).map(|m| m.as_str().to_lowercase()).as_deref() {
+            Some("ab" | "vanaf") => "from",
+            Some("gegen" | "tegen" | "rond") => "around",
+            Some("bis" | "tot") => "until",
+            _ => "at",
+        };
+        format!("{word} {}:30", if hour <= 1 { 12 } else { hour - 1 })
     });
     let src = t.clone();
     let t = CLOCK_IT_NL.replace_all(&t, |c: &Captures| {
         // "alle 15 Minuten" is German for every quarter hour, not a clock.
         let end = c.get(0).map_or(0, |m| m.end());
         let next = src[end..].trim_start().to_lowercase();
-        if ["min", "tag", "woche", "stunde", "jahr", "monat"]
-            .iter()
-            .any(|w| next.starts_with(w))
+        if [
+            "min", "tag", "woche", "stunde", "jahr", "monat", "prozent", "%", "euro", "€", "of",
+            "people", "leute", "personen", "mal",
+        ]
+        .iter()
+        .any(|w| next.starts_with(w))
         {
             return c[0].to_string();
         }
