@@ -1650,6 +1650,20 @@ const PROBES: &[Probe] = &[
         "¿Una llamada el viernes 4 de diciembre a las 16:00? Ojo, ahora estamos seis horas adelante de ustedes.",
         &[("2026-12-04T16:00+01:00", 30)],
     ),
+    // Weeks counted in a month, the week of a mid-week day, and "the week after" it.
+    (
+        "ny",
+        "Could you let me know when you are free the second week of January?",
+        &[("2027-01-11T09:00-05:00", 6240)],
+    ),
+    (
+        "ny",
+        "Would the week of December 9 work for the site visit, or else the week after?",
+        &[
+            ("2026-12-07T09:00-05:00", 6240),
+            ("2026-12-14T09:00-05:00", 6240),
+        ],
+    ),
 ];
 
 /// Instants compared, so an engine may print the same time in another offset.

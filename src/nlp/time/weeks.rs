@@ -46,7 +46,130 @@ static MONTH_HALF: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// "the first week of August", "in the last week of next month": a week counted in a month.
+static MONTH_WEEK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:in|during)\s+)?(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:full\s+)?week\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|next\s+month|this\s+month)\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "the week of March 18", "week of 18 March", "the week of the 18th": the week that holds the
+/// day, whichever weekday it is.
+static WEEK_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:the\s+)?week\s+of\s+(?:(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?|(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b)?)\b(?:,?\s+(\d{4})\b)?")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// "the week of 2026-12-07, or failing that the week after": the week after the one just
+/// named. Only where "the week after" stands alone, not "the week after the conference".
+static WEEK_AFTER_NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bthe week of (\d{4}-\d{2}-\d{2})([^.?!\n]{0,80}?)\b(?:the\s+)?week\s+after\b(\s*(?:[,.?!;)]|$|that\b|too\b|instead\b|as\s+well\b|also\b|works\b|would\b|is\b|if\b|or\b|and\b))")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 use super::normalise::MONTH_NAMES as MONTHS;
+
+/// The first day of the month named ("August", "aug", "next month", "this month"): this
+/// year's, or next year's once it has passed.
+fn named_month(month: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let month = month.to_ascii_lowercase();
+    let number = if month.starts_with("next") {
+        today.month() % 12 + 1
+    } else if month.starts_with("this") {
+        today.month()
+    } else {
+        let k = MONTHS
+            .iter()
+            .position(|m| m.to_ascii_lowercase().starts_with(&month[..3]))?;
+        u32::try_from(k).ok()? + 1
+    };
+    let year = if number < today.month() {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    NaiveDate::from_ymd_opt(year, number, 1)
+}
+
+fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// The `which` week of the month as Duckling counts it: the first is the week of the month's
+/// first Monday, the second the one after, the last the last Monday-to-Sunday week that ends
+/// inside the month.
+fn month_week(which: &str, month: &str, today: NaiveDate) -> Option<String> {
+    let first = named_month(month, today)?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()?;
+    let n = match which.to_ascii_lowercase().as_str() {
+        "first" | "1st" => 0,
+        "second" | "2nd" => 1,
+        "third" | "3rd" => 2,
+        "fourth" | "4th" => 3,
+        _ => {
+            let sunday = last - Duration::days(i64::from(last.weekday().num_days_from_sunday()));
+            return Some(week_of(sunday - Duration::days(6)));
+        }
+    };
+    let mut monday = first;
+    while monday.weekday() != Weekday::Mon {
+        monday += Duration::days(1);
+    }
+    let monday = monday + Duration::days(7 * n);
+    (monday <= last).then(|| week_of(monday))
+}
+
+/// "the week of March 18" as the week of its Monday (a Monday is left as written unless
+/// `always`). The day is this year's (this month's
+/// for "the 18th") unless its week is over, then the next one's.
+fn week_of_day(c: &Captures, today: NaiveDate, always: bool) -> Option<String> {
+    let (month, day) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+        (Some(m), Some(d), _, _) => (Some(m.as_str()), d.as_str()),
+        (_, _, Some(d), m) => (m.map(|m| m.as_str()), d.as_str()),
+        _ => return None,
+    };
+    let day: u32 = day.parse().ok()?;
+    let this_monday = monday_of(today);
+    let date = match month {
+        Some(m) => {
+            let k = MONTHS.iter().position(|n| {
+                n.to_ascii_lowercase()
+                    .starts_with(&m.to_ascii_lowercase()[..3])
+            })?;
+            let month = u32::try_from(k).ok()? + 1;
+            let d = NaiveDate::from_ymd_opt(today.year(), month, day)?;
+            if monday_of(d) < this_monday {
+                NaiveDate::from_ymd_opt(today.year() + 1, month, day)?
+            } else {
+                d
+            }
+        }
+        None => {
+            let d = NaiveDate::from_ymd_opt(today.year(), today.month(), day)?;
+            if monday_of(d) < this_monday {
+                let next = today
+                    .with_day(1)?
+                    .checked_add_months(chrono::Months::new(1))?;
+                NaiveDate::from_ymd_opt(next.year(), next.month(), day)?
+            } else {
+                d
+            }
+        }
+    };
+    let date = match c.get(5).and_then(|y| y.as_str().parse::<i32>().ok()) {
+        Some(year) => date.with_year(year)?,
+        None => date,
+    };
+    // A Monday already reads right as written; only another weekday needs its week's Monday.
+    // Duckling's week of a Saturday or Sunday is the one that starts after it.
+    let monday = match date.weekday() {
+        Weekday::Sat => date + Duration::days(2),
+        Weekday::Sun => date + Duration::days(1),
+        _ => monday_of(date),
+    };
+    (always || date.weekday() != Weekday::Mon).then(|| week_of(monday))
+}
 
 /// A day spelled so Duckling reads it, with its year: "28 December 2026".
 fn spelled(d: NaiveDate) -> String {
@@ -69,23 +192,7 @@ fn christmas_to_new_year(today: NaiveDate) -> Option<String> {
 
 /// The half of the named month (this year's, or next year's once it has passed).
 fn month_half(which: &str, month: &str, today: NaiveDate) -> Option<String> {
-    let month = month.to_ascii_lowercase();
-    let number = if month.starts_with("next") {
-        today.month() % 12 + 1
-    } else if month.starts_with("this") {
-        today.month()
-    } else {
-        let k = MONTHS
-            .iter()
-            .position(|m| m.to_ascii_lowercase().starts_with(&month[..3]))?;
-        u32::try_from(k).ok()? + 1
-    };
-    let year = if number < today.month() {
-        today.year() + 1
-    } else {
-        today.year()
-    };
-    let first = NaiveDate::from_ymd_opt(year, number, 1)?;
+    let first = named_month(month, today)?;
     let last = first
         .checked_add_months(chrono::Months::new(1))?
         .pred_opt()?;
@@ -107,7 +214,9 @@ pub fn rewrite(text: &str, today: NaiveDate) -> Cow<'_, str> {
         || FROM_TODAY.is_match(text)
         || WEEK_COMMENCING.is_match(text)
         || CHRISTMAS_TO_NEW_YEAR.is_match(text)
-        || MONTH_HALF.is_match(text))
+        || MONTH_HALF.is_match(text)
+        || MONTH_WEEK.is_match(text)
+        || WEEK_OF_DAY.is_match(text))
     {
         return Cow::Borrowed(text);
     }
@@ -124,6 +233,36 @@ pub fn rewrite(text: &str, today: NaiveDate) -> Cow<'_, str> {
     let text = MONTH_HALF.replace_all(&text, |c: &Captures| {
         month_half(&c[1], &c[2], today).unwrap_or_else(|| c[0].to_string())
     });
+    let src = text.clone();
+    let text = MONTH_WEEK.replace_all(&text, |c: &Captures| {
+        // "the first week of January - Tuesday 5th or Wednesday 6th", "(the week of the
+        // 4th)": the days written next to it are the offer, and the engine already reads a
+        // week beside its own days; rewriting it would swallow them. Duckling reads a month
+        // with its year ("first week of October 2014") and "the second last week" itself.
+        let (start, end) = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+        let next = src[end..].trim_start();
+        let before = src[..start].to_ascii_lowercase();
+        if next.starts_with(['-', '–', '—', ':', '('])
+            || next.starts_with(|ch: char| ch.is_ascii_digit())
+            || next.starts_with(", 1")
+            || next.starts_with(", 2")
+            || before.ends_with("2nd ")
+            || before.ends_with("second ")
+        {
+            return c[0].to_string();
+        }
+        month_week(&c[1], &c[2], today).unwrap_or_else(|| c[0].to_string())
+    });
+    let src = text.clone();
+    let text = WEEK_OF_DAY.replace_all(&text, |c: &Captures| {
+        // "the week of 7 December, or failing that the week after": the dated form lets the
+        // week after be counted from it.
+        let end = c.get(0).map_or(0, |m| m.end());
+        let rest = &src[end..];
+        let sentence = &rest[..rest.find(['.', '?', '!', '\n']).unwrap_or(rest.len())];
+        let week_after = sentence.to_ascii_lowercase().contains("week after");
+        week_of_day(c, today, week_after).unwrap_or_else(|| c[0].to_string())
+    });
     let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let out = AFTER_NEXT.replace_all(&text, |_: &Captures| {
         week_of(this_monday + Duration::days(14))
@@ -136,6 +275,18 @@ pub fn rewrite(text: &str, today: NaiveDate) -> Cow<'_, str> {
             .unwrap_or_else(|| c[0].to_string())
     });
     let out = FROM_TODAY.replace_all(&out, "$1 from now");
+    let out = WEEK_AFTER_NAMED.replace_all(&out, |c: &Captures| {
+        match NaiveDate::parse_from_str(&c[1], "%Y-%m-%d") {
+            Ok(monday) => format!(
+                "the week of {}{}{}{}",
+                &c[1],
+                &c[2],
+                week_of(monday + Duration::days(7)),
+                &c[3]
+            ),
+            Err(_) => c[0].to_string(),
+        }
+    });
     Cow::Owned(out.into_owned())
 }
 
@@ -217,5 +368,85 @@ mod tests {
             rewrite("next Tuesday", day(2026, 6, 2)),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_week_counted_in_a_month_is_counted_from_its_first_monday() {
+        let today = day(2026, 2, 24);
+        assert_eq!(
+            rewrite("any time the first week of March", today),
+            "any time the week of 2026-03-02"
+        );
+        assert_eq!(
+            rewrite("the second week of March?", today),
+            "the week of 2026-03-09?"
+        );
+        // April 2026 starts on a Wednesday and ends on a Thursday.
+        assert_eq!(
+            rewrite("in the first week of April", today),
+            "the week of 2026-04-06"
+        );
+        assert_eq!(
+            rewrite("the last week of April", today),
+            "the week of 2026-04-20"
+        );
+        assert_eq!(
+            rewrite("the first week of January", day(2026, 12, 28)),
+            "the week of 2027-01-04"
+        );
+        // Days written beside it are the offer, and Duckling reads a month with its year.
+        for left in [
+            "the first week of January - Tuesday 5th or Wednesday 6th",
+            "first week of october 2014",
+            "the second last week of October 2018",
+        ] {
+            assert_eq!(rewrite(left, day(2026, 12, 28)), left);
+        }
+    }
+
+    #[test]
+    fn the_week_of_any_day_is_the_week_that_holds_it() {
+        let today = day(2026, 2, 24);
+        assert_eq!(
+            rewrite("free in the week of March 18?", today),
+            "free in the week of 2026-03-16?"
+        );
+        assert_eq!(
+            rewrite("the week of 17 March 2027", today),
+            "the week of 2027-03-15"
+        );
+        // A Monday reads right as written; the week of a Sunday is the one after it.
+        assert_eq!(
+            rewrite("the week of March 16", today),
+            "the week of March 16"
+        );
+        assert_eq!(
+            rewrite("the week of March 22", today),
+            "the week of 2026-03-23"
+        );
+        // The 18th of this month is in a week already over: next month's.
+        assert_eq!(
+            rewrite("the week of the 18th", today),
+            "the week of 2026-03-16"
+        );
+    }
+
+    #[test]
+    fn the_week_after_a_named_week_is_the_next_one() {
+        assert_eq!(
+            rewrite(
+                "free in the week of 7 December, or failing that the week after?",
+                day(2026, 11, 24)
+            ),
+            "free in the week of 2026-12-07, or failing that the week of 2026-12-14?"
+        );
+        // Not the week after an event.
+        assert_eq!(
+            rewrite(
+                "the week of 7 December, or the week after the conference",
+                day(2026, 11, 24)
+            ),
+            "the week of 2026-12-07, or the week after the conference"
+        );
     }
 }

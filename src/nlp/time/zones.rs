@@ -1037,7 +1037,7 @@ fn zone_for_word(word: &str) -> Option<Zone> {
         "uae" | "gst" | "gulf" => Tz::Asia__Dubai,
         "wat" | "nigeria" => Tz::Africa__Lagos,
         "sgt" => Tz::Asia__Singapore,
-        "hkt" => Tz::Asia__Hong_Kong,
+        "hkt" | "hk" => Tz::Asia__Hong_Kong,
         "sast" => Tz::Africa__Johannesburg,
         "nzst" | "nzdt" | "nz" => Tz::Pacific__Auckland,
         "brt" | "brasilia" => Tz::America__Sao_Paulo,
@@ -1098,6 +1098,7 @@ fn needs_time_suffix(word: &str) -> bool {
             | "alaskan"
             | "nz"
             | "hawaiian"
+            | "hk"
     )
 }
 
